@@ -1,0 +1,85 @@
+"""The reporting verbs that mark a statement, as compiled patterns."""
+
+from __future__ import annotations
+
+import re
+
+# Speech and writing acts: verb stems with their inflections, as news writes them.
+SPEECH_VERBS = {
+    "say": ["say", "says", "said", "saying"],
+    "tell": ["tell", "tells", "told", "telling"],
+    "add": ["add", "adds", "added", "adding"],
+    "warn": ["warn", "warns", "warned", "warning"],
+    "confirm": ["confirm", "confirms", "confirmed", "confirming"],
+    "announce": ["announce", "announces", "announced", "announcing"],
+    "state": ["states", "stated", "stating"],
+    "explain": ["explain", "explains", "explained", "explaining"],
+    "note": ["notes", "noted", "noting"],
+    "argue": ["argue", "argues", "argued", "arguing"],
+    "insist": ["insist", "insists", "insisted", "insisting"],
+    "claim": ["claim", "claims", "claimed", "claiming"],
+    "deny": ["deny", "denies", "denied", "denying"],
+    "write": ["write", "writes", "wrote", "writing"],
+    "tweet": ["tweet", "tweets", "tweeted", "tweeting"],
+    "report": ["report", "reports", "reported", "reporting"],
+    "declare": ["declare", "declares", "declared", "declaring"],
+    "acknowledge": ["acknowledge", "acknowledges", "acknowledged", "acknowledging"],
+    "admit": ["admit", "admits", "admitted", "admitting"],
+    "suggest": ["suggest", "suggests", "suggested", "suggesting"],
+    "predict": ["predict", "predicts", "predicted", "predicting"],
+    "promise": ["promise", "promises", "promised", "promising"],
+    "vow": ["vow", "vows", "vowed", "vowing"],
+    "pledge": ["pledge", "pledges", "pledged", "pledging"],
+    "respond": ["responds", "responded", "responding"],
+    "reply": ["replies", "replied", "replying"],
+    "continue": ["continued"],
+    "recall": ["recalls", "recalled", "recalling"],
+    "stress": ["stressed", "stresses", "stressing"],
+    "emphasize": ["emphasized", "emphasizes", "emphasised"],
+    "assert": ["asserted", "asserts", "asserting"],
+    "contend": ["contends", "contended"],
+    "maintain": ["maintains", "maintained"],
+    "concede": ["concedes", "conceded", "conceding"],
+    "allege": ["alleges", "alleged", "alleging"],
+    "caution": ["cautioned", "cautions", "cautioning"],
+    "urge": ["urge", "urges", "urged", "urging"],
+    "ask": ["asked", "asks", "asking"],
+    "point": ["pointed out", "points out", "pointing out"],
+    "remark": ["remarked", "remarks"],
+    "observe": ["observed", "observes"],
+    "comment": ["commented", "comments"],
+    "testify": ["testified", "testifies"],
+    "boast": ["boasted", "boasts", "boasting"],
+    "complain": ["complained", "complains", "complaining"],
+    "estimate": ["estimated", "estimates"],
+    "reveal": ["revealed", "reveals", "revealing"],
+    "disclose": ["disclosed"],
+    "indicate": ["indicated", "indicates"],
+    "conclude": ["concluded", "concludes"],
+    "agree": ["agreed", "agrees"],
+    "joke": ["joked", "jokes", "joking"],
+    "quip": ["quipped"],
+    "shout": ["shouted"],
+    "post": ["posted"],
+    "threaten": ["threatened", "threatens"],
+    "accuse": ["accused", "accuses", "accusing"],
+    "describe": ["described", "describes", "describing"],
+    "call": ["called", "calls", "calling"],
+    "condemn": ["condemned", "condemns", "condemning"],
+    "dismiss": ["dismissed", "dismisses"],
+    "praise": ["praised", "praises"],
+    "criticize": ["criticized", "criticised", "criticizes"],
+    "label": ["labeled", "labelled"],
+    "brand": ["branded"],
+}
+# Verbs that report speech only when a quotation follows ("called it a \"grave threat\"").
+NEEDS_QUOTE = {"call", "describe", "condemn", "dismiss", "praise", "criticize", "label", "brand", "accuse",
+               "threaten", "urge", "ask", "post", "agree", "indicate", "estimate", "continue", "report"}
+# Verbs whose object is the audience, skipped before the content: "told reporters that ..."
+TAKES_AUDIENCE = {"tell", "warn", "assure", "remind", "ask", "urge"}
+
+FORM_TO_LEMMA = {form: lemma for lemma, forms in SPEECH_VERBS.items() for form in forms}
+_forms = sorted(FORM_TO_LEMMA, key=len, reverse=True)
+CUE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(f) for f in _forms) + r")(?![\w-])")
+ACCORDING = re.compile(r"(?<![\w-])(?:according to|citing)(?![\w-])", re.I)
+PARTICIPLE = re.compile(r"ing$")

@@ -1,0 +1,86 @@
+"""Split a paragraph into quotation spans and sentences, keeping character offsets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+OPEN_MARKS = "\u201c\""
+CLOSE_FOR = {"\u201c": "\u201d\"", '"': '"\u201d'}
+
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "st", "sen", "rep", "gov", "gen", "lt", "col", "maj", "capt", "sgt", "adm",
+    "cmdr", "jr", "sr", "prof", "rev", "hon", "pres", "inc", "co", "corp", "ltd", "no", "vs", "etc",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "ft", "mt",
+    "u.s", "u.n", "u.k", "e.u", "d.c", "a.m", "p.m", "u.s.a", "i.e", "e.g", "ave", "blvd", "dept", "gov't",
+}
+# A candidate boundary: end punctuation, closing quotes/brackets, then space and a capital or opener.
+BOUNDARY = re.compile(r"[.!?]+[\"\u201d\u2019')\]]*(?=\s+[\"\u201c\u2018'(\[]?[A-Z0-9])")
+WORD_BEFORE = re.compile(r"([\w.'\u2019-]+)$")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+def find_quotes(text: str, start: int, end: int) -> tuple[list[Span], bool]:
+    """Quotation spans (marks included) in text[start:end]; the flag says one ran to the end unclosed."""
+    spans: list[Span] = []
+    i = start
+    while i < end:
+        c = text[i]
+        if c in OPEN_MARKS and _opens(text, i, start):
+            closes = CLOSE_FOR[c]
+            j = i + 1
+            while j < end and not (text[j] in closes and _closes(text, j, end)):
+                j += 1
+            if j >= end:
+                spans.append(Span(i, end))
+                return spans, True
+            spans.append(Span(i, j + 1))
+            i = j + 1
+            continue
+        i += 1
+    return spans, False
+
+
+def _opens(text: str, i: int, start: int) -> bool:
+    # A straight quote opens when it is not glued to a preceding word.
+    return text[i] == "\u201c" or i == start or not text[i - 1].isalnum()
+
+
+def _closes(text: str, j: int, end: int) -> bool:
+    return text[j] == "\u201d" or j + 1 >= end or not text[j + 1].isalnum()
+
+
+def split_sentences(text: str, start: int, end: int, quotes: list[Span]) -> list[Span]:
+    """Sentence spans in text[start:end]; never splits inside a quotation."""
+    out: list[Span] = []
+    s = start
+    for m in BOUNDARY.finditer(text, start, end):
+        cut = m.end()
+        if any(q.start < m.start() and m.end() < q.end for q in quotes):
+            continue
+        if _is_abbreviation(text, m.start(), start):
+            continue
+        out.append(Span(s, cut))
+        s = cut
+        while s < end and text[s].isspace():
+            s += 1
+    if s < end:
+        out.append(Span(s, end))
+    return out
+
+
+def _is_abbreviation(text: str, dot: int, start: int) -> bool:
+    if text[dot] != ".":
+        return False
+    m = WORD_BEFORE.search(text, start, dot)
+    if not m:
+        return False
+    word = m.group(1).lower().rstrip(".")
+    if len(word) == 1 and word.isalpha():
+        return True  # an initial: "John F. Kennedy"
+    return word in ABBREVIATIONS or word.lstrip("(") in ABBREVIATIONS

@@ -1,0 +1,306 @@
+"""Find the speaker mention next to a reporting verb and resolve it to a person or group."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.topics import is_place_or_org
+
+TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w.'\u2019\-]*|\d[\d,.:]*\w*|[^\s\w]")
+PRONOUNS = {"he", "she", "they", "i", "we", "it", "you"}
+HONORIFICS = {"mr.", "mrs.", "ms.", "dr.", "mr", "mrs", "ms", "dr", "sir", "dame", "prof."}
+ROLE_WORDS = {
+    "president", "secretary", "minister", "spokesman", "spokeswoman", "spokesperson", "senator", "sen.",
+    "rep.", "representative", "congressman", "congresswoman", "governor", "gov.", "mayor", "chairman",
+    "chairwoman", "chair", "director", "chief", "leader", "ambassador", "general", "gen.", "commander",
+    "officer", "official", "adviser", "advisor", "aide", "premier", "chancellor", "king", "queen",
+    "prince", "judge", "justice", "attorney", "lawyer", "professor", "analyst", "economist", "ceo",
+    "executive", "founder", "manager", "candidate", "nominee", "lt.", "col.", "admiral", "adm.", "envoy",
+    "deputy", "speaker", "head", "coach", "captain", "strategist", "pollster", "researcher", "scientist",
+    "editor", "reporter", "correspondent", "columnist", "author", "host", "commissioner", "councilman",
+    "councilwoman", "lawmaker", "diplomat", "negotiator", "prosecutor", "sheriff", "pope", "cardinal",
+    "bishop", "rabbi", "imam", "sgt.", "capt.", "maj.", "lieutenant", "colonel", "major", "sergeant",
+    "vice", "nominee", "businessman", "businesswoman", "activist", "organizer", "surrogate", "partner",
+    "owner", "expert", "fellow", "dean", "student", "member", "whip", "counsel", "treasurer", "clerk",
+}
+# Words that end a backward scan for a noun phrase: verbs, prepositions, determiners, conjunctions.
+STOP = {
+    "and", "or", "but", "that", "which", "who", "whom", "whose", "when", "where", "while", "as", "if",
+    "because", "after", "before", "since", "though", "although", "than", "to", "in", "on", "at", "by",
+    "for", "with", "from", "into", "about", "over", "under", "of", "is", "was", "are", "were", "be",
+    "been", "has", "have", "had", "not", "also", "so", "then", "there", "this", "these", "those", "what",
+    "said", "says", "say", "told", "it", "its", "his", "her", "their", "our", "my", "your", "we", "he",
+    "she", "they", "i", "you", "him", "them", "us", "me", "would", "will", "could", "should", "can",
+    "may", "might", "must", "do", "does", "did", "just", "even", "only", "now", "later", "still",
+}
+DETERMINERS = {"the", "a", "an", "another", "one", "two", "three", "several", "many", "some", "other",
+               "both", "most", "all"}
+SKIP_BEFORE_CUE = {"also", "has", "have", "had", "would", "will", "later", "previously", "recently", "then",
+                   "repeatedly", "publicly", "once", "again", "further", "had", "already", "privately",
+                   "first", "reportedly", "initially", "earlier", "separately", "likewise", "simply",
+                   "flatly", "quickly", "often", "frequently", "long", "since", "never", "always",
+                   "originally", "openly", "explicitly", "specifically", "clearly", "angrily", "now",
+                   "formally", "officially", "tearfully", "bluntly", "firmly", "correctly", "falsely"}
+ANONYMOUS = {"source", "sources", "person", "people", "someone", "insider", "insiders", "witness",
+             "witnesses", "somebody"}
+# Bare group nouns that take the place named before them: "in Seoul, where officials said".
+GROUP_NOUNS = {"officials", "authorities", "police", "lawmakers", "leaders", "diplomats", "prosecutors",
+               "investigators", "analysts", "experts", "residents", "government", "ministry", "military"}
+# Capitalised words that begin sentences or name things, never a person's first name.
+NOT_NAME = {"the", "a", "an", "but", "and", "in", "on", "at", "for", "if", "as", "when", "while", "after",
+            "this", "that", "these", "those", "it", "he", "she", "they", "we", "i", "his", "her", "there",
+            "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+            "february", "march", "april", "may", "june", "july", "august", "september", "october",
+            "november", "december", "so", "yet", "speaking", "asked", "meanwhile", "still", "both",
+            "last", "earlier", "since", "then", "now", "according", "what", "how", "why", "where", "who"}
+CAP_RUN = re.compile(r"\b(?:[A-Z][\w'\u2019\-]*\.?|[A-Z]\.)(?:\s+(?:[A-Z][\w'\u2019\-]*\.?|[A-Z]\.|de|van|von|bin|al|da|del|la|le))*")
+ORG_WORDS = {"house", "department", "party", "news", "times", "post", "ministry", "office", "council",
+             "committee", "court", "university", "agency", "association", "union", "bank", "group",
+             "press", "journal", "company", "corporation", "inc.", "network", "senate", "congress",
+             "administration", "campaign", "foundation", "institute", "street", "city", "county",
+             "state", "states", "republic", "kingdom", "nations", "forces", "army", "navy", "police"}
+
+
+@dataclass
+class Mention:
+    """A speaker mention as written, with where it stands and the role written beside it."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # name | pronoun | role | group | anonymous
+    role: str | None = None
+
+
+@dataclass
+class Tok:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+    @property
+    def cap(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def tokens(text: str, start: int, end: int) -> list[Tok]:
+    return [Tok(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text, start, end)]
+
+
+def _strip_possessive(t: str) -> str:
+    for suffix in ("'s", "\u2019s"):
+        if t.endswith(suffix):
+            return t[: -len(suffix)]
+    return t
+
+
+def mention_before(text: str, start: int, cue_start: int) -> Mention | None:
+    """The subject noun phrase ending just before a cue verb, if one stands there."""
+    toks = tokens(text, start, cue_start)
+    i = len(toks) - 1
+    while i >= 0 and (toks[i].low in SKIP_BEFORE_CUE or toks[i].text in {"\u2014", "-"}):
+        i -= 1
+    if i >= 0 and toks[i].text == ",":
+        # An appositive or relative clause between subject and verb: "Kirby, the spokesman, said".
+        j = i - 1
+        while j >= 0 and toks[j].text != ",":
+            j -= 1
+        if j > 0 and i - j <= 12:
+            head = _noun_phrase(toks, j - 1)
+            if head is not None:
+                appositive = text[toks[j + 1].start : toks[i - 1].end] if i - 1 > j else None
+                if appositive and appositive.split()[0].lower() in {"who", "which", "whose"}:
+                    appositive = None
+                if head.role is None and appositive and head.kind == "name":
+                    head.role = _clean_role(appositive)
+                return head
+        return None
+    if i < 0:
+        return None
+    return _noun_phrase(toks, i)
+
+
+def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
+    if i < 0:
+        return None
+    t = toks[i]
+    if t.low in PRONOUNS:
+        return Mention(t.start, t.end, t.text, "pronoun")
+    if not t.text[:1].isalpha():
+        return None
+    j = i
+    if t.cap:
+        while j - 1 >= 0 and (toks[j - 1].cap or toks[j - 1].low in {"de", "van", "von", "bin", "al", "da"}) \
+                and toks[j - 1].low not in NOT_NAME - {"may", "march"}:
+            j -= 1
+        run = toks[j : i + 1]
+        role_end = max((k for k, x in enumerate(run) if x.low in ROLE_WORDS), default=-1)
+        name_toks = [x for x in run[role_end + 1 :] if x.low not in HONORIFICS]
+        role_toks = run[: role_end + 1]
+        # Extend the role back over lowercase title words: "national security spokesman".
+        k = j - 1
+        while role_end >= 0 and k >= 0 and toks[k].text.isalpha() and toks[k].low not in STOP \
+                and toks[k].low not in DETERMINERS and j - k < 5:
+            role_toks.insert(0, toks[k])
+            k -= 1
+        if not name_toks:
+            # "the President said": a role phrase standing for a person.
+            return Mention(run[0].start, t.end, " ".join(x.text for x in run), "role")
+        role = _role_with_lowercase(toks, j, role_toks) if role_end < 0 else " ".join(x.text for x in role_toks)
+        name = " ".join(_strip_possessive(x.text) for x in name_toks)
+        kind = "group" if _looks_like_group(run, toks, j) else "name"
+        start = name_toks[0].start if kind == "name" else run[0].start
+        if kind == "group":
+            name = " ".join(x.text for x in run)
+        return Mention(start, t.end, name, kind, role or None)
+    # A common-noun phrase: "officials", "South Korean officials", "the spokesman", "a source".
+    while j - 1 >= 0 and toks[j - 1].text[:1].isalpha() and toks[j - 1].low not in STOP and i - j < 5:
+        j -= 1
+        if toks[j].low in DETERMINERS:
+            break
+    words = toks[j : i + 1]
+    if len(words) == 1 and t.low not in ANONYMOUS and t.low not in ROLE_WORDS and not t.low.endswith("s"):
+        return None
+    text = " ".join(x.text for x in words)
+    if len(words) == 1 and t.low in GROUP_NOUNS and j >= 3 and toks[j - 1].low == "where" \
+            and toks[j - 2].text == ",":
+        # "sparked concerns in South Korea, where officials condemned it": officials of that place.
+        k = j - 3
+        while k - 1 >= 0 and toks[k - 1].cap:
+            k -= 1
+        if toks[j - 3].cap and k <= j - 3:
+            place = " ".join(x.text for x in toks[k : j - 2])
+            return Mention(t.start, t.end, f"{place} {t.text}", "group")
+    if words[0].low in {"a", "an", "one", "another"} or (t.low in ANONYMOUS and len(words) <= 2
+                                                         and not any(x.cap for x in words)):
+        kind = "anonymous"
+    elif t.low in ROLE_WORDS and words[0].low == "the":
+        kind = "role"
+    else:
+        kind = "group"
+    return Mention(words[0].start, t.end, text, kind)
+
+
+def _role_with_lowercase(toks: list[Tok], j: int, _role_toks: list[Tok]) -> str | None:
+    # "U.S. national security spokesman John Kirby": lowercase title words then the name.
+    k = j - 1
+    found: list[Tok] = []
+    while k >= 0 and toks[k].text[:1].isalpha() and toks[k].low not in STOP and toks[k].low not in DETERMINERS \
+            and len(found) < 6:
+        found.insert(0, toks[k])
+        k -= 1
+    if found and found[-1].low in ROLE_WORDS:
+        return " ".join(x.text for x in found)
+    return None
+
+
+def _looks_like_group(run: list[Tok], toks: list[Tok], j: int) -> bool:
+    last = run[-1].low.rstrip(".")
+    if last in ORG_WORDS or is_place_or_org(" ".join(x.text for x in run)):
+        return True
+    if j > 0 and toks[j - 1].low == "the":
+        return True
+    return len(run) == 1 and run[0].text.isupper() and len(run[0].text) > 1
+
+
+def mention_after(text: str, start: int, end: int) -> Mention | None:
+    """The subject after an inverted cue: '..., said Lloyd Austin, the defense secretary.'"""
+    toks = tokens(text, start, end)
+    if not toks:
+        return None
+    i = 0
+    if toks[0].low in PRONOUNS:
+        return Mention(toks[0].start, toks[0].end, toks[0].text, "pronoun")
+    while i < len(toks) and (toks[i].low in DETERMINERS or (toks[i].text.isalpha() and not toks[i].cap
+                                                               and toks[i].low not in STOP)):
+        i += 1
+    j = i
+    while j < len(toks) and (toks[j].cap or toks[j].low in {"de", "van", "von", "bin", "al"}):
+        j += 1
+    if j == i:
+        if i == 0:
+            return None
+        words = toks[:i]
+        kind = "anonymous" if words[0].low in {"a", "an", "one", "another"} else "role"
+        return Mention(words[0].start, words[-1].end, " ".join(x.text for x in words), kind)
+    return _noun_phrase(toks[:j], j - 1) and _appositive(text, toks, j, _noun_phrase(toks[:j], j - 1))
+
+
+def _appositive(text: str, toks: list[Tok], j: int, m: Mention | None) -> Mention | None:
+    if m is None:
+        return None
+    if m.role is None and j < len(toks) and toks[j].text == ",":
+        k = j + 1
+        while k < len(toks) and toks[k].text not in {",", ".", ";", "\u2014"}:
+            k += 1
+        if k > j + 1 and toks[j + 1].low in {"the", "a", "an"} | ROLE_WORDS:
+            m.role = _clean_role(text[toks[j + 1].start : toks[k - 1].end])
+    return m
+
+
+def _clean_role(s: str) -> str:
+    s = s.strip(" ,")
+    for det in ("the ", "a ", "an "):
+        if s.lower().startswith(det):
+            return s[len(det) :]
+    return s
+
+
+@dataclass
+class People:
+    """Who has been named so far in one article: full names by surname, and roles."""
+
+    by_surname: dict[str, str] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)
+    last_person: str | None = None
+
+    def prescan(self, text: str) -> None:
+        for m in CAP_RUN.finditer(text):
+            words = [w for w in m.group().split() if w.lower() not in HONORIFICS]
+            while words and (words[0].lower().rstrip(".") in NOT_NAME or words[0].lower() in ROLE_WORDS):
+                words = words[1:]
+            if any(w.lower() in ROLE_WORDS for w in words):
+                words = words[max(i for i, w in enumerate(words) if w.lower() in ROLE_WORDS) + 1 :]
+            words = [_strip_possessive(w) for w in words]
+            if 2 <= len(words) <= 4 and words[-1].lower().rstrip(".") not in ORG_WORDS \
+                    and not is_place_or_org(" ".join(words)) \
+                    and all(len(w) > 1 for w in words[-1:]):
+                self.by_surname.setdefault(words[-1].lower(), " ".join(words))
+
+    def register(self, name: str, role: str | None) -> None:
+        key = name.split()[-1].lower()
+        if len(name.split()) >= 2:
+            self.by_surname.setdefault(key, name)
+        if role:
+            self.roles[self.by_surname.get(key, name)] = role
+
+    def resolve(self, m: Mention) -> str | None:
+        """The full name, or group name, a mention stands for; None for anonymous sources."""
+        if m.kind == "name":
+            full = self.by_surname.get(m.text.split()[-1].lower(), m.text)
+            if len(m.text.split()) > len(full.split()):
+                full = m.text
+            self.register(full, m.role)
+            self.last_person = full
+            return full
+        if m.kind == "pronoun":
+            return self.last_person if m.text.lower() in {"he", "she"} else None
+        if m.kind == "role":
+            head = m.text.split()[-1].lower()
+            for person, role in reversed(list(self.roles.items())):
+                if head in role.lower():
+                    self.last_person = person
+                    return person
+            return None
+        if m.kind == "group":
+            text = m.text
+            return text[4:] if text.lower().startswith("the ") else text
+        return None
+
+    def role_of(self, name: str | None) -> str | None:
+        return self.roles.get(name) if name else None

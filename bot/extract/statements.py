@@ -1,0 +1,256 @@
+"""The extraction engine: statements with speaker, role, cue, date and place, from article text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from bot.extract import when
+from bot.extract.cues import ACCORDING, CUE, FORM_TO_LEMMA, NEEDS_QUOTE, TAKES_AUDIENCE
+from bot.extract.sentences import Span, find_quotes, split_sentences
+from bot.extract.speakers import Mention, People, mention_after, mention_before
+
+PARAGRAPH = re.compile(r"[^\n]+")
+# What may stand between a cue and its content: "said in a statement on Tuesday that ...".
+LEAD_IN = re.compile(
+    r"(?:\s*(?:,|:|\u2014|that\b|of\b|about\b|(?:again|also|later|then|publicly|repeatedly)\b|"
+    r"(?:on|in|at|during|via|through|over) (?:a |an |his |her |their |the )?"
+    r"(?:statement|interview|speech|post|letter|tweet|email|e-mail|press release|press conference|"
+    r"news conference|briefing|op-ed|video|message|radio|television|TV|Twitter|Facebook|X|Instagram|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Fox News|CNN|MSNBC|NBC|CBS|ABC)\b"
+    r"(?: (?:with|to|on) (?:the )?[A-Z][\w.&'\u2019-]*(?: [A-Z][\w.&'\u2019-]*)*)?|"
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\b|"
+    r"(?:last|this) (?:week|month|year|night)\b))*\s*"
+)
+AUDIENCE = re.compile(
+    r"\s*(?:(?:the |a |an |his |her |their )?(?:[A-Z][\w.&'\u2019-]*(?: [A-Z][\w.&'\u2019-]*)*|"
+    r"reporters|journalists|supporters|voters|lawmakers|members|crowds?|audiences?|viewers|listeners|"
+    r"him|her|them|us|me|you|the (?:[a-z]+ )?(?:crowd|audience|newspaper|paper|outlet|station|network|"
+    r"committee|magazine|agency|broadcaster|channel|senators?|court|jury|room))|"
+    r"(?:[a-z]+ ){0,2}(?:reporters|journalists))"
+)
+PARTICIPLE_CLAUSE = re.compile(
+    r",\s+(?:adding|saying|calling|noting|warning|arguing|insisting|explaining|describing|stressing|"
+    r"claiming|urging|telling|declaring|acknowledging|accusing|suggesting|asserting|referring)\b"
+)
+TAIL = re.compile(r"^[\s,.;:!?\"\u201d\u2019)]*$")
+QUOTE_CHARS = "\"\u201c\u201d"
+MIN_QUOTE_WORDS = 3
+
+
+@dataclass
+class Statement:
+    """One thing someone said, located in the article text."""
+
+    text: str
+    start: int
+    end: int
+    kind: str
+    speaker: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    role: str | None
+    cue: str | None
+    said_on: date | None
+    place: str | None
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["said_on"] = self.said_on.isoformat() if self.said_on else None
+        return d
+
+
+@dataclass
+class _Found:
+    content: list[Span]
+    mention: Mention | None
+    cue: str | None
+    cue_span: Span | None
+
+
+def extract_statements(text: str, published: date | None = None) -> list[Statement]:
+    """Every statement in the article, in text order."""
+    people = People()
+    people.prescan(text)
+    out: list[Statement] = []
+    for para in PARAGRAPH.finditer(text):
+        quotes, _ = find_quotes(text, para.start(), para.end())
+        para_out: list[Statement] = []
+        for sent in split_sentences(text, para.start(), para.end(), quotes):
+            sent_quotes = [q for q in quotes if sent.start <= q.start < sent.end]
+            for found in _sentence(text, sent, sent_quotes):
+                st = _statement(text, sent, found, people, published, out + para_out)
+                if st is not None:
+                    para_out.append(st)
+        para_out += _floating(text, para.start(), quotes, para_out, out)
+        para_out.sort(key=lambda s: s.start)
+        out += para_out
+    return out
+
+
+def _sentence(text: str, sent: Span, quotes: list[Span]) -> list[_Found]:
+    found: list[_Found] = []
+    covered: list[Span] = []
+    for m in _cues(text, sent, quotes):
+        if any(c.start <= m.start() < c.end for c in covered):
+            continue
+        f = _attribution(text, sent, quotes, m, found)
+        if f is not None:
+            found.append(f)
+            covered += f.content
+    return found
+
+
+def _cues(text: str, sent: Span, quotes: list[Span]) -> list[re.Match]:
+    ms = [m for m in CUE.finditer(text, sent.start, sent.end)]
+    ms += [m for m in ACCORDING.finditer(text, sent.start, sent.end)]
+    ms.sort(key=lambda m: m.start())
+    return [m for m in ms if not any(q.start < m.start() < q.end for q in quotes)]
+
+
+def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: list[_Found]) -> _Found | None:
+    cue = m.group()
+    cue_span = Span(m.start(), m.end())
+    if cue.lower() in {"according to", "citing"}:
+        return _according(text, sent, m)
+    lemma = FORM_TO_LEMMA[cue]
+    before = text[sent.start : m.start()]
+    after_end = _clause_end(text, m.end(), sent.end)
+    # Inverted: '"...," said Austin.' or '..., says the report.'
+    if re.search(r"[,\"\u201d]\s*$", before) and lemma not in NEEDS_QUOTE:
+        mention = mention_after(text, m.end(), sent.end)
+        if mention is not None and TAIL.match(text[mention.end : sent.end].split(",")[0] if "," in
+                                              text[mention.end : sent.end] else text[mention.end : sent.end]):
+            content = _trim(text, sent.start, before.rstrip().rstrip(",").__len__() + sent.start)
+            return _Found(_split_quote(content, quotes), mention, cue, cue_span) if content else None
+    if cue.endswith("ing") and re.search(r",\s*$", before) and prior:
+        # "..., adding that ...": the participle shares the clause's speaker.
+        mention: Mention | None = prior[-1].mention
+    else:
+        mention = mention_before(text, sent.start, m.start())
+        if mention is None:
+            return None
+    lead = LEAD_IN.match(text, m.end(), after_end)
+    cstart = lead.end() if lead else m.end()
+    if lemma in TAKES_AUDIENCE:
+        aud = AUDIENCE.match(text, cstart, after_end)
+        if aud and aud.end() > cstart:
+            lead2 = LEAD_IN.match(text, aud.end(), after_end)
+            cstart = lead2.end() if lead2 else aud.end()
+    if TAIL.match(text[cstart:sent.end]) or text[cstart:cstart + 1] in {",", "."}:
+        # '"...," Austin said.' / '... , Kirby told reporters.': the content stands before the speaker.
+        end = mention.start if mention.start > sent.start else m.start()
+        content = _trim(text, sent.start, end)
+        if not content or lemma in NEEDS_QUOTE:
+            return None
+        rest = [q for q in quotes if q.start >= m.end()]
+        parts = _split_quote(content, quotes) + [Span(q.start, q.end) for q in rest]
+        return _Found(parts, mention, cue, cue_span)
+    content = _trim(text, cstart, after_end)
+    if content is None:
+        return None
+    if lemma in NEEDS_QUOTE and not any(content.start <= q.start < content.end for q in quotes):
+        return None
+    if len(text[content.start : content.end].split()) < 3 and not any(
+        content.start <= q.start < content.end for q in quotes
+    ):
+        return None
+    return _Found([content], mention, cue, cue_span)
+
+
+def _according(text: str, sent: Span, m: re.Match) -> _Found | None:
+    mention = mention_after(text, m.end(), sent.end)
+    if mention is None:
+        return None
+    cue_span = Span(m.start(), m.end())
+    if text[sent.start : m.start()].strip(" ,\"\u201c") == "":
+        comma = text.find(",", mention.end, sent.end)
+        content = _trim(text, comma + 1, sent.end) if comma > 0 else None
+    else:
+        content = _trim(text, sent.start, m.start())
+    return _Found([content], mention, m.group(), cue_span) if content else None
+
+
+def _clause_end(text: str, start: int, end: int) -> int:
+    m = PARTICIPLE_CLAUSE.search(text, start, end)
+    return m.start() if m else end
+
+
+def _trim(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start] in " ,:;\u2014-":
+        start += 1
+    while end > start and text[end - 1] in " ,;:\u2014-":
+        end -= 1
+    if end - start < 2:
+        return None
+    return Span(start, end)
+
+
+def _split_quote(content: Span, quotes: list[Span]) -> list[Span]:
+    return [content]
+
+
+def _kind(text: str, spans: list[Span]) -> str:
+    s = " ".join(text[p.start : p.end] for p in spans).strip()
+    if not any(c in s for c in QUOTE_CHARS):
+        return "indirect"
+    marks = sum(s.count(c) for c in QUOTE_CHARS)
+    if s[:1] in QUOTE_CHARS and s.rstrip(".,!? ")[-1:] in QUOTE_CHARS and marks <= 2 * len(spans):
+        return "direct"
+    return "mixed"
+
+
+def _statement(text: str, sent: Span, f: _Found, people: People, published: date | None,
+               earlier: list[Statement]) -> Statement | None:
+    spans = sorted(f.content, key=lambda s: s.start)
+    start, end = spans[0].start, spans[-1].end
+    speaker = people.resolve(f.mention) if f.mention else None
+    if f.mention and f.mention.kind in {"name", "role"} and speaker:
+        people.last_person = speaker
+    role = (f.mention.role if f.mention else None) or people.role_of(speaker)
+    before, after = text[sent.start : start], text[end : sent.end]
+    day, _ = when.said_on(before + " " + after, published)
+    place = when.place(before, after)
+    prev = next((s for s in reversed(earlier) if s.speaker and s.speaker == speaker), None)
+    if day is None:
+        day = prev.said_on if prev else published
+    if place is None and prev is not None:
+        place = prev.place
+    words = " \u2026 ".join(text[p.start : p.end] for p in spans) if len(spans) > 1 else text[start:end]
+    return Statement(
+        text=words, start=start, end=end, kind=_kind(text, spans), speaker=speaker,
+        speaker_start=f.mention.start if f.mention else None, speaker_end=f.mention.end if f.mention else None,
+        role=role, cue=f.cue, said_on=day, place=place,
+    )
+
+
+def _floating(text: str, para_start: int, quotes: list[Span], here: list[Statement],
+              earlier: list[Statement]) -> list[Statement]:
+    """Quotes with no attribution of their own that continue the speaker before them."""
+    out: list[Statement] = []
+    for q in quotes:
+        if any(s.start < q.end and q.start < s.end for s in here):
+            continue
+        if len(text[q.start : q.end].split()) < MIN_QUOTE_WORDS:
+            continue
+        before_in_para = [s for s in here if s.end <= q.start] + out
+        if before_in_para:
+            src = before_in_para[-1]
+        elif q.start == para_start and earlier and earlier[-1].kind != "indirect":
+            src = earlier[-1]
+        else:
+            continue
+        if src.speaker is None or not _starts_sentence(text, q.start, para_start):
+            continue
+        out.append(Statement(text=text[q.start : q.end], start=q.start, end=q.end, kind="direct",
+                             speaker=src.speaker, speaker_start=None, speaker_end=None, role=src.role,
+                             cue=None, said_on=src.said_on, place=src.place))
+    return out
+
+
+def _starts_sentence(text: str, i: int, para_start: int) -> bool:
+    j = i - 1
+    while j >= para_start and text[j] == " ":
+        j -= 1
+    return j < para_start or text[j] in ".!?\"\u201d:"

@@ -1,0 +1,125 @@
+"""The schema: articles, actors, statements, topics and ingestion jobs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints so that Alembic migrations stay stable across dialects.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+statement_topics = Table(
+    "statement_topics",
+    Base.metadata,
+    Column("statement_id", ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Article(Base):
+    __tablename__ = "articles"
+    __table_args__ = (UniqueConstraint("team_id", "url_key", name="uq_articles_team_url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    url: Mapped[str] = mapped_column(Text)
+    # sha256 of the canonical URL: a fixed-width key any database can index uniquely.
+    url_key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(Text)
+    site: Mapped[str | None] = mapped_column(String(255))
+    author: Mapped[str | None] = mapped_column(String(255))
+    published: Mapped[date | None] = mapped_column(Date)
+    text: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="stored")  # stored | failed
+    failure: Mapped[str | None] = mapped_column(Text)
+    posted_by: Mapped[str | None] = mapped_column(String(32))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    statements: Mapped[list[Statement]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Actor(Base):
+    __tablename__ = "actors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    role: Mapped[str | None] = mapped_column(String(255))
+
+
+class Topic(Base):
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+
+
+class Statement(Base):
+    __tablename__ = "statements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))  # direct | indirect | mixed
+    speaker: Mapped[str | None] = mapped_column(String(255))  # resolved name, None if anonymous
+    role: Mapped[str | None] = mapped_column(String(255))
+    cue: Mapped[str | None] = mapped_column(String(64))
+    said_on: Mapped[date | None] = mapped_column(Date, index=True)
+    place: Mapped[str | None] = mapped_column(String(255))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    # Speaker, topics and words in one field: what full-text search indexes.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    article: Mapped[Article] = relationship(back_populates="statements")
+    actor: Mapped[Actor | None] = relationship()
+    topics: Mapped[list[Topic]] = relationship(secondary=statement_topics)
+
+
+class Job(Base):
+    """One Slack message with links to ingest; unique per message so retries are no-ops."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", "message_ts", name="uq_jobs_message"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    message_ts: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str | None] = mapped_column(String(32))
+    urls: Mapped[list[str]] = mapped_column(JSON)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued | running | done | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    reply: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
