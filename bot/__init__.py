@@ -1,0 +1,1 @@
+"""Briefing bot: reads news links posted in Slack and answers who said what."""

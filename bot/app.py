@@ -1,0 +1,65 @@
+"""Build the Slack app: one App, its listeners registered, nothing else."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import listeners
+from bot.config import Settings
+from bot.jobs import JobRunner
+
+log = logging.getLogger(__name__)
+
+
+def web_client(settings: Settings) -> WebClient:
+    """A Web API client that retries on rate limits (429 Retry-After) and dropped connections."""
+    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url or WebClient.BASE_URL)
+    client.retry_handlers.extend([RateLimitErrorRetryHandler(max_retry_count=3),
+                                  ConnectionErrorRetryHandler(max_retry_count=2)])
+    return client
+
+
+class SlackNotifier:
+    """Job progress as Slack shows it: a reaction on the message, then one reply in its thread."""
+
+    WORKING, DONE, FAILED = "hourglass_flowing_sand", "white_check_mark", "warning"
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def working(self, team_id: str, channel_id: str, message_ts: str) -> None:
+        self._react("add", channel_id, message_ts, self.WORKING)
+
+    def finished(self, team_id: str, channel_id: str, message_ts: str, reply: str, ok: bool) -> None:
+        self._react("remove", channel_id, message_ts, self.WORKING)
+        self._react("add", channel_id, message_ts, self.DONE if ok else self.FAILED)
+        self.client.chat_postMessage(channel=channel_id, thread_ts=message_ts, text=reply,
+                                     unfurl_links=False, unfurl_media=False)
+
+    def _react(self, how: str, channel: str, ts: str, name: str) -> None:
+        try:
+            call = self.client.reactions_add if how == "add" else self.client.reactions_remove
+            call(channel=channel, timestamp=ts, name=name)
+        except Exception as exc:  # a missing reaction must never stop the reply
+            log.warning("reactions.%s %s failed: %s", how, name, exc)
+
+
+def build_app(settings: Settings, sessions: sessionmaker[Session], runner: JobRunner | None = None,
+              client: WebClient | None = None) -> tuple[App, JobRunner]:
+    client = client or web_client(settings)
+    socket_mode = bool(settings.slack_app_token)
+    app = App(client=client, signing_secret=settings.slack_signing_secret or "",
+              request_verification_enabled=not socket_mode)
+    runner = runner or JobRunner(sessions, settings, SlackNotifier(client))
+    listeners.register(app, sessions, runner, settings)
+
+    @app.error
+    def on_error(error: Exception, logger: logging.Logger) -> None:
+        logger.exception("unhandled error in a listener: %s", error)
+
+    return app, runner

@@ -1,0 +1,129 @@
+"""Format answers and ingest replies for Slack (Block Kit with a text fallback) and the terminal."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.answers import Answer, Group, Item
+
+MAX_BLOCKS = 50
+MAX_SECTION = 3000
+MAX_WORDS_CHARS = 600
+
+
+def escape(text: str) -> str:
+    """Make article text inert in Slack: no <!channel>, <@U123> or hidden links can survive."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def cut(text: str, limit: int = MAX_WORDS_CHARS) -> str:
+    """Shorten at a word boundary, marking the cut."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit].rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:") + "\u2026"
+
+
+def _day(d: date | None) -> str:
+    return d.strftime("%a %-d %b %Y") if d else "date unknown"
+
+
+def _line(item: Item, slack: bool) -> str:
+    words = cut(" ".join(item.words.split()))
+    if item.kind == "indirect" and item.cue:
+        words = f"_{item.cue}_ {words}" if slack else f"({item.cue}) {words}"
+    where = f", {item.place}" if item.place else ""
+    title = item.source_title or item.source_url
+    if slack:
+        source = f"<{escape(item.source_url)}|{escape(cut(title, 80))}>" if item.source_url.startswith("http") \
+            else escape(title)
+        return f"\u2022 {escape(words)}  \u2014 {_day(item.said_on)}{escape(where)} \u00b7 {source}"
+    return f"  - {words}\n    {_day(item.said_on)}{where} \u00b7 {title} <{item.source_url}>"
+
+
+def _speaker(group: Group, slack: bool) -> str:
+    name = escape(group.speaker) if slack else group.speaker
+    role = f", {escape(group.role) if slack else group.role}" if group.role else ""
+    return f"*{name}*{role}" if slack else f"{name}{role}"
+
+
+def _summary(answer: Answer) -> str:
+    shown = sum(len(g.items) for g in answer.groups)
+    more = f"; {answer.more} more" if answer.more else ""
+    return f"{shown} statements from {len(answer.groups)} speakers, newest first{more}"
+
+
+def to_text(answer: Answer) -> str:
+    """The answer as plain text: the CLI's output and Slack's notification fallback."""
+    lines = [answer.heading]
+    if answer.message:
+        lines.append(answer.message)
+        lines += [f"  - {c}" for c in answer.choices]
+        return "\n".join(lines)
+    lines.append(_summary(answer))
+    for g in answer.groups:
+        lines.append("")
+        lines.append(_speaker(g, slack=False))
+        lines += [_line(i, slack=False) for i in g.items]
+    if answer.more:
+        lines.append(f"\n{answer.more} more statements not shown.")
+    return "\n".join(lines)
+
+
+def to_blocks(answer: Answer) -> list[dict]:
+    """Block Kit within Slack's limits: at most 50 blocks and 3,000 characters a section."""
+    blocks: list[dict] = [_section(f"*{escape(answer.heading)}*")]
+    if answer.message:
+        blocks.append(_section(escape(answer.message)))
+        for name in answer.choices[:5]:
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"*{escape(name)}*"}})
+        return blocks
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(_summary(answer))}]})
+    hidden = 0
+    for g in answer.groups:
+        for text in _group_sections(g):
+            if len(blocks) >= MAX_BLOCKS - 2:
+                hidden += text.count("\n\u2022 ") + 1
+                continue
+            blocks.append(_section(text))
+    more = answer.more + hidden
+    if more:
+        blocks.append({"type": "context", "elements": [
+            {"type": "mrkdwn", "text": f"{more} more statements not shown: narrow the query to see them."}]})
+    return blocks
+
+
+def _group_sections(g: Group) -> list[str]:
+    # Split a speaker's lines across sections so none passes 3,000 characters.
+    out: list[str] = []
+    current = _speaker(g, slack=True)
+    for item in g.items:
+        line = _line(item, slack=True)
+        if len(current) + 1 + len(line) > MAX_SECTION:
+            out.append(current)
+            current = _speaker(g, slack=True) + " (cont.)"
+        current += "\n" + line
+    out.append(current)
+    return out
+
+
+def _section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION]}}
+
+
+def ingest_reply(results: list, skipped: int = 0) -> str:  # list[IngestResult]
+    """The one thread reply for a message's links: what was stored, or why not."""
+    lines = []
+    for r in results:
+        title = escape(cut(r.title or r.url, 100))
+        who = ", ".join(escape(s) for s in r.speakers[:6]) + (" and others" if len(r.speakers) > 6 else "")
+        if r.status == "stored":
+            lines.append(f"Stored {r.statements} statements from {who or 'unnamed sources'}: {title}"
+                         if r.statements else f"Stored {title}, but found no attributed statements in it.")
+        elif r.status == "duplicate":
+            lines.append(f"Already stored ({r.statements} statements from {who or 'unnamed sources'}): {title}")
+        else:
+            lines.append(f"Could not read {escape(cut(r.url, 200))}: {escape(r.reason or 'unknown error')}")
+    if skipped:
+        lines.append(f"Skipped {skipped} more links: at most {len(results)} are read from one message.")
+    return "\n".join(lines)

@@ -1,0 +1,46 @@
+"""Settings, read once from the environment and .env into one object that travels explicitly."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///briefing.db"
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str | None = None
+    port: int = 3000
+    fetch_allow_private: bool = False
+    log_level: str = "INFO"
+    team_id: str = "local"  # the workspace the CLI reads and writes
+    max_links: int = 5
+    workers: int = 4
+
+    @classmethod
+    def from_env(cls, load_dotenv_file: bool = True) -> Settings:
+        if load_dotenv_file:
+            from dotenv import load_dotenv
+
+            load_dotenv(os.environ.get("DOTENV_PATH") or ".env", override=False)
+        env = os.environ
+        return cls(
+            database_url=env.get("DATABASE_URL") or cls.database_url,
+            slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
+            slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+            slack_app_token=env.get("SLACK_APP_TOKEN") or None,
+            slack_api_url=env.get("SLACK_API_URL") or None,
+            port=int(env.get("PORT") or cls.port),
+            fetch_allow_private=_flag(env.get("FETCH_ALLOW_PRIVATE")),
+            log_level=(env.get("LOG_LEVEL") or cls.log_level).upper(),
+            team_id=env.get("BRIEFING_TEAM") or cls.team_id,
+            max_links=int(env.get("MAX_LINKS_PER_MESSAGE") or cls.max_links),
+            workers=int(env.get("INGEST_WORKERS") or cls.workers),
+        )

@@ -1,0 +1,133 @@
+"""Fetch a web page safely: bounded time and size, HTML only, no private addresses."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+USER_AGENT = "Mozilla/5.0 (compatible; BriefingBot/0.1; +https://github.com/briefing-bot)"
+CONNECT_TIMEOUT = 5.0
+TOTAL_TIMEOUT = 20.0
+MAX_BYTES = 5 * 1024 * 1024
+MAX_REDIRECTS = 5
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+METADATA_HOSTS = {"metadata.google.internal", "metadata", "instance-data"}
+
+Resolver = Callable[[str, int], list[str]]
+
+
+class FetchError(Exception):
+    """A page that could not be fetched, with a reason fit to show the user."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class Fetched:
+    url: str  # after redirects
+    content: bytes
+    encoding: str | None  # from the Content-Type header, if any
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError("not_found", f"the address {host} does not exist") from exc
+    return [str(info[4][0]) for info in infos]
+
+
+def is_public_address(ip: str) -> bool:
+    """True only for globally routable unicast addresses (IPv4-mapped IPv6 unwrapped)."""
+    try:
+        addr = ipaddress.ip_address(ip.split("%")[0])
+    except ValueError:
+        return False
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+        addr = addr.ipv4_mapped
+    return addr.is_global and not (addr.is_multicast or addr.is_reserved or addr.is_link_local)
+
+
+def check_url(url: str, allow_private: bool, resolver: Resolver = system_resolver) -> None:
+    """Refuse non-HTTP schemes and, unless allowed, hosts that resolve to non-public addresses."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"}:
+        raise FetchError("bad_url", f"only http and https links can be read, not {parts.scheme or 'this'}:")
+    host = parts.hostname
+    if not host:
+        raise FetchError("bad_url", "the link has no host name")
+    if allow_private:
+        return
+    if host.lower().rstrip(".") in METADATA_HOSTS:
+        raise FetchError("blocked", "links to internal or private addresses are not fetched")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise FetchError("bad_url", "the link has an invalid port") from exc
+    addresses = resolver(host, port)
+    if not addresses or not all(is_public_address(a) for a in addresses):
+        raise FetchError("blocked", "links to internal or private addresses are not fetched")
+
+
+def fetch(url: str, *, allow_private: bool = False, resolver: Resolver = system_resolver,
+          client: httpx.Client | None = None) -> Fetched:
+    """GET an HTML page, following at most five redirects, each one checked again."""
+    deadline = time.monotonic() + TOTAL_TIMEOUT
+    own = client is None
+    client = client or httpx.Client(timeout=httpx.Timeout(TOTAL_TIMEOUT, connect=CONNECT_TIMEOUT),
+                                    headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.5"},
+                                    follow_redirects=False, trust_env=False)
+    try:
+        for _ in range(MAX_REDIRECTS + 1):
+            check_url(url, allow_private, resolver)
+            with client.stream("GET", url) as resp:
+                if resp.is_redirect and resp.headers.get("location"):
+                    url = urljoin(url, resp.headers["location"])
+                    continue
+                _check_status(resp)
+                return Fetched(str(resp.url), _read_body(resp, deadline), resp.charset_encoding)
+        raise FetchError("redirects", f"the link redirected more than {MAX_REDIRECTS} times")
+    except httpx.TimeoutException as exc:
+        raise FetchError("timeout", "the site took too long to answer") from exc
+    except httpx.HTTPError as exc:
+        raise FetchError("unreachable", f"the site could not be reached ({type(exc).__name__})") from exc
+    finally:
+        if own:
+            client.close()
+
+
+def _check_status(resp: httpx.Response) -> None:
+    if resp.status_code in (404, 410):
+        raise FetchError("not_found", f"the page was not found (HTTP {resp.status_code})")
+    if resp.status_code in (401, 402, 403):
+        raise FetchError("paywalled", f"the site refused access (HTTP {resp.status_code}): paywalled or blocked")
+    if resp.status_code >= 400:
+        raise FetchError("http_error", f"the site answered with an error (HTTP {resp.status_code})")
+    ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype and ctype not in HTML_TYPES:
+        raise FetchError("not_article", f"that link is not an article but {ctype}")
+
+
+def _read_body(resp: httpx.Response, deadline: float) -> bytes:
+    declared = resp.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BYTES:
+        raise FetchError("too_large", "the page is larger than 5 MB")
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in resp.iter_bytes():  # decoded bytes, so a gzip bomb is counted as it inflates
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise FetchError("too_large", "the page is larger than 5 MB")
+        if time.monotonic() > deadline:
+            raise FetchError("timeout", "the site took too long to send the page")
+        chunks.append(chunk)
+    return b"".join(chunks)

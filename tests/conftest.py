@@ -1,0 +1,249 @@
+"""Shared fixtures: fresh databases, pages served on 127.0.0.1, a fake Slack Web API, a running bot."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import httpx
+import pytest
+from slack_sdk.signature import SignatureVerifier
+
+from bot.config import Settings
+from storage.db import make_engine, make_sessionmaker, migrate
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_HTML = ROOT / "bot" / "data" / "seed-dprk-troops.html"
+SIGNING_SECRET = "test-signing-secret"
+PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ---- databases ------------------------------------------------------------------------------
+
+def _postgres_available() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A throwaway PostgreSQL database for this test run."""
+    if not _postgres_available():
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+    from sqlalchemy import text
+
+    name = f"briefing_test_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(PG_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    url = request.getfixturevalue("pg_url")
+    engine = make_engine(url)
+    from sqlalchemy import text
+
+    with engine.begin() as conn:  # a clean schema for each test
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def sessions(db_url: str):  # noqa: ANN201
+    engine = make_engine(db_url)
+    migrate(engine)
+    yield make_sessionmaker(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return Settings(database_url=db_url, fetch_allow_private=True, workers=2, team_id="T1")
+
+
+# ---- local HTTP servers ---------------------------------------------------------------------
+
+class _Server:
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class Pages(_Server):
+    """Canned pages on 127.0.0.1: path -> (status, headers, body)."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
+        routes = self.routes
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                status, headers, body = routes.get(self.path, (404, {"Content-Type": "text/html"}, b"missing"))
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        super().__init__(Handler)
+
+    def add(self, path: str, body: bytes, content_type: str = "text/html; charset=utf-8", status: int = 200,
+            headers: dict[str, str] | None = None) -> str:
+        self.routes[path] = (status, {"Content-Type": content_type, **(headers or {})}, body)
+        return self.url + path
+
+
+class FakeSlack(_Server):
+    """Slack's Web API and response_url endpoints on loopback, recording every call."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict]] = []
+        calls = self.calls
+        lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    data = json.loads(raw or "{}")
+                else:
+                    data = {k: v[0] for k, v in parse_qs(raw).items()}
+                with lock:
+                    calls.append((self.path, data))
+                body = {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "bot",
+                        "team": "Test", "url": "https://test.slack.com/", "ts": "1.000"}
+                out = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        super().__init__(Handler)
+
+    def named(self, path_part: str) -> list[dict]:
+        return [d for p, d in list(self.calls) if path_part in p]
+
+    def wait_for(self, path_part: str, count: int = 1, timeout: float = 30) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.named(path_part)
+            if len(found) >= count:
+                return found
+            time.sleep(0.05)
+        raise AssertionError(f"fake Slack got no {path_part} call; calls: {[p for p, _ in self.calls]}")
+
+
+@pytest.fixture
+def pages() -> Iterator[Pages]:
+    server = Pages()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    server = FakeSlack()
+    yield server
+    server.close()
+
+
+# ---- the running bot ------------------------------------------------------------------------
+
+class RunningBot:
+    def __init__(self, url: str, proc: subprocess.Popen) -> None:
+        self.url = url
+        self.proc = proc
+        self.verifier = SignatureVerifier(SIGNING_SECRET)
+
+    def post(self, body: str, content_type: str, *, timestamp: int | None = None, forge: bool = False,
+             headers: dict[str, str] | None = None) -> httpx.Response:
+        ts = str(timestamp if timestamp is not None else int(time.time()))
+        sig = self.verifier.generate_signature(timestamp=ts, body=body)
+        if forge:
+            sig = sig[:-4] + ("0000" if not sig.endswith("0000") else "1111")
+        h = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig,
+             **(headers or {})}
+        return httpx.post(self.url + "/slack/events", content=body, headers=h, timeout=10)
+
+    def event(self, event: dict, *, event_id: str = "Ev1", **kw: object) -> httpx.Response:
+        body = json.dumps({"type": "event_callback", "team_id": "T1", "api_app_id": "A1", "event": event,
+                           "event_id": event_id, "event_time": int(time.time())})
+        return self.post(body, "application/json", **kw)
+
+    def command(self, name: str, text: str, response_url: str, **kw: object) -> httpx.Response:
+        from urllib.parse import urlencode
+
+        body = urlencode({"command": name, "text": text, "team_id": "T1", "channel_id": "C1", "user_id": "U1",
+                          "response_url": response_url, "trigger_id": "1.2.3", "api_app_id": "A1"})
+        return self.post(body, "application/x-www-form-urlencoded", **kw)
+
+
+@pytest.fixture
+def bot(tmp_path: Path, fake_slack: FakeSlack, db_url: str) -> Iterator[RunningBot]:
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": db_url, "SLACK_BOT_TOKEN": "xoxb-test", "PORT": str(port),
+           "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake_slack.url + "/api/",
+           "FETCH_ALLOW_PRIVATE": "1", "LOG_LEVEL": "WARNING", "DOTENV_PATH": str(tmp_path / "none.env")}
+    env.pop("SLACK_APP_TOKEN", None)
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, cwd=tmp_path)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("the bot did not start")
+        time.sleep(0.1)
+    yield RunningBot(url, proc)
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()

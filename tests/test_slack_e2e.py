@@ -1,0 +1,95 @@
+"""The whole loop over real HTTP: a signed message with a link, then signed slash commands."""
+
+from __future__ import annotations
+
+import time
+
+from tests.conftest import SEED_HTML
+
+
+def _post_link(bot, pages, ts: str = "1700000000.000100", **kw):  # noqa: ANN001, ANN202
+    url = pages.add("/world/dprk-troops.html", SEED_HTML.read_bytes())
+    event = {"type": "message", "channel": "C1", "user": "U1", "ts": ts, "text": f"Worth reading <{url}|this>"}
+    return bot.event(event, **kw)
+
+
+def _all_text(payload: dict) -> str:
+    blocks = payload.get("blocks") or []
+    return payload.get("text", "") + " ".join(str(b) for b in blocks)
+
+
+def test_link_is_stored_and_commands_answer_with_the_right_speakers(bot, pages, fake_slack) -> None:
+    resp = _post_link(bot, pages)
+    assert resp.status_code == 200
+    reply = fake_slack.wait_for("chat.postMessage")[0]
+    assert reply["thread_ts"] == "1700000000.000100"
+    assert "Lloyd Austin" in reply["text"] and "John Kirby" in reply["text"]
+    reactions = [d["name"] for d in fake_slack.named("reactions.add")]
+    assert reactions[0] == "hourglass_flowing_sand" and reactions[-1] == "white_check_mark"
+
+    started = time.monotonic()
+    resp = bot.command("/briefing", "dprk", fake_slack.url + "/respond/1")
+    assert resp.status_code == 200 and time.monotonic() - started < 3
+    answer = _all_text(fake_slack.wait_for("/respond/1")[0])
+    for name in ("Lloyd Austin", "John Kirby", "South Korean officials"):
+        assert name in answer
+
+    bot.command("/who-said", "troops", fake_slack.url + "/respond/2")
+    answer = _all_text(fake_slack.wait_for("/respond/2")[0])
+    assert "Lloyd Austin" in answer and "John Kirby" in answer
+
+
+def test_forged_and_stale_signatures_get_401(bot, pages, fake_slack) -> None:
+    assert _post_link(bot, pages, forge=True).status_code == 401
+    assert _post_link(bot, pages, timestamp=int(time.time()) - 600).status_code == 401
+    time.sleep(0.5)
+    assert fake_slack.named("chat.postMessage") == []
+
+
+def test_retried_event_is_stored_once_and_answered_once(bot, pages, fake_slack) -> None:
+    assert _post_link(bot, pages).status_code == 200
+    for n in (1, 2):
+        assert _post_link(bot, pages, headers={"X-Slack-Retry-Num": str(n),
+                                               "X-Slack-Retry-Reason": "http_timeout"}).status_code == 200
+    fake_slack.wait_for("chat.postMessage")
+    time.sleep(1.5)
+    assert len(fake_slack.named("chat.postMessage")) == 1
+    bot.command("/briefing", "john kirby", fake_slack.url + "/respond/3")
+    blocks = str(fake_slack.wait_for("/respond/3")[0]["blocks"])
+    assert blocks.count("3,000 North Korean troops") == 1
+
+
+def test_link_posted_again_is_not_fetched_again(bot, pages, fake_slack) -> None:
+    _post_link(bot, pages, ts="1.1")
+    fake_slack.wait_for("chat.postMessage")
+    pages.routes.clear()  # a second fetch would now fail
+    _post_link(bot, pages, ts="1.2")
+    second = fake_slack.wait_for("chat.postMessage", count=2)[1]
+    assert second["thread_ts"] == "1.2" and second["text"].startswith("Already stored")
+
+
+def test_bots_own_messages_edits_and_unfurls_are_ignored(bot, pages, fake_slack) -> None:
+    url = pages.add("/a.html", SEED_HTML.read_bytes())
+    text = f"<{url}>"
+    bot.event({"type": "message", "channel": "C1", "bot_id": "BBOT", "ts": "2.1", "text": text})
+    bot.event({"type": "message", "subtype": "message_changed", "channel": "C1", "ts": "2.2",
+               "message": {"text": text, "user": "U1"}}, event_id="Ev2")
+    assert bot.event({"type": "link_shared", "channel": "C1", "links": [{"url": url}]},
+                     event_id="Ev3").status_code == 200
+    time.sleep(1.5)
+    assert fake_slack.named("chat.postMessage") == []
+
+
+def test_unreadable_link_gets_a_clear_reply(bot, pages, fake_slack) -> None:
+    url = pages.add("/report.pdf", b"%PDF-1.7 binary", content_type="application/pdf")
+    bot.event({"type": "message", "channel": "C1", "user": "U1", "ts": "3.1", "text": f"<{url}>"})
+    reply = fake_slack.wait_for("chat.postMessage")[0]
+    assert "not an article" in reply["text"]
+    assert fake_slack.named("reactions.add")[-1]["name"] == "warning"
+
+
+def test_empty_command_gets_usage_help(bot, fake_slack) -> None:
+    bot.command("/briefing", "   ", fake_slack.url + "/respond/4")
+    assert "Usage" in _all_text(fake_slack.wait_for("/respond/4")[0])
+    bot.command("/who-said", "zebras", fake_slack.url + "/respond/5")
+    assert "Nobody has been quoted" in _all_text(fake_slack.wait_for("/respond/5")[0])
