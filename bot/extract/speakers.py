@@ -21,7 +21,7 @@ ROLE_WORDS = {
     "editor", "reporter", "correspondent", "columnist", "author", "host", "commissioner", "councilman",
     "councilwoman", "lawmaker", "diplomat", "negotiator", "prosecutor", "sheriff", "pope", "cardinal",
     "bishop", "rabbi", "imam", "sgt.", "capt.", "maj.", "lieutenant", "colonel", "major", "sergeant",
-    "vice", "nominee", "businessman", "businesswoman", "activist", "organizer", "surrogate", "partner",
+    "vice", "businessman", "businesswoman", "activist", "organizer", "surrogate", "partner",
     "owner", "expert", "fellow", "dean", "student", "member", "whip", "counsel", "treasurer", "clerk",
 }
 # Words that end a backward scan for a noun phrase: verbs, prepositions, determiners, conjunctions.
@@ -37,7 +37,7 @@ STOP = {
 DETERMINERS = {"the", "a", "an", "another", "one", "two", "three", "several", "many", "some", "other",
                "both", "most", "all"}
 SKIP_BEFORE_CUE = {"also", "has", "have", "had", "would", "will", "later", "previously", "recently", "then",
-                   "repeatedly", "publicly", "once", "again", "further", "had", "already", "privately",
+                   "repeatedly", "publicly", "once", "again", "further", "already", "privately",
                    "first", "reportedly", "initially", "earlier", "separately", "likewise", "simply",
                    "flatly", "quickly", "often", "frequently", "long", "since", "never", "always",
                    "originally", "openly", "explicitly", "specifically", "clearly", "angrily", "now",
@@ -54,7 +54,8 @@ NOT_NAME = {"the", "a", "an", "but", "and", "in", "on", "at", "for", "if", "as",
             "february", "march", "april", "may", "june", "july", "august", "september", "october",
             "november", "december", "so", "yet", "speaking", "asked", "meanwhile", "still", "both",
             "last", "earlier", "since", "then", "now", "according", "what", "how", "why", "where", "who"}
-CAP_RUN = re.compile(r"\b(?:[A-Z][\w'\u2019\-]*\.?|[A-Z]\.)(?:\s+(?:[A-Z][\w'\u2019\-]*\.?|[A-Z]\.|de|van|von|bin|al|da|del|la|le))*")
+_CAP = r"(?:[A-Z][\w'\u2019\-]*\.?|[A-Z]\.)"
+CAP_RUN = re.compile(r"\b" + _CAP + r"(?:\s+(?:" + _CAP + r"|de|van|von|bin|al|da|del|la|le))*")
 ORG_WORDS = {"house", "department", "party", "news", "times", "post", "ministry", "office", "council",
              "committee", "court", "university", "agency", "association", "union", "bank", "group",
              "press", "journal", "company", "corporation", "inc.", "network", "senate", "congress",

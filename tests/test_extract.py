@@ -1,0 +1,115 @@
+"""The extractor on the example article and on the sentence shapes news uses."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.extract import extract_statements
+from bot.extract.sentences import find_quotes, split_sentences
+from bot.reader import read_html
+from tests.conftest import SEED_HTML
+
+PUBLISHED = date(2024, 10, 23)
+
+
+@pytest.fixture(scope="module")
+def seed() -> list:
+    page = read_html(SEED_HTML.read_bytes(), "https://news.example.com/world/x")
+    return extract_statements(page.text, page.published)
+
+
+def _by(statements: list, speaker: str) -> list:
+    return [s for s in statements if s.speaker == speaker]
+
+
+def test_seed_austin_statements_have_speaker_role_and_date(seed) -> None:
+    austin = _by(seed, "Lloyd Austin")
+    texts = " ".join(s.text for s in austin)
+    assert "North Korean troops have been sent to Russian bases" in texts
+    assert '"very, very serious issue."' in texts
+    assert "possible consequences" in texts
+    assert '"We are seeing evidence that there are North Korean troops"' in texts
+    assert "there is evidence that there are DPRK troops in Russia" in texts  # the floating quote
+    assert all(s.role == "U.S. Defense Secretary" and s.said_on == PUBLISHED for s in austin)
+    assert {s.kind for s in austin} == {"direct", "indirect", "mixed"}
+    assert austin[0].place == "Rome"
+
+
+def test_seed_kirby_statements(seed) -> None:
+    kirby = _by(seed, "John Kirby")
+    texts = " ".join(s.text for s in kirby)
+    assert "at least 3,000 North Korean troops" in texts
+    assert "multiple Russian military training sites" in texts
+    assert "highly concerning probability" in texts
+    assert all(s.role == "U.S. national security spokesman" and s.said_on == PUBLISHED for s in kirby)
+    told = next(s for s in kirby if s.cue == "told")
+    assert told.kind == "direct" and told.text.startswith('"These soldiers')
+
+
+def test_seed_zelenskyy_and_south_korean_officials(seed) -> None:
+    (z,) = _by(seed, "Volodymyr Zelenskyy")
+    assert z.role == "Ukrainian President" and z.text.startswith("the point of that incursion")
+    (sk,) = _by(seed, "South Korean officials")
+    assert '"a grave security threat"' in sk.text and sk.kind == "mixed"
+
+
+def test_offsets_index_the_input_and_mentions_point_at_the_speaker(seed) -> None:
+    page = read_html(SEED_HTML.read_bytes(), "https://news.example.com/world/x")
+    for s in seed:
+        if len(s.text) == s.end - s.start:
+            assert page.text[s.start : s.end] == s.text
+        if s.speaker_start is not None:
+            mention = page.text[s.speaker_start : s.speaker_end]
+            assert mention.split()[-1] in s.speaker or mention.lower() in {"he", "she"}
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "words"),
+    [
+        ('"We will not back down," said Jane Doe, the mayor of Springfield.', "Jane Doe", "We will not back down"),
+        ('Prime Minister Ana Silva said: "The budget is balanced."', "Ana Silva", "The budget is balanced"),
+        ("According to Mark Lee, the bridge will reopen in May.", "Mark Lee", "the bridge will reopen"),
+        ("The bridge will reopen in May, Mark Lee told reporters.", "Mark Lee", "The bridge will reopen"),
+        ('Sen. Tom Reyes warned that "the deal is dead" after the vote.', "Tom Reyes", "the deal is dead"),
+    ],
+)
+def test_sentence_shapes(text: str, speaker: str, words: str) -> None:
+    found = extract_statements(text, PUBLISHED)
+    assert any(s.speaker == speaker and words in s.text for s in found), found
+
+
+def test_pronoun_and_surname_resolve_to_the_full_name() -> None:
+    text = ("Foreign Minister Maria Gonzalez arrived on Monday.\n"
+            'Gonzalez said the talks had failed. "We tried everything," she said on Tuesday.')
+    found = extract_statements(text, date(2024, 3, 8))  # a Friday
+    assert [s.speaker for s in found] == ["Maria Gonzalez", "Maria Gonzalez"]
+    assert found[1].said_on == date(2024, 3, 5)
+
+
+def test_anonymous_source_has_no_speaker() -> None:
+    (s,) = extract_statements("The plant will close next year, a source said.", PUBLISHED)
+    assert s.speaker is None and s.text.startswith("The plant will close")
+
+
+def test_sentence_splitting_keeps_abbreviations_and_quotes_together() -> None:
+    text = 'U.S. Lt. Gen. John F. Smith spoke. "It is over. We won," he said. Then he left.'
+    quotes, _ = find_quotes(text, 0, len(text))
+    spans = [text[s.start : s.end].strip() for s in split_sentences(text, 0, len(text), quotes)]
+    assert spans == ["U.S. Lt. Gen. John F. Smith spoke.", '"It is over. We won," he said.', "Then he left."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('ab "\u201c\u201d.,:\nHeSaid said told according to X Y')) , max_size=300))
+def test_any_text_extracts_without_error(text: str) -> None:
+    for s in extract_statements(text, PUBLISHED):
+        assert 0 <= s.start <= s.end <= len(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_any_unicode_extracts_without_error(text: str) -> None:
+    extract_statements(text, None)

@@ -1,0 +1,58 @@
+"""Ingest and query through the Python API, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from bot import answers
+from bot.pipeline import canonical_url, ingest
+from storage import queries
+from tests.conftest import SEED_HTML
+
+
+def _names(answer: answers.Answer) -> list[str]:
+    return [g.speaker for g in answer.groups]
+
+
+def test_ingest_stores_statements_and_answers_find_them(sessions, settings) -> None:
+    result = ingest(sessions, settings, "T1", str(SEED_HTML))
+    assert result.status == "stored" and result.statements >= 8
+    assert {"Lloyd Austin", "John Kirby", "Volodymyr Zelenskyy"} <= set(result.speakers)
+    with sessions() as s:
+        for query in ("dprk", "North Korea", "north korean", "Pyongyang"):
+            names = _names(answers.briefing(s, "T1", query))
+            assert {"Lloyd Austin", "John Kirby", "South Korean officials"} <= set(names), query
+        assert {"Lloyd Austin", "John Kirby"} <= set(_names(answers.who_said(s, "T1", "troop")))
+        austin = answers.briefing(s, "T1", "austin")
+        assert _names(austin) == ["Lloyd Austin"] and austin.groups[0].role == "U.S. Defense Secretary"
+
+
+def test_workspaces_do_not_see_each_others_articles(sessions, settings) -> None:
+    ingest(sessions, settings, "T1", str(SEED_HTML))
+    with sessions() as s:
+        assert answers.briefing(s, "T2", "dprk").groups == []
+        assert queries.count_statements(s, "T2") == 0
+
+
+def test_second_ingest_is_a_duplicate_and_stores_nothing(sessions, settings) -> None:
+    ingest(sessions, settings, "T1", str(SEED_HTML))
+    with sessions() as s:
+        before = queries.count_statements(s, "T1")
+    again = ingest(sessions, settings, "T1", str(SEED_HTML))
+    assert again.status == "duplicate"
+    with sessions() as s:
+        assert queries.count_statements(s, "T1") == before
+
+
+def test_odd_queries_answer_or_say_nothing_found(sessions, settings) -> None:
+    ingest(sessions, settings, "T1", str(SEED_HTML))
+    odd = ['"troops', "troops)", "* NEAR", "x' OR 1=1 --", "; DROP TABLE statements;", "AND OR NOT",
+           "\u202eevil\u202c", "\U0001f680 rockets", "a" * 10_000, "", "(", "NEAR(troops russia)"]
+    with sessions() as s:
+        for q in odd:
+            for fn in (answers.briefing, answers.who_said):
+                answer = fn(s, "T1", q)
+                assert answer.groups or answer.message, q
+        assert queries.count_statements(s, "T1") > 0
+
+
+def test_tracking_parameters_and_fragments_are_dropped() -> None:
+    assert canonical_url("HTTPS://News.Example.com/a?utm_source=x&id=3#top") == "https://news.example.com/a?id=3"
