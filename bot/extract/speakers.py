@@ -44,6 +44,13 @@ SKIP_BEFORE_CUE = {"also", "has", "have", "had", "would", "will", "later", "prev
                    "formally", "officially", "tearfully", "bluntly", "firmly", "correctly", "falsely"}
 ANONYMOUS = {"source", "sources", "person", "people", "someone", "insider", "insiders", "witness",
              "witnesses", "somebody"}
+# Singular nouns that can speak: "the company said", "the ministry said".
+SPEAKER_NOUNS = {"company", "ministry", "department", "agency", "government", "statement", "report", "police",
+                 "military", "army", "campaign", "court", "committee", "council", "office", "spokesperson",
+                 "group", "organization", "organisation", "firm", "bank", "union", "party", "administration",
+                 "lawsuit", "complaint", "study", "survey", "poll", "brokerage", "network", "newspaper",
+                 "team", "club", "league", "board", "commission", "embassy", "regime", "family", "prosecution",
+                 "defense", "secretariat", "senate", "house", "cabinet", "junta", "parliament", "judge"}
 # Bare group nouns that take the place named before them: "in Seoul, where officials said".
 GROUP_NOUNS = {"officials", "authorities", "police", "lawmakers", "leaders", "diplomats", "prosecutors",
                "investigators", "analysts", "experts", "residents", "government", "ministry", "military"}
@@ -107,19 +114,24 @@ def mention_before(text: str, start: int, cue_start: int) -> Mention | None:
     while i >= 0 and (toks[i].low in SKIP_BEFORE_CUE or toks[i].text in {"\u2014", "-"}):
         i -= 1
     if i >= 0 and toks[i].text == ",":
-        # An appositive or relative clause between subject and verb: "Kirby, the spokesman, said".
-        j = i - 1
-        while j >= 0 and toks[j].text != ",":
-            j -= 1
-        if j > 0 and i - j <= 12:
+        # An appositive between subject and verb: "Kirby, the spokesman, said", possibly with commas of
+        # its own ("Nelson, a fellow at the institute in Munich, Germany, said"): walk back to the name.
+        end = i
+        for _ in range(4):
+            j = end - 1
+            while j >= 0 and toks[j].text != ",":
+                j -= 1
+            if j <= 0 or i - j > 30:
+                return None
             head = _noun_phrase(toks, j - 1)
-            if head is not None:
+            if head is not None and not (head.kind == "group" and is_place_or_org(head.text)):
                 appositive = text[toks[j + 1].start : toks[i - 1].end] if i - 1 > j else None
                 if appositive and appositive.split()[0].lower() in {"who", "which", "whose"}:
                     appositive = None
                 if head.role is None and appositive and head.kind == "name":
-                    head.role = _clean_role(appositive)
+                    head.role = _clean_role(appositive.split(",")[0])
                 return head
+            end = j
         return None
     if i < 0:
         return None
@@ -139,8 +151,18 @@ def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
         while j - 1 >= 0 and (toks[j - 1].cap or toks[j - 1].low in {"de", "van", "von", "bin", "al", "da"}) \
                 and toks[j - 1].low not in NOT_NAME - {"may", "march"}:
             j -= 1
+        while j - 2 >= 0 and toks[j - 1].low in {"of", "for"} and toks[j - 2].cap:
+            j -= 2  # "Office for the Western District of New York", "Secretary of State"
+            while j - 1 >= 0 and toks[j - 1].cap and toks[j - 1].low not in NOT_NAME:
+                j -= 1
+        if j - 3 >= 0 and toks[j - 1].low == "the" and toks[j - 2].low in {"of", "for"} and toks[j - 3].cap:
+            j -= 3
+            while j - 1 >= 0 and toks[j - 1].cap and toks[j - 1].low not in NOT_NAME:
+                j -= 1
         run = toks[j : i + 1]
         role_end = max((k for k, x in enumerate(run) if x.low in ROLE_WORDS), default=-1)
+        if 0 <= role_end < len(run) - 2 and run[role_end + 1].low == "of":
+            role_end += 2
         name_toks = [x for x in run[role_end + 1 :] if x.low not in HONORIFICS]
         role_toks = run[: role_end + 1]
         # Extend the role back over lowercase title words: "national security spokesman".
@@ -165,8 +187,9 @@ def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
         if toks[j].low in DETERMINERS:
             break
     words = toks[j : i + 1]
-    if len(words) == 1 and t.low not in ANONYMOUS and t.low not in ROLE_WORDS and not t.low.endswith("s"):
-        return None
+    if t.low not in ANONYMOUS and t.low not in ROLE_WORDS and t.low not in GROUP_NOUNS \
+            and t.low not in SPEAKER_NOUNS and not (t.low.endswith("s") and not t.low.endswith("ss")):
+        return None  # "the meeting", "most": not a speaker we could name
     text = " ".join(x.text for x in words)
     if len(words) == 1 and t.low in GROUP_NOUNS and j >= 3 and toks[j - 1].low == "where" \
             and toks[j - 2].text == ",":
@@ -201,6 +224,8 @@ def _role_with_lowercase(toks: list[Tok], j: int, _role_toks: list[Tok]) -> str 
 
 
 def _looks_like_group(run: list[Tok], toks: list[Tok], j: int) -> bool:
+    if any(x.low in {"of", "for", "the"} for x in run):
+        return True
     last = run[-1].low.rstrip(".")
     if last in ORG_WORDS or is_place_or_org(" ".join(x.text for x in run)):
         return True
@@ -252,6 +277,14 @@ def _clean_role(s: str) -> str:
     return s
 
 
+SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+
+
+def _surname(name: str) -> str:
+    words = [w for w in name.lower().replace(",", " ").split() if w not in SUFFIXES]
+    return words[-1] if words else name.lower()
+
+
 @dataclass
 class People:
     """Who has been named so far in one article: full names by surname, and roles."""
@@ -271,10 +304,10 @@ class People:
             if 2 <= len(words) <= 4 and words[-1].lower().rstrip(".") not in ORG_WORDS \
                     and not is_place_or_org(" ".join(words)) \
                     and all(len(w) > 1 for w in words[-1:]):
-                self.by_surname.setdefault(words[-1].lower(), " ".join(words))
+                self.by_surname.setdefault(_surname(" ".join(words)), " ".join(words))
 
     def register(self, name: str, role: str | None) -> None:
-        key = name.split()[-1].lower()
+        key = _surname(name)
         if len(name.split()) >= 2:
             self.by_surname.setdefault(key, name)
         if role:
@@ -283,7 +316,7 @@ class People:
     def resolve(self, m: Mention) -> str | None:
         """The full name, or group name, a mention stands for; None for anonymous sources."""
         if m.kind == "name":
-            full = self.by_surname.get(m.text.split()[-1].lower(), m.text)
+            full = self.by_surname.get(_surname(m.text), m.text)
             if len(m.text.split()) > len(full.split()):
                 full = m.text
             self.register(full, m.role)
