@@ -25,24 +25,24 @@ class Span:
     end: int
 
 
+MARK = re.compile("[\u201c\u201d\"]")
+
+
 def find_quotes(text: str, start: int, end: int) -> tuple[list[Span], bool]:
     """Quotation spans (marks included) in text[start:end]; the flag says one ran to the end unclosed."""
     spans: list[Span] = []
-    i = start
-    while i < end:
-        c = text[i]
-        if c in OPEN_MARKS and _opens(text, i, start):
-            closes = CLOSE_FOR[c]
-            j = i + 1
-            while j < end and not (text[j] in closes and _closes(text, j, end)):
-                j += 1
-            if j >= end:
-                spans.append(Span(i, end))
-                return spans, True
-            spans.append(Span(i, j + 1))
-            i = j + 1
-            continue
-        i += 1
+    opening = -1
+    for m in MARK.finditer(text, start, end):
+        i, c = m.start(), m.group()
+        if opening < 0:
+            if c in OPEN_MARKS and _opens(text, i, start):
+                opening = i
+        elif c in CLOSE_FOR[text[opening]] and _closes(text, i, end):
+            spans.append(Span(opening, i + 1))
+            opening = -1
+    if opening >= 0:
+        spans.append(Span(opening, end))
+        return spans, True
     return spans, False
 
 
