@@ -23,6 +23,9 @@ class Settings:
     team_id: str = "local"  # the workspace the CLI reads and writes
     max_links: int = 5
     workers: int = 4
+    fetch_timeout: float = 20.0  # seconds for a whole page; connecting gets at most 5
+    fetch_retries: int = 2  # more tries for a page that timed out or answered 5xx
+    retry_backoff: float = 2.0  # seconds before the first retry, doubling after
 
     @classmethod
     def from_env(cls, load_dotenv_file: bool = True) -> Settings:
@@ -43,4 +46,7 @@ class Settings:
             team_id=env.get("BRIEFING_TEAM") or cls.team_id,
             max_links=int(env.get("MAX_LINKS_PER_MESSAGE") or cls.max_links),
             workers=int(env.get("INGEST_WORKERS") or cls.workers),
+            fetch_timeout=float(env.get("FETCH_TIMEOUT") or cls.fetch_timeout),
+            fetch_retries=int(env.get("FETCH_RETRIES") or cls.fetch_retries),
+            retry_backoff=float(env.get("RETRY_BACKOFF") or cls.retry_backoff),
         )

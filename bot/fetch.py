@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 METADATA_HOSTS = {"metadata.google.internal", "metadata", "instance-data"}
+LEGACY_IPV4 = re.compile(r"(?:0[xX][0-9a-fA-F]+|\d+)(?:\.(?:0[xX][0-9a-fA-F]+|\d+)){0,3}")
 
 Resolver = Callable[[str, int], list[str]]
 
@@ -57,8 +59,25 @@ def is_public_address(ip: str) -> bool:
     return addr.is_global and not (addr.is_multicast or addr.is_reserved or addr.is_link_local)
 
 
-def check_url(url: str, allow_private: bool, resolver: Resolver = system_resolver) -> None:
-    """Refuse non-HTTP schemes and, unless allowed, hosts that resolve to non-public addresses."""
+def literal_address(host: str) -> str | None:
+    """The IP a host names literally, including the legacy forms 2130706433, 0x7f000001 and 127.1."""
+    host = host.strip("[]")
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    if LEGACY_IPV4.fullmatch(host):
+        try:
+            return socket.inet_ntoa(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
+
+
+def check_url(url: str, allow_private: bool, resolver: Resolver = system_resolver) -> str | None:
+    """Refuse non-HTTP schemes and, unless allowed, hosts that resolve to non-public addresses.
+
+    Returns the vetted address to connect to (None when private addresses are allowed)."""
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"}:
         raise FetchError("bad_url", f"only http and https links can be read, not {parts.scheme or 'this'}:")
@@ -66,35 +85,38 @@ def check_url(url: str, allow_private: bool, resolver: Resolver = system_resolve
     if not host:
         raise FetchError("bad_url", "the link has no host name")
     if allow_private:
-        return
+        return None
     if host.lower().rstrip(".") in METADATA_HOSTS:
         raise FetchError("blocked", "links to internal or private addresses are not fetched")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
         raise FetchError("bad_url", "the link has an invalid port") from exc
-    addresses = resolver(host, port)
+    literal = literal_address(host)
+    addresses = [literal] if literal else resolver(host, port)
     if not addresses or not all(is_public_address(a) for a in addresses):
         raise FetchError("blocked", "links to internal or private addresses are not fetched")
+    return addresses[0]
 
 
 def fetch(url: str, *, allow_private: bool = False, resolver: Resolver = system_resolver,
-          client: httpx.Client | None = None) -> Fetched:
+          client: httpx.Client | None = None, total_timeout: float = TOTAL_TIMEOUT) -> Fetched:
     """GET an HTML page, following at most five redirects, each one checked again."""
-    deadline = time.monotonic() + TOTAL_TIMEOUT
+    deadline = time.monotonic() + total_timeout
     own = client is None
     client = client or httpx.Client(timeout=httpx.Timeout(TOTAL_TIMEOUT, connect=CONNECT_TIMEOUT),
                                     headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.5"},
                                     follow_redirects=False, trust_env=False)
     try:
         for _ in range(MAX_REDIRECTS + 1):
-            check_url(url, allow_private, resolver)
-            with client.stream("GET", url) as resp:
+            address = check_url(url, allow_private, resolver)
+            target, extra = _pinned(url, address)
+            with client.stream("GET", target, **extra) as resp:
                 if resp.is_redirect and resp.headers.get("location"):
                     url = urljoin(url, resp.headers["location"])
                     continue
                 _check_status(resp)
-                return Fetched(str(resp.url), _read_body(resp, deadline), resp.charset_encoding)
+                return Fetched(url, _read_body(resp, deadline), resp.charset_encoding)
         raise FetchError("redirects", f"the link redirected more than {MAX_REDIRECTS} times")
     except httpx.TimeoutException as exc:
         raise FetchError("timeout", "the site took too long to answer") from exc
@@ -105,11 +127,25 @@ def fetch(url: str, *, allow_private: bool = False, resolver: Resolver = system_
             client.close()
 
 
+def _pinned(url: str, address: str | None) -> tuple[str, dict]:
+    """Connect to the address that was vetted, not to whatever DNS answers a moment later."""
+    if address is None:
+        return url, {}
+    parts = urlsplit(url)
+    host = f"[{address}]" if ":" in address else address
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    pinned = parts._replace(netloc=netloc).geturl()
+    return pinned, {"headers": {"Host": parts.netloc.rsplit("@", 1)[-1]},
+                    "extensions": {"sni_hostname": parts.hostname}}
+
+
 def _check_status(resp: httpx.Response) -> None:
     if resp.status_code in (404, 410):
         raise FetchError("not_found", f"the page was not found (HTTP {resp.status_code})")
     if resp.status_code in (401, 402, 403):
         raise FetchError("paywalled", f"the site refused access (HTTP {resp.status_code}): paywalled or blocked")
+    if resp.status_code >= 500:
+        raise FetchError("server_error", f"the site had an error (HTTP {resp.status_code})")
     if resp.status_code >= 400:
         raise FetchError("http_error", f"the site answered with an error (HTTP {resp.status_code})")
     ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()

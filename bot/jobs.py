@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks import ingest_reply
@@ -14,6 +17,8 @@ from bot.pipeline import IngestResult, ingest
 from storage import queries
 
 log = logging.getLogger(__name__)
+TRANSIENT = {"timeout", "unreachable", "server_error"}
+DB_ATTEMPTS = 6
 
 
 class Notifier(Protocol):
@@ -34,13 +39,30 @@ class JobRunner:
         self.pool = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="ingest")
 
     def enqueue(self, team_id: str, channel_id: str, message_ts: str, user_id: str | None,
-                urls: list[str], skipped: int) -> int | None:
-        """Record the message's job and start it; None if Slack already delivered this message."""
-        with self.sessions.begin() as session:
-            job_id = queries.create_job(session, team_id, channel_id, message_ts, user_id, urls, skipped)
+                urls: list[str], skipped: int, attempt: int = 0) -> int | None:
+        """Record the message's job and start it; None if Slack already delivered this message.
+
+        While the database is away the record is retried with backoff, so a link posted during an
+        outage is still read once it is back."""
+        try:
+            with self.sessions.begin() as session:
+                job_id = queries.create_job(session, team_id, channel_id, message_ts, user_id, urls, skipped)
+        except OperationalError:
+            if attempt + 1 >= DB_ATTEMPTS:
+                log.error("message %s/%s dropped: database unavailable", channel_id, message_ts)
+                raise
+            self._later(attempt, self.enqueue, team_id, channel_id, message_ts, user_id, urls, skipped, attempt + 1)
+            return None
         if job_id is not None:
             self.pool.submit(self.run, job_id)
         return job_id
+
+    def _later(self, attempt: int, fn, *args) -> None:  # noqa: ANN001
+        delay = self.settings.retry_backoff * 2**attempt
+        log.warning("database unavailable; retrying in %.1f s", delay)
+        timer = threading.Timer(delay, lambda: self.pool.submit(fn, *args))
+        timer.daemon = True
+        timer.start()
 
     def resume(self) -> int:
         """Start the jobs a previous process left unfinished."""
@@ -50,26 +72,45 @@ class JobRunner:
             self.pool.submit(self.run, job_id)
         return len(ids)
 
-    def run(self, job_id: int) -> None:
+    def run(self, job_id: int, attempt: int = 0) -> None:
+        try:
+            self._run(job_id, resumed=attempt > 0)
+        except OperationalError:
+            # The database is away: try the whole job again later, a bounded number of times.
+            if attempt + 1 >= DB_ATTEMPTS:
+                log.error("job %s left for the next start: database unavailable", job_id)
+                return
+            self._later(attempt, self.run, job_id, attempt + 1)
+
+    def _run(self, job_id: int, resumed: bool) -> None:
         with self.sessions.begin() as session:
-            job = queries.claim_job(session, job_id)
+            job = queries.claim_job(session, job_id, reclaim=resumed)
             if job is None:
                 return
             team, channel, ts, user = job.team_id, job.channel_id, job.message_ts, job.user_id
             urls, skipped = list(job.urls), job.skipped
         self.notifier.working(team, channel, ts)
-        results: list[IngestResult] = []
-        for url in urls:
-            try:
-                results.append(ingest(self.sessions, self.settings, team, url, posted_by=user, channel_id=channel))
-            except Exception:  # one bad page must not sink the others
-                log.exception("ingesting %s failed", url)
-                results.append(IngestResult(url, "failed", reason="an internal error; it has been logged"))
+        results = [self._ingest(team, url, user, channel) for url in urls]
         ok = any(r.status != "failed" for r in results)
         reply = ingest_reply(results, skipped)
         with self.sessions.begin() as session:
             queries.finish_job(session, job_id, "done" if ok else "failed", reply)
         self.notifier.finished(team, channel, ts, reply, ok)
+
+    def _ingest(self, team: str, url: str, user: str | None, channel: str) -> IngestResult:
+        """One link, with transient failures (timeouts, 5xx) retried with backoff."""
+        for attempt in range(self.settings.fetch_retries + 1):
+            try:
+                result = ingest(self.sessions, self.settings, team, url, posted_by=user, channel_id=channel)
+            except OperationalError:
+                raise
+            except Exception:  # one bad page must not sink the others
+                log.exception("ingesting %s failed", url)
+                return IngestResult(url, "failed", reason="an internal error; it has been logged")
+            if result.code not in TRANSIENT or attempt == self.settings.fetch_retries:
+                return result
+            time.sleep(self.settings.retry_backoff * 2**attempt)
+        return result
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=True)

@@ -32,6 +32,7 @@ class IngestResult:
     speakers: list[str] = field(default_factory=list)
     statements: int = 0
     reason: str | None = None
+    code: str | None = None  # why it failed: not_found, timeout, blocked, ...
 
 
 def canonical_url(url: str) -> str:
@@ -54,7 +55,7 @@ def ingest(sessions: sessionmaker[Session], settings: Settings, team_id: str, so
         page = _read_local(local) if local.is_file() else _read_remote(url, settings, fetcher)
     except (FetchError, NotArticle) as exc:
         _record_failure(sessions, team_id, url, exc.message, posted_by, channel_id)
-        return IngestResult(url, "failed", reason=exc.message)
+        return IngestResult(url, "failed", reason=exc.message, code=exc.code)
     if page.canonical_url and canonical_url(page.canonical_url) != url:
         url = canonical_url(page.canonical_url)
         if (done := _stored(sessions, team_id, url)) is not None:
@@ -89,7 +90,7 @@ def _read_local(path: Path) -> Page:
 
 
 def _read_remote(url: str, settings: Settings, fetcher: Callable[..., Fetched]) -> Page:
-    fetched = fetcher(url, allow_private=settings.fetch_allow_private)
+    fetched = fetcher(url, allow_private=settings.fetch_allow_private, total_timeout=settings.fetch_timeout)
     return read_html(fetched.content, fetched.url, fetched.encoding)
 
 

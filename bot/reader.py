@@ -7,6 +7,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 MIN_TEXT_CHARS = 300
+MIN_PROSE_WORDS = 60  # words in paragraph-like lines: index pages are many short headlines
 
 
 class NotArticle(Exception):
@@ -39,6 +40,8 @@ def read_html(content: bytes | str, url: str, encoding: str | None = None) -> Pa
     if len(text) < MIN_TEXT_CHARS:
         raise NotArticle("too_short", "no article text found on the page (too short, an index page, "
                                       "or behind a paywall or consent wall)")
+    if _prose_words(text) < MIN_PROSE_WORDS:
+        raise NotArticle("index", "the page is a list of links or headlines, not an article")
     return Page(text=text, title=doc.title, site=doc.sitename or urlsplit(url).hostname, author=doc.author,
                 published=_date(doc.date), canonical_url=_same_site(doc.url, url))
 
@@ -48,6 +51,11 @@ def read_text(text: str, title: str | None = None) -> Page:
     if len(text.strip()) < MIN_TEXT_CHARS:
         raise NotArticle("too_short", "the text is too short to be an article")
     return Page(text=text.strip(), title=title)
+
+
+def _prose_words(text: str) -> int:
+    """Words in lines that read as sentences (ten words or more)."""
+    return sum(n for n in (len(line.split()) for line in text.splitlines()) if n >= 10)
 
 
 def _decode(content: bytes | str, encoding: str | None) -> str:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import json
 import logging
 import os
 from collections.abc import Callable, Iterable
+from urllib.parse import parse_qs
+
+from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
+MAX_BODY = 1024 * 1024  # Slack's payloads are a few KB
 
 
 def create_wsgi(settings: Settings) -> Callable:
@@ -24,14 +30,57 @@ def create_wsgi(settings: Settings) -> Callable:
     if resumed:
         log.info("resumed %d unfinished ingestion jobs", resumed)
     slack = SlackRequestHandler(app, path="/slack/events")
+    verifier = SignatureVerifier(settings.slack_signing_secret or "")
 
     def wsgi(environ: dict, start_response: Callable) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz":
-            start_response("200 OK", [("Content-Type", "text/plain")])
-            return [b"ok"]
+            return _plain(start_response, "200 OK", "ok")
+        if environ.get("PATH_INFO") == "/slack/events" and environ.get("REQUEST_METHOD") == "POST":
+            problem = _vet(environ, verifier)
+            if problem:
+                return _plain(start_response, *problem)
         return slack(environ, start_response)
 
     return wsgi
+
+
+def _plain(start_response: Callable, status: str, text: str) -> list[bytes]:
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
+    return [text.encode()]
+
+
+def _vet(environ: dict, verifier: SignatureVerifier) -> tuple[str, str] | None:
+    """Check size, signature and shape before bolt sees a request: 413, 401 or 400, never a crash."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return "400 Bad Request", "bad content length"
+    if length > MAX_BODY:
+        return "413 Payload Too Large", "request too large"
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)  # hand the same bytes on to bolt
+    headers = {"x-slack-request-timestamp": environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
+               "x-slack-signature": environ.get("HTTP_X_SLACK_SIGNATURE", "")}
+    if not verifier.is_valid_request(body, headers):
+        return "401 Unauthorized", "invalid request signature"
+    try:
+        _parse(body.decode("utf-8"), environ.get("CONTENT_TYPE") or "")
+    except (ValueError, UnicodeDecodeError):
+        return "400 Bad Request", "malformed request body"
+    return None
+
+
+def _parse(text: str, content_type: str) -> dict:
+    if "json" in content_type:
+        data = json.loads(text)
+    else:
+        form = parse_qs(text, strict_parsing=True)
+        data = json.loads(form["payload"][0]) if "payload" in form else {k: v[0] for k, v in form.items()}
+        if "payload" not in form and "command" not in data and "ssl_check" not in data:
+            raise ValueError("neither a command nor an interaction")
+    if not isinstance(data, dict):
+        raise ValueError("not an object")
+    return data
 
 
 def serve(settings: Settings) -> int:

@@ -202,9 +202,10 @@ def create_job(session: Session, team_id: str, channel_id: str, message_ts: str,
     return result.scalar()
 
 
-def claim_job(session: Session, job_id: int) -> Job | None:
+def claim_job(session: Session, job_id: int, reclaim: bool = False) -> Job | None:
     """Mark a queued (or interrupted) job running; None if another worker has it or it is finished."""
-    res = session.execute(update(Job).where(Job.id == job_id, Job.status.in_(["queued", "interrupted"]))
+    states = ["queued", "interrupted", "running"] if reclaim else ["queued", "interrupted"]
+    res = session.execute(update(Job).where(Job.id == job_id, Job.status.in_(states))
                           .values(status="running", attempts=Job.attempts + 1))
     if res.rowcount != 1:
         return None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -105,15 +107,27 @@ class _Server:
 
 
 class Pages(_Server):
-    """Canned pages on 127.0.0.1: path -> (status, headers, body)."""
+    """Canned pages on 127.0.0.1: path -> (status, headers, body), or a function that writes the answer."""
 
     def __init__(self) -> None:
-        self.routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
-        routes = self.routes
+        self.routes: dict[str, object] = {}
+        self.seen: list[tuple[str, dict[str, str]]] = []
+        routes, seen = self.routes, self.seen
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
             def do_GET(self) -> None:  # noqa: N802
-                status, headers, body = routes.get(self.path, (404, {"Content-Type": "text/html"}, b"missing"))
+                seen.append((self.path, dict(self.headers)))
+                route = routes.get(self.path, (404, {"Content-Type": "text/html"}, b"missing"))
+                if callable(route):
+                    try:
+                        route(self)
+                    except OSError:
+                        pass  # the client hung up, as a fetcher with limits should
+                    self.close_connection = True
+                    return
+                status, headers, body = route
                 self.send_response(status)
                 for k, v in headers.items():
                     self.send_header(k, v)
@@ -222,28 +236,48 @@ class RunningBot:
 
 
 @pytest.fixture
-def bot(tmp_path: Path, fake_slack: FakeSlack, db_url: str) -> Iterator[RunningBot]:
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": db_url, "SLACK_BOT_TOKEN": "xoxb-test", "PORT": str(port),
-           "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake_slack.url + "/api/",
-           "FETCH_ALLOW_PRIVATE": "1", "LOG_LEVEL": "WARNING", "DOTENV_PATH": str(tmp_path / "none.env")}
-    env.pop("SLACK_APP_TOKEN", None)
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, cwd=tmp_path)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("the bot did not start")
-        time.sleep(0.1)
-    yield RunningBot(url, proc)
-    proc.terminate()
+def start_bot(tmp_path: Path, fake_slack: FakeSlack, db_url: str):  # noqa: ANN201
+    """Start `briefing-bot serve` as a real process; extra environment variables as keywords."""
+    procs: list[subprocess.Popen] = []
+
+    def start(**extra: str) -> RunningBot:
+        port = free_port()
+        env = {**os.environ, "DATABASE_URL": db_url, "SLACK_BOT_TOKEN": "xoxb-test", "PORT": str(port),
+               "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake_slack.url + "/api/",
+               "FETCH_ALLOW_PRIVATE": "1", "LOG_LEVEL": "WARNING", "DOTENV_PATH": str(tmp_path / "none.env"),
+               "FETCH_RETRIES": "0", **extra}
+        env.pop("SLACK_APP_TOKEN", None)
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, cwd=tmp_path,
+                                start_new_session=True)
+        procs.append(proc)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                    return RunningBot(url, proc)
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError("the bot did not start")
+            time.sleep(0.1)
+
+    yield start
+    for proc in procs:
+        kill_group(proc, signal.SIGTERM)
+
+
+def kill_group(proc: subprocess.Popen, sig: int) -> None:
+    """Signal the bot and its gunicorn workers together."""
     try:
+        os.killpg(proc.pid, sig)
         proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def bot(start_bot) -> RunningBot:  # noqa: ANN001
+    return start_bot()

@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import answers
-from bot.blocks import to_blocks, to_text
+from bot.blocks import cut, escape, to_blocks, to_text
 
 log = logging.getLogger(__name__)
 APOLOGY = "Sorry, the briefing store is unavailable right now. Please try again in a minute."
@@ -35,4 +35,5 @@ def _reply(sessions: sessionmaker[Session], fn: Callable, command: dict) -> dict
     except OperationalError:
         log.exception("database unavailable")
         return {"text": APOLOGY, "response_type": "ephemeral"}
-    return {"text": to_text(answer)[:3000], "blocks": to_blocks(answer), "response_type": "ephemeral"}
+    # The fallback text is mrkdwn too: escape it like the blocks, then shorten.
+    return {"text": cut(escape(to_text(answer)), 3000), "blocks": to_blocks(answer), "response_type": "ephemeral"}
