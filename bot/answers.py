@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
 
 from bot.topics import topics_for_query
+from bot.windows import split_window
 from storage import queries
 from storage.models import Statement
 
 PAGE = 20
 MAX_QUERY_CHARS = 200
-BRIEFING_USAGE = ("Usage: `/briefing TOPIC_OR_PERSON`, for example `/briefing dprk` or `/briefing lloyd austin`: "
-                  "the latest statements, newest first, grouped by who said them.")
-WHO_SAID_USAGE = ("Usage: `/who-said KEYWORD`, for example `/who-said troops`: every speaker who said "
-                  "something about it, with their words and sources.")
+BRIEFING_USAGE = ("Usage: `/briefing TOPIC_OR_PERSON`, for example `/briefing dprk`, `/briefing lloyd austin` or "
+                  "`/briefing dprk since last week`: the latest statements, newest first, grouped by who said "
+                  "them. `/briefing alias NAME = ALIAS, ALIAS` adds this workspace's own names for a topic; "
+                  "`/briefing aliases` lists them.")
+WHO_SAID_USAGE = ("Usage: `/who-said KEYWORD`, for example `/who-said troops` or `/who-said \"nuclear "
+                  "programme\" in 2024`: every speaker who said something about it, with their words and sources.")
+ALIAS = re.compile(r"^alias\s+(.+?)\s*=\s*(.+)$", re.I | re.S)
+
+
+@dataclass(frozen=True)
+class Query:
+    """What was asked, kept whole so "Show more" and the person buttons can ask it again."""
+
+    kind: str  # briefing | who-said
+    text: str
+    offset: int = 0
+    actor_id: int | None = None
 
 
 @dataclass
@@ -28,6 +43,7 @@ class Item:
     place: str | None
     source_url: str
     source_title: str | None
+    also_in: int = 0  # other sources carrying the same words
 
 
 @dataclass
@@ -43,58 +59,88 @@ class Answer:
     groups: list[Group] = field(default_factory=list)
     total: int = 0
     shown: int = 0
-    message: str | None = None  # usage help or "nothing found"
-    choices: list[str] = field(default_factory=list)  # ambiguous actor names
+    message: str | None = None  # usage help, "nothing found", or a question
+    choices: list[tuple[str, Query]] = field(default_factory=list)  # ambiguous names, each with its query
+    next: Query | None = None  # the next page, when there is one
 
     @property
     def more(self) -> int:
         return max(0, self.total - self.shown)
 
 
-def briefing(session: Session, team_id: str, query: str, offset: int = 0) -> Answer:
-    """Latest statements on a topic or by an actor, newest first, grouped by speaker."""
-    q = _clean(query)
-    if not q:
-        return Answer("Briefing", message=BRIEFING_USAGE)
-    topics = topics_for_query(q)
-    actor_ids: list[int] = []
-    if not topics:
-        actors = queries.find_actors(session, q)
+def answer(session: Session, team_id: str, query: Query, today: date | None = None) -> Answer:
+    """The answer to a /briefing or /who-said query (aliases commands excepted: see manage_aliases)."""
+    text = " ".join(query.text.split())[:MAX_QUERY_CHARS]
+    title = "Briefing" if query.kind == "briefing" else "Who said"
+    if not text and query.actor_id is None:
+        return Answer(title, message=BRIEFING_USAGE if query.kind == "briefing" else WHO_SAID_USAGE)
+    rest, window, when = split_window(text, today)
+    heading = f"{title}: {text}"
+    search = {"window": window, "limit": PAGE, "offset": query.offset}
+    name = queries.alias_for(session, team_id, rest) or rest
+    topics = topics_for_query(name)
+    if query.actor_id is not None:
+        page = queries.search_statements(session, team_id, actor_ids=[query.actor_id], **search)
+    elif topics:
+        heading = f"{title}: {rest} ({topics[0]})" + (f", {when}" if when else "")
+        page = queries.search_statements(session, team_id, topic=topics[0], **search)
+    else:
+        actors = queries.find_actors(session, team_id, name) if query.kind == "briefing" else []
         if len(actors) > 1:
-            return Answer(f"Briefing: {q}", message=f"“{q}” fits several people: which one?",
-                          choices=[a.name for a in actors])
-        actor_ids = [a.id for a in actors]
-    words = None if topics or actor_ids else q
-    rows, total = queries.search_statements(session, team_id, topics=topics, actor_ids=actor_ids, words=words,
-                                            limit=PAGE, offset=offset)
-    label = q + (f" ({', '.join(topics)})" if topics and topics[0].lower() != q.lower() else "")
-    return _answer(f"Briefing: {label}", rows, total, offset,
-                   f"Nothing found on “{q}” yet. Post a link to an article about it and ask again.")
+            return Answer(heading, message=f"\u201c{rest}\u201d fits several people: which one?",
+                          choices=[(a.name, replace(query, actor_id=a.id)) for a in actors])
+        if actors:
+            page = queries.search_statements(session, team_id, actor_ids=[actors[0].id], **search)
+        else:
+            page = queries.search_statements(session, team_id, words=name, **search)
+        if when:
+            heading = f"{title}: {rest}, {when}"
+    if not page.statements:
+        where = f" {when}" if when else ""
+        return Answer(heading, message=f"Nothing found on \u201c{rest or text}\u201d{where}. Post a link to an "
+                                       "article about it, or try another name for it.")
+    shown = query.offset + len(page.statements)
+    nxt = replace(query, offset=shown) if shown < page.total else None
+    return Answer(heading, _groups(page), page.total, shown, next=nxt)
 
 
-def who_said(session: Session, team_id: str, query: str, offset: int = 0) -> Answer:
-    """Every speaker whose statements match the keyword, with words and sources."""
-    q = _clean(query)
-    if not q:
-        return Answer("Who said", message=WHO_SAID_USAGE)
-    rows, total = queries.search_statements(session, team_id, topics=topics_for_query(q), words=q,
-                                            limit=PAGE, offset=offset)
-    return _answer(f"Who said: {q}", rows, total, offset, f"Nobody has been quoted on “{q}” yet.")
+def briefing(session: Session, team_id: str, text: str, offset: int = 0) -> Answer:
+    return answer(session, team_id, Query("briefing", text, offset))
 
 
-def _clean(query: str | None) -> str:
-    return " ".join((query or "").split())[:MAX_QUERY_CHARS]
+def who_said(session: Session, team_id: str, text: str, offset: int = 0) -> Answer:
+    return answer(session, team_id, Query("who-said", text, offset))
 
 
-def _answer(heading: str, rows: list[Statement], total: int, offset: int, empty: str) -> Answer:
-    if not rows:
-        return Answer(heading, message=empty)
+def manage_aliases(session: Session, team_id: str, text: str) -> Answer | None:
+    """`/briefing alias NAME = A, B` and `/briefing aliases`; None when the text is a query."""
+    text = " ".join(text.split())
+    if text.lower() == "aliases":
+        rows = queries.list_aliases(session, team_id)
+        if not rows:
+            return Answer("Aliases", message="No aliases yet. Add one: `/briefing alias North Korea = hermit kingdom`")
+        lines = {}
+        for name, alias in rows:
+            lines.setdefault(name, []).append(alias)
+        return Answer("Aliases", message="\n".join(f"{n}: {', '.join(a)}" for n, a in lines.items()))
+    m = ALIAS.match(text)
+    if not m:
+        return None
+    name = m.group(1).strip()[:MAX_QUERY_CHARS]
+    stored = queries.set_aliases(session, team_id, name, (a.strip() for a in m.group(2).split(",")))
+    if not stored:
+        return Answer("Aliases", message="Give at least one alias: `/briefing alias NAME = ALIAS, ALIAS`")
+    return Answer("Aliases", message=f"Saved: {', '.join(stored)} \u2192 {name}")
+
+
+def _groups(page: queries.Page) -> list[Group]:
     groups = []
-    for speaker, sts in queries.statements_by_speaker(rows).items():
+    for speaker, sts in queries.statements_by_speaker(page.statements).items():
         role = next((s.role for s in sts if s.role), None) or (sts[0].actor.role if sts[0].actor else None)
-        groups.append(Group(speaker, role, [_item(s) for s in sts]))
-    return Answer(heading, groups, total, offset + len(rows))
+        groups.append(Group(speaker, role, [_item(s, page.copies.get(s.id, 0)) for s in sts]))
+    return groups
 
 
-def _item(s: Statement) -> Item:
-    return Item(s.text, s.kind, s.cue, s.said_on, s.place, s.article.url, s.article.title or s.article.site)
+def _item(s: Statement, also_in: int) -> Item:
+    return Item(s.text, s.kind, s.cue, s.said_on, s.place, s.article.url, s.article.title or s.article.site,
+                also_in)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from datetime import date
 
-from bot.answers import Answer, Group, Item
+from bot.answers import Answer, Group, Item, Query
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
 MAX_WORDS_CHARS = 600
+MAX_CHOICES = 5
+SHOW_MORE = "show_more"
+PICK_ACTOR = "pick_actor"
 
 
 def escape(text: str) -> str:
@@ -33,6 +38,8 @@ def _line(item: Item, slack: bool) -> str:
     if item.kind == "indirect" and item.cue:
         words = f"_{item.cue}_ {words}" if slack else f"({item.cue}) {words}"
     where = f", {item.place}" if item.place else ""
+    if item.also_in:
+        where += f" \u00b7 also in {item.also_in} other source{'s' if item.also_in > 1 else ''}"
     title = item.source_title or item.source_url
     if slack:
         source = f"<{escape(item.source_url)}|{escape(cut(title, 80))}>" if item.source_url.startswith("http") \
@@ -58,7 +65,7 @@ def to_text(answer: Answer) -> str:
     lines = [answer.heading]
     if answer.message:
         lines.append(answer.message)
-        lines += [f"  - {c}" for c in answer.choices]
+        lines += [f"  - {name}" for name, _ in answer.choices]
         return "\n".join(lines)
     lines.append(_summary(answer))
     for g in answer.groups:
@@ -75,8 +82,9 @@ def to_blocks(answer: Answer) -> list[dict]:
     blocks: list[dict] = [_section(f"*{escape(answer.heading)}*")]
     if answer.message:
         blocks.append(_section(escape(answer.message)))
-        for name in answer.choices[:5]:
-            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"*{escape(name)}*"}})
+        if answer.choices:
+            blocks.append({"type": "actions", "elements": [
+                _button(name, PICK_ACTOR, query) for name, query in answer.choices[:MAX_CHOICES]]})
         return blocks
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(_summary(answer))}]})
     hidden = 0
@@ -89,8 +97,30 @@ def to_blocks(answer: Answer) -> list[dict]:
     more = answer.more + hidden
     if more:
         blocks.append({"type": "context", "elements": [
-            {"type": "mrkdwn", "text": f"{more} more statements not shown: narrow the query to see them."}]})
+            {"type": "mrkdwn", "text": f"{more} more statements not shown."}]})
+    if answer.next is not None and len(blocks) < MAX_BLOCKS:
+        blocks.append({"type": "actions", "elements": [_button("Show more", SHOW_MORE, answer.next)]})
     return blocks
+
+
+def _button(label: str, action_id: str, query: Query) -> dict:
+    return {"type": "button", "text": {"type": "plain_text", "text": cut(label, 70)}, "action_id": action_id,
+            "value": encode_query(query)}
+
+
+def encode_query(query: Query) -> str:
+    return json.dumps(asdict(query), separators=(",", ":"))[:2000]
+
+
+def decode_query(value: str) -> Query | None:
+    """A button's query back; None for anything that is not one (buttons can be forged)."""
+    try:
+        data = json.loads(value)
+        q = Query(kind=str(data["kind"]), text=str(data["text"])[:200], offset=max(0, int(data.get("offset", 0))),
+                  actor_id=int(data["actor_id"]) if data.get("actor_id") is not None else None)
+    except (ValueError, TypeError, KeyError):
+        return None
+    return q if q.kind in {"briefing", "who-said"} else None
 
 
 def _group_sections(g: Group) -> list[str]:

@@ -93,9 +93,9 @@ def _answer(kind: str, query: str, settings: Settings, sessions=None) -> str:  #
     from bot.blocks import to_text
 
     sessions = sessions or _sessions(settings)
-    with sessions() as session:
-        fn = answers.briefing if kind == "briefing" else answers.who_said
-        return to_text(fn(session, settings.team_id, query))
+    with sessions.begin() as session:
+        answer = answers.manage_aliases(session, settings.team_id, query) if kind == "briefing" else None
+        return to_text(answer or answers.answer(session, settings.team_id, answers.Query(kind, query)))
 
 
 def _briefing(args: argparse.Namespace, settings: Settings) -> int:

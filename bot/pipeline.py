@@ -106,10 +106,9 @@ def _record_failure(sessions: sessionmaker[Session], team_id: str, url: str, rea
 
 def _to_new(text: str, s: Extracted) -> queries.NewStatement:
     # Topics come from the whole sentence around the words: "officials condemned it" is about its subject.
-    ctx_start = max(text.rfind("\n", 0, s.start), text.rfind(". ", 0, s.start)) + 1
     return queries.NewStatement(text=s.text, kind=s.kind, speaker=s.speaker, role=s.role, cue=s.cue,
                                 said_on=s.said_on, place=s.place, start=s.start, end=s.end,
-                                topics=topics_in(text[ctx_start : s.end]))
+                                topics=topics_in(text[s.context_start : s.context_end]))
 
 
 def _speakers(found: list[Extracted]) -> list[str]:

@@ -93,8 +93,8 @@ def topics_in(text: str) -> list[str]:
 
 
 def _lookup(table: dict[str, tuple[str, ...]], phrase: str) -> tuple[str, ...] | None:
-    phrase = phrase.rstrip(".,;:")
-    for candidate in (phrase, phrase.removesuffix("'s").removesuffix("\u2019s")):
+    bare = phrase.rstrip(".,;:")
+    for candidate in (phrase.rstrip(",;:"), bare, bare.removesuffix("'s").removesuffix("\u2019s")):
         key = candidate.lower()
         if key in SHORT_UPPER_ONLY and not candidate.replace(".", "").isupper():
             continue

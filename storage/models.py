@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -34,11 +35,15 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+# Team and date are copied here so "newest statements on a topic" is one index range scan.
 statement_topics = Table(
     "statement_topics",
     Base.metadata,
     Column("statement_id", ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True),
     Column("topic_id", ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("team_id", String(32), nullable=True),
+    Column("said_on", Date, nullable=True),
+    Index("ix_statement_topics_team_topic_said", "team_id", "topic_id", "said_on", "statement_id"),
 )
 
 
@@ -84,9 +89,17 @@ class Topic(Base):
 
 class Statement(Base):
     __tablename__ = "statements"
+    __table_args__ = (
+        Index("ix_statements_team_said", "team_id", "said_on"),
+        Index("ix_statements_team_fingerprint", "team_id", "fingerprint"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[str | None] = mapped_column(String(32))
+    # The same words by the same speaker in a syndicated copy point at the first copy stored.
+    fingerprint: Mapped[str | None] = mapped_column(String(40))
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("statements.id", ondelete="SET NULL"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))  # direct | indirect | mixed
@@ -103,6 +116,18 @@ class Statement(Base):
     article: Mapped[Article] = relationship(back_populates="statements")
     actor: Mapped[Actor | None] = relationship()
     topics: Mapped[list[Topic]] = relationship(secondary=statement_topics)
+
+
+class Alias(Base):
+    """A workspace's own name for a topic: /briefing alias North Korea = hermit kingdom."""
+
+    __tablename__ = "aliases"
+    __table_args__ = (UniqueConstraint("team_id", "alias", name="uq_aliases_team_alias"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    alias: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))
 
 
 class Job(Base):

@@ -8,12 +8,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, delete, func, literal_column, or_, select, text, update
+from sqlalchemy import Select, delete, func, literal_column, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
-from storage.models import Actor, Article, Job, Statement, Topic, statement_topics
+from storage.models import Actor, Alias, Article, Job, Statement, Topic, statement_topics
 
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 12
@@ -51,6 +51,12 @@ class NewStatement:
     topics: list[str]
 
 
+def fingerprint(speaker: str | None, text: str) -> str:
+    """The same words by the same speaker, whatever the punctuation or the outlet."""
+    words = " ".join(WORD.findall(f"{speaker or ''} {text}".lower()))
+    return hashlib.sha1(words.encode()).hexdigest()
+
+
 def save_article(session: Session, article: Article, statements: Sequence[NewStatement]) -> Article:
     """Store an article with its statements, replacing an earlier failed attempt at the same URL."""
     article.url_key = url_key(article.url)
@@ -61,19 +67,36 @@ def save_article(session: Session, article: Article, statements: Sequence[NewSta
     session.add(article)
     actors = _actor_ids(session, {(s.speaker, s.role) for s in statements if s.speaker})
     topic_ids = _topic_ids(session, {t for s in statements for t in s.topics})
-    for s in statements:
+    prints = [fingerprint(s.speaker, s.text) for s in statements]
+    firsts = _first_copies(session, article.team_id, prints)
+    links = []
+    for s, fp in zip(statements, prints, strict=True):
         st = Statement(
-            text=s.text, kind=s.kind, speaker=s.speaker, role=s.role, cue=s.cue, said_on=s.said_on,
-            place=s.place, start=s.start, end=s.end, actor_id=actors.get(s.speaker) if s.speaker else None,
-            search_text=" ".join(filter(None, [s.speaker, s.role, " ".join(s.topics), s.text])),
+            team_id=article.team_id, text=s.text, kind=s.kind, speaker=s.speaker, role=s.role, cue=s.cue,
+            said_on=s.said_on, place=s.place, start=s.start, end=s.end, fingerprint=fp,
+            duplicate_of=firsts.get(fp), actor_id=actors.get(s.speaker) if s.speaker else None,
+            search_text=" ".join(filter(None, [s.speaker, s.role, s.cue, " ".join(s.topics), s.text])),
         )
         article.statements.append(st)
         session.flush()
-        if s.topics:
-            session.execute(statement_topics.insert(),
-                            [{"statement_id": st.id, "topic_id": topic_ids[t]} for t in dict.fromkeys(s.topics)])
+        firsts.setdefault(fp, st.id)
+        if st.duplicate_of is None:  # copies are counted with their first, never listed
+            links += [{"statement_id": st.id, "topic_id": topic_ids[t], "team_id": article.team_id,
+                       "said_on": s.said_on} for t in dict.fromkeys(s.topics)]
+    if links:
+        session.execute(statement_topics.insert(), links)
     session.flush()
     return article
+
+
+def _first_copies(session: Session, team_id: str, prints: list[str]) -> dict[str, int]:
+    if not prints:
+        return {}
+    rows = session.execute(select(Statement.fingerprint, func.min(Statement.id))
+                           .where(Statement.team_id == team_id, Statement.fingerprint.in_(set(prints)),
+                                  Statement.duplicate_of.is_(None))
+                           .group_by(Statement.fingerprint)).all()
+    return {fp: sid for fp, sid in rows}
 
 
 def _actor_ids(session: Session, speakers: Iterable[tuple[str, str | None]]) -> dict[str, int]:
@@ -114,19 +137,28 @@ def save_failure(session: Session, article: Article) -> None:
 @dataclass
 class Window:
     since: date | None = None
-    until: date | None = None
+    until: date | None = None  # exclusive
 
 
-def find_actors(session: Session, name: str) -> list[Actor]:
-    """Actors whose full name or surname is the query ('austin', 'lloyd austin')."""
+@dataclass
+class Page:
+    statements: list[Statement]
+    total: int
+    copies: dict[int, int]  # statement id -> how many other sources carry the same words
+
+
+def find_actors(session: Session, team_id: str, name: str) -> list[Actor]:
+    """Actors quoted in this workspace whose full name or surname is the query ('austin', 'lloyd austin')."""
     q = " ".join(WORD.findall(name.lower()))
     if not q:
         return []
-    exact = session.scalars(select(Actor).where(func.lower(Actor.name) == q)).all()
+    quoted_here = select(Statement.actor_id).where(Statement.team_id == team_id, Statement.actor_id == Actor.id)
+    base = select(Actor).where(quoted_here.exists())
+    exact = session.scalars(base.where(func.lower(Actor.name) == q)).all()
     if exact:
         return list(exact)
-    return list(session.scalars(select(Actor).where(func.lower(Actor.name).like(f"% {_like_escape(q)}",
-                                                                                escape="\\")).limit(10)))
+    pattern = "% " + _like_escape(q)
+    return list(session.scalars(base.where(func.lower(Actor.name).like(pattern, escape="\\")).limit(10)))
 
 
 def _like_escape(s: str) -> str:
@@ -137,55 +169,120 @@ def search_statements(
     session: Session,
     team_id: str,
     *,
-    topics: Sequence[str] = (),
+    topic: str | None = None,
     actor_ids: Sequence[int] = (),
     words: str | None = None,
     window: Window | None = None,
-    limit: int = 50,
+    limit: int = 20,
     offset: int = 0,
-) -> tuple[list[Statement], int]:
-    """Statements matching any of topics, actors or words, newest first, with the total count."""
-    conds = []
-    if topics:
-        conds.append(Statement.id.in_(
-            select(statement_topics.c.statement_id).join(Topic).where(Topic.name.in_(topics))))
-    if actor_ids:
-        conds.append(Statement.actor_id.in_(actor_ids))
-    if words:
-        match = _fulltext(session, words)
-        if match is not None:
-            conds.append(match)
-    if not conds:
-        return [], 0
-    stmt: Select = select(Statement).join(Article).where(Article.team_id == team_id, or_(*conds))
+) -> Page:
+    """Statements on a topic, by actors, or matching words (the first given), newest first."""
+    if topic:
+        ids, total = _by_topic(session, team_id, topic, window, limit, offset)
+    else:
+        cond = Statement.actor_id.in_(actor_ids) if actor_ids else _fulltext(session, words or "")
+        if cond is None:
+            return Page([], 0, {})
+        ids, total = _by_condition(session, team_id, cond, window, limit, offset)
+    if not ids:
+        return Page([], total, {})
+    rows = {s.id: s for s in session.scalars(
+        select(Statement).where(Statement.id.in_(ids))
+        .options(joinedload(Statement.article), joinedload(Statement.actor))).unique()}
+    copies = dict(session.execute(select(Statement.duplicate_of, func.count())
+                                  .where(Statement.duplicate_of.in_(ids)).group_by(Statement.duplicate_of)).all())
+    return Page([rows[i] for i in ids if i in rows], total, copies)
+
+
+def _window(stmt: Select, column, window: Window | None) -> Select:  # noqa: ANN001
     if window and window.since:
-        stmt = stmt.where(Statement.said_on >= window.since)
+        stmt = stmt.where(column >= window.since)
     if window and window.until:
-        stmt = stmt.where(Statement.said_on < window.until)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    rows = session.scalars(
-        stmt.options(joinedload(Statement.article), joinedload(Statement.actor))
-        .order_by(Statement.said_on.desc().nulls_last(), Statement.article_id.desc(), Statement.start)
-        .limit(limit).offset(offset)
-    ).unique().all()
-    return list(rows), total
+        stmt = stmt.where(column < window.until)
+    return stmt
 
 
-def _fulltext(session: Session, words: str):  # noqa: ANN202
-    """A stemmed full-text condition; user text is reduced to plain words, so it can never be a syntax error."""
-    terms = WORD.findall(words)[:MAX_QUERY_WORDS]
-    if not terms:
+def _by_topic(session: Session, team_id: str, topic: str, window: Window | None, limit: int,
+              offset: int) -> tuple[list[int], int]:
+    # One range of ix_statement_topics_team_topic_said, read newest first.
+    topic_id = session.scalar(select(Topic.id).where(Topic.name == topic))
+    if topic_id is None:
+        return [], 0
+    st = statement_topics.c
+    base = _window(select(st.statement_id).where(st.team_id == team_id, st.topic_id == topic_id), st.said_on, window)
+    ids = session.scalars(base.order_by(st.said_on.desc(), st.statement_id.desc()).limit(limit).offset(offset)).all()
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    return list(ids), total
+
+
+def _by_condition(session: Session, team_id: str, cond, window: Window | None, limit: int,  # noqa: ANN001
+                  offset: int) -> tuple[list[int], int]:
+    base = _window(select(Statement.id).where(Statement.team_id == team_id, Statement.duplicate_of.is_(None), cond),
+                   Statement.said_on, window)
+    ids = session.scalars(base.order_by(Statement.said_on.desc(), Statement.id.desc()).limit(limit)
+                          .offset(offset)).all()
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    return list(ids), total
+
+
+PHRASE = re.compile(r'"([^"]+)"')
+
+
+def parse_terms(query: str) -> tuple[list[str], list[str]]:
+    """Quoted phrases and loose words, reduced to plain word characters (so no search syntax survives)."""
+    phrases = [" ".join(WORD.findall(p)) for p in PHRASE.findall(query)]
+    rest = PHRASE.sub(" ", query)
+    return [p for p in phrases if p][:MAX_QUERY_WORDS], WORD.findall(rest)[:MAX_QUERY_WORDS]
+
+
+def _fulltext(session: Session, query: str):  # noqa: ANN202
+    """A stemmed full-text condition; phrases in quotation marks match as phrases."""
+    phrases, words = parse_terms(query)
+    if not phrases and not words:
         return None
     if session.get_bind().dialect.name == "postgresql":
         vector = literal_column("statements.search_vector")
-        return vector.op("@@")(func.plainto_tsquery("english", " ".join(terms)))
-    fts = " ".join('"' + t.replace('"', "") + '"' for t in terms)
+        parts = [func.phraseto_tsquery("english", p) for p in phrases]
+        if words:
+            parts.append(func.plainto_tsquery("english", " ".join(words)))
+        tsq = parts[0]
+        for p in parts[1:]:
+            tsq = tsq.op("&&")(p)
+        return vector.op("@@")(tsq)
+    fts = " ".join(['"' + p + '"' for p in phrases] + ['"' + w + '"' for w in words])
     return Statement.id.in_(text("SELECT rowid FROM statements_fts WHERE statements_fts MATCH :q")
                             .bindparams(q=fts).columns(literal_column("rowid")))
 
 
+# ---- workspace aliases ----------------------------------------------------------------------
+
+def set_aliases(session: Session, team_id: str, name: str, aliases: Iterable[str]) -> list[str]:
+    """Store ALIAS -> NAME for a workspace; a later definition of the same alias replaces it."""
+    stored = []
+    for alias in aliases:
+        key = " ".join(alias.lower().split())[:200]
+        if not key:
+            continue
+        session.execute(delete(Alias).where(Alias.team_id == team_id, Alias.alias == key))
+        session.add(Alias(team_id=team_id, alias=key, name=name[:200]))
+        stored.append(key)
+    session.flush()
+    return stored
+
+
+def alias_for(session: Session, team_id: str, query: str) -> str | None:
+    key = " ".join(query.lower().split())
+    return session.scalar(select(Alias.name).where(Alias.team_id == team_id, Alias.alias == key))
+
+
+def list_aliases(session: Session, team_id: str) -> list[tuple[str, str]]:
+    rows = session.execute(select(Alias.name, Alias.alias).where(Alias.team_id == team_id)
+                           .order_by(Alias.name, Alias.alias))
+    return [(name, alias) for name, alias in rows]
+
+
 def count_statements(session: Session, team_id: str) -> int:
-    return session.scalar(select(func.count(Statement.id)).join(Article).where(Article.team_id == team_id)) or 0
+    return session.scalar(select(func.count(Statement.id)).where(Statement.team_id == team_id)) or 0
 
 
 # ---- jobs -----------------------------------------------------------------------------------
@@ -229,10 +326,3 @@ def statements_by_speaker(statements: Sequence[Statement]) -> dict[str, list[Sta
     for s in statements:
         groups.setdefault(s.speaker or "Unattributed", []).append(s)
     return groups
-
-
-__all__ = [
-    "NewStatement", "Window", "and_", "claim_job", "count_statements", "create_job", "find_actors",
-    "find_article", "finish_job", "save_article", "save_failure", "search_statements",
-    "statements_by_speaker", "unfinished_jobs", "url_key",
-]

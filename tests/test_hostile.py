@@ -225,11 +225,11 @@ def test_kill_9_during_ingestion_then_restart_finishes_the_job(start_bot, pages,
 
 
 def test_commands_apologise_when_the_database_is_down() -> None:
-    from bot.listeners.commands import APOLOGY, _reply
+    from bot.listeners.commands import APOLOGY, reply
     from storage.db import make_engine, make_sessionmaker
 
     dead = make_sessionmaker(make_engine("postgresql://postgres@127.0.0.1:1/none"))
-    assert _reply(dead, answers.briefing, {"team_id": "T1", "text": "dprk"})["text"] == APOLOGY
+    assert reply(dead, "T1", answers.Query("briefing", "dprk"))["text"] == APOLOGY
 
 
 def test_sqlite_wal_serves_readers_while_a_writer_ingests(tmp_path) -> None:  # noqa: ANN001

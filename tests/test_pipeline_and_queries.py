@@ -56,3 +56,32 @@ def test_odd_queries_answer_or_say_nothing_found(sessions, settings) -> None:
 
 def test_tracking_parameters_and_fragments_are_dropped() -> None:
     assert canonical_url("HTTPS://News.Example.com/a?utm_source=x&id=3#top") == "https://news.example.com/a?id=3"
+
+
+def test_upgrading_a_filled_0001_database_keeps_every_link(tmp_path) -> None:  # noqa: ANN001
+    from alembic import command
+    from sqlalchemy import text
+
+    from storage.db import alembic_config, make_engine, migrate
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn.commit()
+        with conn.begin():
+            cfg = alembic_config(engine)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0001")
+        with conn.begin():
+            conn.execute(text("INSERT INTO articles (id, team_id, url, url_key, status) "
+                              "VALUES (1, 'T1', 'u', 'k', 'stored')"))
+            conn.execute(text("INSERT INTO statements (id, article_id, text, kind, start, \"end\", search_text, "
+                              "said_on) VALUES (1, 1, 'troops', 'indirect', 0, 5, 'troops are here', '2024-10-23')"))
+            conn.execute(text("INSERT INTO topics (id, name) VALUES (1, 'North Korea')"))
+            conn.execute(text("INSERT INTO statement_topics (statement_id, topic_id) VALUES (1, 1)"))
+    migrate(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT team_id, said_on FROM statement_topics")).one() == ("T1", "2024-10-23")
+        assert conn.execute(text("SELECT team_id FROM statements")).scalar() == "T1"
+        hits = conn.execute(text("SELECT rowid FROM statements_fts WHERE statements_fts MATCH 'troop'")).all()
+        assert hits == [(1,)]

@@ -92,4 +92,4 @@ def test_empty_command_gets_usage_help(bot, fake_slack) -> None:
     bot.command("/briefing", "   ", fake_slack.url + "/respond/4")
     assert "Usage" in _all_text(fake_slack.wait_for("/respond/4")[0])
     bot.command("/who-said", "zebras", fake_slack.url + "/respond/5")
-    assert "Nobody has been quoted" in _all_text(fake_slack.wait_for("/respond/5")[0])
+    assert "Nothing found on “zebras”" in _all_text(fake_slack.wait_for("/respond/5")[0])

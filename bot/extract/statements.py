@@ -54,10 +54,14 @@ class Statement:
     cue: str | None
     said_on: date | None
     place: str | None
+    # The sentence (or, for a quote continuing another, the earlier statement's sentence) around it.
+    context_start: int = 0
+    context_end: int = 0
 
     def to_json(self) -> dict:
         d = dict(self.__dict__)  # flat fields: cheaper than dataclasses.asdict's deep copy
         d["said_on"] = self.said_on.isoformat() if self.said_on else None
+        del d["context_start"], d["context_end"]
         return d
 
 
@@ -221,7 +225,8 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
     return Statement(
         text=words, start=start, end=end, kind=_kind(text, spans), speaker=speaker,
         speaker_start=f.mention.start if f.mention else None, speaker_end=f.mention.end if f.mention else None,
-        role=role, cue=f.cue, said_on=day, place=place,
+        role=role, cue=f.cue, said_on=day, place=place, context_start=min(sent.start, start),
+        context_end=max(sent.end, end),
     )
 
 
@@ -245,7 +250,8 @@ def _floating(text: str, para_start: int, quotes: list[Span], here: list[Stateme
             continue
         out.append(Statement(text=text[q.start : q.end], start=q.start, end=q.end, kind="direct",
                              speaker=src.speaker, speaker_start=None, speaker_end=None, role=src.role,
-                             cue=None, said_on=src.said_on, place=src.place))
+                             cue=None, said_on=src.said_on, place=src.place,
+                             context_start=min(src.context_start, q.start), context_end=max(src.context_end, q.end)))
     return out
 
 

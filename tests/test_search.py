@@ -1,0 +1,137 @@
+"""Topics, aliases, actors, full-text search, date windows, syndicated copies and paging (both databases)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot import answers
+from bot.answers import Query
+from bot.pipeline import ingest
+from tests.conftest import SEED_HTML
+
+SEED = SEED_HTML.read_bytes()
+
+
+@pytest.fixture
+def seeded(sessions, settings):  # noqa: ANN001, ANN201
+    assert ingest(sessions, settings, "T1", str(SEED_HTML)).status == "stored"
+    return sessions
+
+
+def names(a: answers.Answer) -> set[str]:
+    return {g.speaker for g in a.groups}
+
+
+def words(a: answers.Answer) -> str:
+    return " ".join(i.words for g in a.groups for i in g.items)
+
+
+@pytest.mark.parametrize("query", ["dprk", "DPRK", "north korea", "North Korean", "pyongyang", "the DPRK"])
+def test_a_country_is_found_by_every_name(seeded, query: str) -> None:  # noqa: ANN001
+    with seeded() as s:
+        for kind in ("briefing", "who-said"):
+            got = answers.answer(s, "T1", Query(kind, query))
+            assert {"Lloyd Austin", "John Kirby", "South Korean officials"} <= names(got), (kind, query)
+            assert "(North Korea)" in got.heading
+
+
+def test_capitals_acronyms_and_demonyms_name_their_country(seeded) -> None:  # noqa: ANN001
+    with seeded() as s:
+        for query in ("kyiv", "ukrainian", "ukraine"):
+            assert "Volodymyr Zelenskyy" in names(answers.briefing(s, "T1", query)), query
+        for query in ("us", "U.S.", "america", "washington", "united states"):
+            assert "Lloyd Austin" in names(answers.briefing(s, "T1", query)), query
+
+
+def test_stemming_matches_word_forms(seeded) -> None:  # noqa: ANN001
+    with seeded() as s:
+        assert {"Lloyd Austin", "John Kirby"} <= names(answers.who_said(s, "T1", "troop"))
+        assert "John Kirby" in names(answers.who_said(s, "T1", "soldier"))
+        assert "Lloyd Austin" in names(answers.who_said(s, "T1", "warn"))
+
+
+def test_quoted_phrases_match_as_phrases(seeded) -> None:  # noqa: ANN001
+    with seeded() as s:
+        got = answers.who_said(s, "T1", '"highly concerning probability"')
+        assert names(got) == {"John Kirby"}
+        assert answers.who_said(s, "T1", '"probability concerning"').groups == []
+
+
+def test_aliases_are_per_workspace(seeded) -> None:  # noqa: ANN001
+    with seeded.begin() as s:
+        saved = answers.manage_aliases(s, "T1", "alias North Korea = hermit kingdom, the north")
+        assert "hermit kingdom" in saved.message
+    with seeded.begin() as s:
+        assert "hermit kingdom" in answers.manage_aliases(s, "T1", "aliases").message
+        assert "John Kirby" in names(answers.briefing(s, "T1", "Hermit  Kingdom"))
+        assert answers.manage_aliases(s, "T2", "aliases").message.startswith("No aliases")
+        assert answers.briefing(s, "T2", "hermit kingdom").groups == []
+        assert answers.manage_aliases(s, "T1", "troops") is None
+
+
+def test_a_name_that_fits_several_people_asks_which(seeded, settings, tmp_path: Path) -> None:  # noqa: ANN001
+    other = SEED.decode().replace("John Kirby", "Jane Kirby").replace("Kirby told", "Jane Kirby told")
+    page = tmp_path / "other.html"
+    page.write_text(other.replace("us-confirms-north-korean", "another-story"))
+    assert ingest(seeded, settings, "T1", str(page)).status == "stored"
+    with seeded() as s:
+        got = answers.briefing(s, "T1", "kirby")
+        assert got.groups == [] and {n for n, _ in got.choices} == {"John Kirby", "Jane Kirby"}
+        pick = dict(got.choices)["Jane Kirby"]
+        assert names(answers.answer(s, "T1", pick)) == {"Jane Kirby"}
+        assert names(answers.briefing(s, "T1", "john kirby")) == {"John Kirby"}
+
+
+def test_date_windows(seeded) -> None:  # noqa: ANN001
+    with seeded() as s:
+        got = answers.briefing(s, "T1", "dprk in october 2024")
+        assert "Lloyd Austin" in names(got) and "in october 2024" in got.heading
+        got = answers.briefing(s, "T1", "dprk before 2020")
+        assert got.groups == [] and "before 1 Jan 2020" in got.message
+        assert answers.who_said(s, "T1", "troops since oct 1 2024").groups
+        assert answers.who_said(s, "T1", "troops since last week").groups == []
+
+
+def test_syndicated_copies_are_one_entry(seeded, settings, tmp_path: Path) -> None:  # noqa: ANN001
+    copy = tmp_path / "syndicated.html"
+    copy.write_text(SEED.decode().replace("us-confirms-north-korean", "syndicated-copy"))
+    assert ingest(seeded, settings, "T1", str(copy)).status == "stored"
+    with seeded() as s:
+        got = answers.who_said(s, "T1", '"highly concerning probability"')
+        (item,) = [i for g in got.groups for i in g.items]
+        assert item.also_in == 1
+
+
+def test_paging_continues_without_repeats(seeded, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(answers, "PAGE", 3)
+    seen: list[str] = []
+    with seeded() as s:
+        query: Query | None = Query("briefing", "dprk")
+        while query is not None:
+            got = answers.answer(s, "T1", query)
+            seen += [i.words for g in got.groups for i in g.items]
+            query = got.next
+        assert len(seen) == len(set(seen)) == got.total >= 7
+
+
+def test_show_more_and_person_buttons_over_http(bot, pages, fake_slack) -> None:  # noqa: ANN001
+    from urllib.parse import urlencode
+
+    url = pages.add("/s.html", SEED)
+    bot.event({"type": "message", "channel": "C1", "user": "U1", "ts": "11.1", "text": f"<{url}>"})
+    fake_slack.wait_for("chat.postMessage")
+    bot.command("/who-said", "russia", fake_slack.url + "/respond/20")
+    first = fake_slack.wait_for("/respond/20")[0]
+    assert "Show more" not in json.dumps(first)  # one page only: no button
+    value = json.dumps({"kind": "briefing", "text": "dprk", "offset": 2})
+    payload = {"type": "block_actions", "team": {"id": "T1"}, "user": {"id": "U1"}, "api_app_id": "A1",
+               "token": "x", "trigger_id": "1.2", "response_url": fake_slack.url + "/respond/21",
+               "container": {"type": "message"}, "channel": {"id": "C1"},
+               "actions": [{"type": "button", "action_id": "show_more", "block_id": "b", "value": value,
+                            "action_ts": "1.1"}]}
+    assert bot.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded").status_code == 200
+    more = fake_slack.wait_for("/respond/21")[0]
+    assert more["replace_original"] is False and "Briefing: dprk" in more["text"]
