@@ -179,11 +179,13 @@ def search_statements(
     """Statements on a topic, by actors, or matching words (the first given), newest first."""
     if topic:
         ids, total = _by_topic(session, team_id, topic, window, limit, offset)
+    elif actor_ids:
+        ids, total = _by_condition(session, team_id, Statement.actor_id.in_(actor_ids), window, limit, offset)
+    elif session.get_bind().dialect.name == "sqlite":
+        ids, total = _by_fts5(session, team_id, words or "", window, limit, offset)
     else:
-        cond = Statement.actor_id.in_(actor_ids) if actor_ids else _fulltext(session, words or "")
-        if cond is None:
-            return Page([], 0, {})
-        ids, total = _by_condition(session, team_id, cond, window, limit, offset)
+        cond = _tsquery(words or "")
+        ids, total = _by_condition(session, team_id, cond, window, limit, offset) if cond is not None else ([], 0)
     if not ids:
         return Page([], total, {})
     rows = {s.id: s for s in session.scalars(
@@ -235,23 +237,48 @@ def parse_terms(query: str) -> tuple[list[str], list[str]]:
     return [p for p in phrases if p][:MAX_QUERY_WORDS], WORD.findall(rest)[:MAX_QUERY_WORDS]
 
 
-def _fulltext(session: Session, query: str):  # noqa: ANN202
-    """A stemmed full-text condition; phrases in quotation marks match as phrases."""
+def _tsquery(query: str):  # noqa: ANN202
+    """PostgreSQL: a stemmed condition on the generated tsvector; phrases in quotation marks as phrases."""
+    phrases, words = parse_terms(query)
+    parts = [func.phraseto_tsquery("english", p) for p in phrases]
+    if words:
+        parts.append(func.plainto_tsquery("english", " ".join(words)))
+    if not parts:
+        return None
+    tsq = parts[0]
+    for p in parts[1:]:
+        tsq = tsq.op("&&")(p)
+    return literal_column("statements.search_vector").op("@@")(tsq)
+
+
+FTS_KEY_SHIFT = 32  # statements_fts rowid = (julian day said << 32) | statement id (migration 0003)
+JULIAN_ORDINAL = 1721424.5  # julianday() of date.fromordinal(1)
+
+
+def _by_fts5(session: Session, team_id: str, query: str, window: Window | None, limit: int,
+             offset: int) -> tuple[list[int], int]:
+    """SQLite: FTS5 reads matches newest first from its own index; a window is a rowid range."""
     phrases, words = parse_terms(query)
     if not phrases and not words:
-        return None
-    if session.get_bind().dialect.name == "postgresql":
-        vector = literal_column("statements.search_vector")
-        parts = [func.phraseto_tsquery("english", p) for p in phrases]
-        if words:
-            parts.append(func.plainto_tsquery("english", " ".join(words)))
-        tsq = parts[0]
-        for p in parts[1:]:
-            tsq = tsq.op("&&")(p)
-        return vector.op("@@")(tsq)
-    fts = " ".join(['"' + p + '"' for p in phrases] + ['"' + w + '"' for w in words])
-    return Statement.id.in_(text("SELECT rowid FROM statements_fts WHERE statements_fts MATCH :q")
-                            .bindparams(q=fts).columns(literal_column("rowid")))
+        return [], 0
+    team = "zzteam" + "".join(WORD.findall(team_id)).lower()
+    match = " ".join([f'"{team}"'] + ['"' + p + '"' for p in phrases] + ['"' + w + '"' for w in words])
+    where = "statements_fts MATCH :q"
+    params: dict = {"q": match, "n": limit, "o": offset}
+    if window and window.since:
+        where += " AND rowid >= :lo"
+        params["lo"] = _fts_day(window.since) << FTS_KEY_SHIFT
+    if window and window.until:
+        where += " AND rowid < :hi"
+        params["hi"] = _fts_day(window.until) << FTS_KEY_SHIFT
+    keys = session.execute(text(f"SELECT rowid FROM statements_fts WHERE {where} ORDER BY rowid DESC "
+                                "LIMIT :n OFFSET :o"), params).scalars().all()
+    total = session.execute(text(f"SELECT count(*) FROM statements_fts WHERE {where}"), params).scalar() or 0
+    return [k & ((1 << FTS_KEY_SHIFT) - 1) for k in keys], total
+
+
+def _fts_day(d: date) -> int:
+    return int(d.toordinal() + JULIAN_ORDINAL)  # as CAST(julianday(d) AS INTEGER) in the trigger
 
 
 # ---- workspace aliases ----------------------------------------------------------------------

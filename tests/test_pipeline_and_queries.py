@@ -62,7 +62,7 @@ def test_upgrading_a_filled_0001_database_keeps_every_link(tmp_path) -> None:  #
     from alembic import command
     from sqlalchemy import text
 
-    from storage.db import alembic_config, make_engine, migrate
+    from storage.db import alembic_config, make_engine, make_sessionmaker, migrate
 
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     with engine.connect() as conn:
@@ -83,5 +83,6 @@ def test_upgrading_a_filled_0001_database_keeps_every_link(tmp_path) -> None:  #
     with engine.connect() as conn:
         assert conn.execute(text("SELECT team_id, said_on FROM statement_topics")).one() == ("T1", "2024-10-23")
         assert conn.execute(text("SELECT team_id FROM statements")).scalar() == "T1"
-        hits = conn.execute(text("SELECT rowid FROM statements_fts WHERE statements_fts MATCH 'troop'")).all()
-        assert hits == [(1,)]
+    with make_sessionmaker(engine)() as session:
+        page = queries.search_statements(session, "T1", words="troop")
+        assert [s.id for s in page.statements] == [1] and page.total == 1
