@@ -67,16 +67,26 @@ class Answer:
     def more(self) -> int:
         return max(0, self.total - self.shown)
 
+    @property
+    def more_text(self) -> str:
+        """'12 more', or 'more than 1,000 more' where counting stopped."""
+        if self.total > self.shown + queries.COUNT_CAP:
+            return f"more than {queries.COUNT_CAP:,}"
+        return f"{self.more:,}"
 
-def answer(session: Session, team_id: str, query: Query, today: date | None = None) -> Answer:
-    """The answer to a /briefing or /who-said query (aliases commands excepted: see manage_aliases)."""
+
+def answer(session: Session, team_id: str, query: Query, today: date | None = None,
+           channel: str | None = None) -> Answer:
+    """The answer to a /briefing or /who-said query (aliases commands excepted: see manage_aliases).
+
+    channel is where it was asked: what was posted in a private channel is shown only there."""
     text = " ".join(query.text.split())[:MAX_QUERY_CHARS]
     title = "Briefing" if query.kind == "briefing" else "Who said"
     if not text and query.actor_id is None:
         return Answer(title, message=BRIEFING_USAGE if query.kind == "briefing" else WHO_SAID_USAGE)
     rest, window, when = split_window(text, today)
     heading = f"{title}: {text}"
-    search = {"window": window, "limit": PAGE, "offset": query.offset}
+    search = {"window": window, "limit": PAGE, "offset": query.offset, "channel": channel}
     name = queries.alias_for(session, team_id, rest) or rest
     topics = topics_for_query(name)
     if query.actor_id is not None:
@@ -85,7 +95,7 @@ def answer(session: Session, team_id: str, query: Query, today: date | None = No
         heading = f"{title}: {rest} ({topics[0]})" + (f", {when}" if when else "")
         page = queries.search_statements(session, team_id, topic=topics[0], **search)
     else:
-        actors = queries.find_actors(session, team_id, name) if query.kind == "briefing" else []
+        actors = queries.find_actors(session, team_id, name, channel) if query.kind == "briefing" else []
         if len(actors) > 1:
             return Answer(heading, message=f"\u201c{rest}\u201d fits several people: which one?",
                           choices=[(a.name, replace(query, actor_id=a.id)) for a in actors])

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from datetime import date
 
 from bot.answers import Answer, Group, Item, Query
+from storage.queries import COUNT_CAP
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -56,7 +57,7 @@ def _speaker(group: Group, slack: bool) -> str:
 
 def _summary(answer: Answer) -> str:
     shown = sum(len(g.items) for g in answer.groups)
-    more = f"; {answer.more} more" if answer.more else ""
+    more = f"; {answer.more_text} more" if answer.more else ""
     return f"{shown} statements from {len(answer.groups)} speakers, newest first{more}"
 
 
@@ -73,7 +74,7 @@ def to_text(answer: Answer) -> str:
         lines.append(_speaker(g, slack=False))
         lines += [_line(i, slack=False) for i in g.items]
     if answer.more:
-        lines.append(f"\n{answer.more} more statements not shown.")
+        lines.append(f"\n{answer.more_text} more statements not shown.")
     return "\n".join(lines)
 
 
@@ -94,8 +95,8 @@ def to_blocks(answer: Answer) -> list[dict]:
                 hidden += text.count("\n\u2022 ") + 1
                 continue
             blocks.append(_section(text))
-    more = answer.more + hidden
-    if more:
+    if answer.more or hidden:
+        more = f"{hidden + answer.more:,}" if answer.total <= answer.shown + COUNT_CAP else answer.more_text
         blocks.append({"type": "context", "elements": [
             {"type": "mrkdwn", "text": f"{more} more statements not shown."}]})
     if answer.next is not None and len(blocks) < MAX_BLOCKS:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks import ingest_reply
 from bot.config import Settings
-from bot.pipeline import IngestResult, ingest
+from bot.pipeline import IngestResult, Origin, ingest
 from storage import queries
 
 log = logging.getLogger(__name__)
@@ -39,19 +39,21 @@ class JobRunner:
         self.pool = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="ingest")
 
     def enqueue(self, team_id: str, channel_id: str, message_ts: str, user_id: str | None,
-                urls: list[str], skipped: int, attempt: int = 0) -> int | None:
+                urls: list[str], skipped: int, private: bool = False, attempt: int = 0) -> int | None:
         """Record the message's job and start it; None if Slack already delivered this message.
 
         While the database is away the record is retried with backoff, so a link posted during an
         outage is still read once it is back."""
         try:
             with self.sessions.begin() as session:
-                job_id = queries.create_job(session, team_id, channel_id, message_ts, user_id, urls, skipped)
+                job_id = queries.create_job(session, team_id, channel_id, message_ts, user_id, urls, skipped,
+                                            private)
         except OperationalError:
             if attempt + 1 >= DB_ATTEMPTS:
                 log.error("message %s/%s dropped: database unavailable", channel_id, message_ts)
                 raise
-            self._later(attempt, self.enqueue, team_id, channel_id, message_ts, user_id, urls, skipped, attempt + 1)
+            self._later(attempt, self.enqueue, team_id, channel_id, message_ts, user_id, urls, skipped, private,
+                        attempt + 1)
             return None
         if job_id is not None:
             self.pool.submit(self.run, job_id)
@@ -87,21 +89,22 @@ class JobRunner:
             job = queries.claim_job(session, job_id, reclaim=resumed)
             if job is None:
                 return
-            team, channel, ts, user = job.team_id, job.channel_id, job.message_ts, job.user_id
+            team, channel, ts = job.team_id, job.channel_id, job.message_ts
+            origin = Origin(team, channel, job.user_id, job.private)
             urls, skipped = list(job.urls), job.skipped
         self.notifier.working(team, channel, ts)
-        results = [self._ingest(team, url, user, channel) for url in urls]
+        results = [self._ingest(origin, url) for url in urls]
         ok = any(r.status != "failed" for r in results)
         reply = ingest_reply(results, skipped)
         with self.sessions.begin() as session:
             queries.finish_job(session, job_id, "done" if ok else "failed", reply)
         self.notifier.finished(team, channel, ts, reply, ok)
 
-    def _ingest(self, team: str, url: str, user: str | None, channel: str) -> IngestResult:
+    def _ingest(self, origin: Origin, url: str) -> IngestResult:
         """One link, with transient failures (timeouts, 5xx) retried with backoff."""
         for attempt in range(self.settings.fetch_retries + 1):
             try:
-                result = ingest(self.sessions, self.settings, team, url, posted_by=user, channel_id=channel)
+                result = ingest(self.sessions, self.settings, origin, url)
             except OperationalError:
                 raise
             except Exception:  # one bad page must not sink the others

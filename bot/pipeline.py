@@ -43,43 +43,59 @@ def canonical_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(query), ""))
 
 
-def ingest(sessions: sessionmaker[Session], settings: Settings, team_id: str, source: str, *,
-           posted_by: str | None = None, channel_id: str | None = None,
+@dataclass(frozen=True)
+class Origin:
+    """Where a link was posted: the workspace, and the channel when it came from Slack."""
+
+    team_id: str
+    channel_id: str | None = None
+    user_id: str | None = None
+    private: bool = False  # a private channel or DM: what it stores is shown only there
+
+    @property
+    def private_channel(self) -> str | None:
+        return self.channel_id if self.private and self.channel_id else None
+
+
+def ingest(sessions: sessionmaker[Session], settings: Settings, origin: Origin | str, source: str, *,
            fetcher: Callable[..., Fetched] = fetch) -> IngestResult:
     """Store one page's statements unless it is stored already; failures are recorded, never raised."""
+    origin = Origin(origin) if isinstance(origin, str) else origin
     local = Path(source)
     url = local.resolve().as_uri() if local.is_file() else canonical_url(source)
-    if (done := _stored(sessions, team_id, url)) is not None:
+    if (done := _stored(sessions, origin, url)) is not None:
         return done
     try:
         page = _read_local(local) if local.is_file() else _read_remote(url, settings, fetcher)
     except (FetchError, NotArticle) as exc:
-        _record_failure(sessions, team_id, url, exc.message, posted_by, channel_id)
+        _record_failure(sessions, origin, url, exc.message)
         return IngestResult(url, "failed", reason=exc.message, code=exc.code)
     if page.canonical_url and canonical_url(page.canonical_url) != url:
         url = canonical_url(page.canonical_url)
-        if (done := _stored(sessions, team_id, url)) is not None:
+        if (done := _stored(sessions, origin, url)) is not None:
             return done
     found = extract_statements(page.text, page.published)
-    article = Article(team_id=team_id, url=url, title=page.title, site=page.site, author=page.author,
-                      published=page.published, text=page.text, status="stored",
-                      posted_by=posted_by, channel_id=channel_id)
+    article = Article(team_id=origin.team_id, url=url, title=page.title, site=page.site, author=page.author,
+                      published=page.published, text=page.text, status="stored", posted_by=origin.user_id,
+                      channel_id=origin.channel_id, private_channel=origin.private_channel)
     try:
         with sessions.begin() as session:
             queries.save_article(session, article, [_to_new(page.text, s) for s in found])
     except IntegrityError:
         # Another worker stored the same article a moment ago.
-        return _stored(sessions, team_id, url) or IngestResult(url, "duplicate", title=page.title)
+        return _stored(sessions, origin, url) or IngestResult(url, "duplicate", title=page.title)
     return IngestResult(url, "stored", page.title, _speakers(found), len(found))
 
 
-def _stored(sessions: sessionmaker[Session], team_id: str, url: str) -> IngestResult | None:
+def _stored(sessions: sessionmaker[Session], origin: Origin, url: str) -> IngestResult | None:
+    # A public copy serves every channel; a private channel also has its own.
     with sessions() as session:
-        art = queries.find_article(session, team_id, url)
-        if art is None or art.status != "stored":
-            return None
-        speakers = list(dict.fromkeys(s.speaker for s in art.statements if s.speaker))
-        return IngestResult(url, "duplicate", art.title, speakers, len(art.statements))
+        for scope in dict.fromkeys([None, origin.private_channel]):
+            art = queries.find_article(session, origin.team_id, url, scope)
+            if art is not None and art.status == "stored":
+                speakers = list(dict.fromkeys(s.speaker for s in art.statements if s.speaker))
+                return IngestResult(url, "duplicate", art.title, speakers, len(art.statements))
+    return None
 
 
 def _read_local(path: Path) -> Page:
@@ -94,12 +110,12 @@ def _read_remote(url: str, settings: Settings, fetcher: Callable[..., Fetched]) 
     return read_html(fetched.content, fetched.url, fetched.encoding)
 
 
-def _record_failure(sessions: sessionmaker[Session], team_id: str, url: str, reason: str,
-                    posted_by: str | None, channel_id: str | None) -> None:
+def _record_failure(sessions: sessionmaker[Session], origin: Origin, url: str, reason: str) -> None:
     try:
         with sessions.begin() as session:
-            queries.save_failure(session, Article(team_id=team_id, url=url, status="failed", failure=reason,
-                                                  posted_by=posted_by, channel_id=channel_id))
+            queries.save_failure(session, Article(team_id=origin.team_id, url=url, status="failed", failure=reason,
+                                                  posted_by=origin.user_id, channel_id=origin.channel_id,
+                                                  private_channel=origin.private_channel))
     except IntegrityError:
         log.info("failure for %s already recorded", url)
 

@@ -43,6 +43,7 @@ statement_topics = Table(
     Column("topic_id", ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True, index=True),
     Column("team_id", String(32), nullable=True),
     Column("said_on", Date, nullable=True),
+    Column("private_channel", String(32), nullable=True),
     Index("ix_statement_topics_team_topic_said", "team_id", "topic_id", "said_on", "statement_id"),
 )
 
@@ -65,6 +66,8 @@ class Article(Base):
     failure: Mapped[str | None] = mapped_column(Text)
     posted_by: Mapped[str | None] = mapped_column(String(32))
     channel_id: Mapped[str | None] = mapped_column(String(32))
+    # Set when posted in a private channel (or DM): then only that channel sees it.
+    private_channel: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
     statements: Mapped[list[Statement]] = relationship(
@@ -100,6 +103,7 @@ class Statement(Base):
     # The same words by the same speaker in a syndicated copy point at the first copy stored.
     fingerprint: Mapped[str | None] = mapped_column(String(40))
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("statements.id", ondelete="SET NULL"), index=True)
+    private_channel: Mapped[str | None] = mapped_column(String(32))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))  # direct | indirect | mixed
@@ -141,6 +145,7 @@ class Job(Base):
     channel_id: Mapped[str] = mapped_column(String(32))
     message_ts: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[str | None] = mapped_column(String(32))
+    private: Mapped[bool] = mapped_column(default=False)  # posted in a private channel or DM
     urls: Mapped[list[str]] = mapped_column(JSON)
     skipped: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(16), default="queued")  # queued | running | done | failed

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, delete, func, literal_column, select, text, update
+from sqlalchemy import Select, delete, func, literal_column, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
@@ -19,8 +19,10 @@ WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 12
 
 
-def url_key(url: str) -> str:
-    return hashlib.sha256(url.encode()).hexdigest()
+def url_key(url: str, private_channel: str | None = None) -> str:
+    """A private channel's copy of an article is its own: what it holds is shown only there."""
+    scoped = f"{url}#private:{private_channel}" if private_channel else url
+    return hashlib.sha256(scoped.encode()).hexdigest()
 
 
 def _insert(session: Session, model):  # noqa: ANN001, ANN202
@@ -29,9 +31,9 @@ def _insert(session: Session, model):  # noqa: ANN001, ANN202
 
 # ---- articles -------------------------------------------------------------------------------
 
-def find_article(session: Session, team_id: str, url: str) -> Article | None:
+def find_article(session: Session, team_id: str, url: str, private_channel: str | None = None) -> Article | None:
     return session.scalars(
-        select(Article).where(Article.team_id == team_id, Article.url_key == url_key(url))
+        select(Article).where(Article.team_id == team_id, Article.url_key == url_key(url, private_channel))
     ).first()
 
 
@@ -59,8 +61,8 @@ def fingerprint(speaker: str | None, text: str) -> str:
 
 def save_article(session: Session, article: Article, statements: Sequence[NewStatement]) -> Article:
     """Store an article with its statements, replacing an earlier failed attempt at the same URL."""
-    article.url_key = url_key(article.url)
-    old = find_article(session, article.team_id, article.url)
+    article.url_key = url_key(article.url, article.private_channel)
+    old = find_article(session, article.team_id, article.url, article.private_channel)
     if old is not None:
         session.delete(old)
         session.flush()
@@ -68,13 +70,14 @@ def save_article(session: Session, article: Article, statements: Sequence[NewSta
     actors = _actor_ids(session, {(s.speaker, s.role) for s in statements if s.speaker})
     topic_ids = _topic_ids(session, {t for s in statements for t in s.topics})
     prints = [fingerprint(s.speaker, s.text) for s in statements]
-    firsts = _first_copies(session, article.team_id, prints)
+    firsts = _first_copies(session, article.team_id, article.private_channel, prints)
     links = []
     for s, fp in zip(statements, prints, strict=True):
         st = Statement(
             team_id=article.team_id, text=s.text, kind=s.kind, speaker=s.speaker, role=s.role, cue=s.cue,
             said_on=s.said_on, place=s.place, start=s.start, end=s.end, fingerprint=fp,
             duplicate_of=firsts.get(fp), actor_id=actors.get(s.speaker) if s.speaker else None,
+            private_channel=article.private_channel,
             search_text=" ".join(filter(None, [s.speaker, s.role, s.cue, " ".join(s.topics), s.text])),
         )
         article.statements.append(st)
@@ -82,19 +85,21 @@ def save_article(session: Session, article: Article, statements: Sequence[NewSta
         firsts.setdefault(fp, st.id)
         if st.duplicate_of is None:  # copies are counted with their first, never listed
             links += [{"statement_id": st.id, "topic_id": topic_ids[t], "team_id": article.team_id,
-                       "said_on": s.said_on} for t in dict.fromkeys(s.topics)]
+                       "said_on": s.said_on, "private_channel": article.private_channel}
+                      for t in dict.fromkeys(s.topics)]
     if links:
         session.execute(statement_topics.insert(), links)
     session.flush()
     return article
 
 
-def _first_copies(session: Session, team_id: str, prints: list[str]) -> dict[str, int]:
+def _first_copies(session: Session, team_id: str, private_channel: str | None, prints: list[str]) -> dict[str, int]:
     if not prints:
         return {}
+    scope = Statement.private_channel == private_channel if private_channel else Statement.private_channel.is_(None)
     rows = session.execute(select(Statement.fingerprint, func.min(Statement.id))
                            .where(Statement.team_id == team_id, Statement.fingerprint.in_(set(prints)),
-                                  Statement.duplicate_of.is_(None))
+                                  Statement.duplicate_of.is_(None), scope)
                            .group_by(Statement.fingerprint)).all()
     return {fp: sid for fp, sid in rows}
 
@@ -125,7 +130,7 @@ def _topic_ids(session: Session, names: set[str]) -> dict[str, int]:
 
 def save_failure(session: Session, article: Article) -> None:
     """Record why a page could not be read; a later post of the link tries again."""
-    article.url_key = url_key(article.url)
+    article.url_key = url_key(article.url, article.private_channel)
     session.execute(delete(Article).where(Article.team_id == article.team_id,
                                           Article.url_key == article.url_key, Article.status == "failed"))
     session.add(article)
@@ -140,19 +145,28 @@ class Window:
     until: date | None = None  # exclusive
 
 
+COUNT_CAP = 1000  # beyond this many matches the answer says "more than 1,000": counting all costs time
+
+
 @dataclass
 class Page:
     statements: list[Statement]
-    total: int
+    total: int  # at most COUNT_CAP + 1, which stands for "more than COUNT_CAP"
     copies: dict[int, int]  # statement id -> how many other sources carry the same words
 
 
-def find_actors(session: Session, team_id: str, name: str) -> list[Actor]:
-    """Actors quoted in this workspace whose full name or surname is the query ('austin', 'lloyd austin')."""
+def _visible(column, channel: str | None):  # noqa: ANN001, ANN202
+    """Public statements, plus those posted in the private channel asking."""
+    return column.is_(None) if channel is None else or_(column.is_(None), column == channel)
+
+
+def find_actors(session: Session, team_id: str, name: str, channel: str | None = None) -> list[Actor]:
+    """Actors quoted here whose full name or surname is the query ('austin', 'lloyd austin')."""
     q = " ".join(WORD.findall(name.lower()))
     if not q:
         return []
-    quoted_here = select(Statement.actor_id).where(Statement.team_id == team_id, Statement.actor_id == Actor.id)
+    quoted_here = select(Statement.actor_id).where(Statement.team_id == team_id, Statement.actor_id == Actor.id,
+                                                   _visible(Statement.private_channel, channel))
     base = select(Actor).where(quoted_here.exists())
     exact = session.scalars(base.where(func.lower(Actor.name) == q)).all()
     if exact:
@@ -173,19 +187,23 @@ def search_statements(
     actor_ids: Sequence[int] = (),
     words: str | None = None,
     window: Window | None = None,
+    channel: str | None = None,
     limit: int = 20,
     offset: int = 0,
 ) -> Page:
-    """Statements on a topic, by actors, or matching words (the first given), newest first."""
+    """Statements on a topic, by actors, or matching words (the first given), newest first.
+
+    Only what this channel may see: public statements, and its own if it is a private channel."""
+    scope = Scope(team_id, channel, window, limit, offset)
     if topic:
-        ids, total = _by_topic(session, team_id, topic, window, limit, offset)
+        ids, total = _by_topic(session, scope, topic)
     elif actor_ids:
-        ids, total = _by_condition(session, team_id, Statement.actor_id.in_(actor_ids), window, limit, offset)
+        ids, total = _by_condition(session, scope, Statement.actor_id.in_(actor_ids))
     elif session.get_bind().dialect.name == "sqlite":
-        ids, total = _by_fts5(session, team_id, words or "", window, limit, offset)
+        ids, total = _by_fts5(session, scope, words or "")
     else:
         cond = _tsquery(words or "")
-        ids, total = _by_condition(session, team_id, cond, window, limit, offset) if cond is not None else ([], 0)
+        ids, total = _by_condition(session, scope, cond) if cond is not None else ([], 0)
     if not ids:
         return Page([], total, {})
     rows = {s.id: s for s in session.scalars(
@@ -204,27 +222,42 @@ def _window(stmt: Select, column, window: Window | None) -> Select:  # noqa: ANN
     return stmt
 
 
-def _by_topic(session: Session, team_id: str, topic: str, window: Window | None, limit: int,
-              offset: int) -> tuple[list[int], int]:
+@dataclass
+class Scope:
+    """Who asks (workspace and channel), over which dates, and which page."""
+
+    team_id: str
+    channel: str | None
+    window: Window | None
+    limit: int
+    offset: int
+
+
+def _by_topic(session: Session, scope: Scope, topic: str) -> tuple[list[int], int]:
     # One range of ix_statement_topics_team_topic_said, read newest first.
     topic_id = session.scalar(select(Topic.id).where(Topic.name == topic))
     if topic_id is None:
         return [], 0
     st = statement_topics.c
-    base = _window(select(st.statement_id).where(st.team_id == team_id, st.topic_id == topic_id), st.said_on, window)
-    ids = session.scalars(base.order_by(st.said_on.desc(), st.statement_id.desc()).limit(limit).offset(offset)).all()
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    return list(ids), total
+    base = _window(select(st.statement_id).where(st.team_id == scope.team_id, st.topic_id == topic_id,
+                                                 _visible(st.private_channel, scope.channel)),
+                   st.said_on, scope.window)
+    ids = session.scalars(base.order_by(st.said_on.desc(), st.statement_id.desc()).limit(scope.limit)
+                          .offset(scope.offset)).all()
+    return list(ids), _capped_count(session, base, scope.offset)
 
 
-def _by_condition(session: Session, team_id: str, cond, window: Window | None, limit: int,  # noqa: ANN001
-                  offset: int) -> tuple[list[int], int]:
-    base = _window(select(Statement.id).where(Statement.team_id == team_id, Statement.duplicate_of.is_(None), cond),
-                   Statement.said_on, window)
-    ids = session.scalars(base.order_by(Statement.said_on.desc(), Statement.id.desc()).limit(limit)
-                          .offset(offset)).all()
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    return list(ids), total
+def _by_condition(session: Session, scope: Scope, cond) -> tuple[list[int], int]:  # noqa: ANN001
+    base = _window(select(Statement.id).where(Statement.team_id == scope.team_id, Statement.duplicate_of.is_(None),
+                                              _visible(Statement.private_channel, scope.channel), cond),
+                   Statement.said_on, scope.window)
+    ids = session.scalars(base.order_by(Statement.said_on.desc(), Statement.id.desc()).limit(scope.limit)
+                          .offset(scope.offset)).all()
+    return list(ids), _capped_count(session, base, scope.offset)
+
+
+def _capped_count(session: Session, base: Select, offset: int) -> int:
+    return session.scalar(select(func.count()).select_from(base.limit(offset + COUNT_CAP + 1).subquery())) or 0
 
 
 PHRASE = re.compile(r'"([^"]+)"')
@@ -255,16 +288,17 @@ FTS_KEY_SHIFT = 32  # statements_fts rowid = (julian day said << 32) | statement
 JULIAN_ORDINAL = 1721424.5  # julianday() of date.fromordinal(1)
 
 
-def _by_fts5(session: Session, team_id: str, query: str, window: Window | None, limit: int,
-             offset: int) -> tuple[list[int], int]:
+def _by_fts5(session: Session, scope: Scope, query: str) -> tuple[list[int], int]:
     """SQLite: FTS5 reads matches newest first from its own index; a window is a rowid range."""
     phrases, words = parse_terms(query)
     if not phrases and not words:
         return [], 0
-    team = "zzteam" + "".join(WORD.findall(team_id)).lower()
-    match = " ".join([f'"{team}"'] + ['"' + p + '"' for p in phrases] + ['"' + w + '"' for w in words])
+    team = "zzteam" + _token(scope.team_id)
+    seen = '"zzpublic"' if scope.channel is None else f'("zzpublic" OR "zzchan{_token(scope.channel)}")'
+    match = " AND ".join([f'"{team}"', seen] + ['"' + p + '"' for p in phrases] + ['"' + w + '"' for w in words])
+    window, offset = scope.window, scope.offset
     where = "statements_fts MATCH :q"
-    params: dict = {"q": match, "n": limit, "o": offset}
+    params: dict = {"q": match, "n": scope.limit, "o": offset}
     if window and window.since:
         where += " AND rowid >= :lo"
         params["lo"] = _fts_day(window.since) << FTS_KEY_SHIFT
@@ -273,8 +307,14 @@ def _by_fts5(session: Session, team_id: str, query: str, window: Window | None, 
         params["hi"] = _fts_day(window.until) << FTS_KEY_SHIFT
     keys = session.execute(text(f"SELECT rowid FROM statements_fts WHERE {where} ORDER BY rowid DESC "
                                 "LIMIT :n OFFSET :o"), params).scalars().all()
-    total = session.execute(text(f"SELECT count(*) FROM statements_fts WHERE {where}"), params).scalar() or 0
+    params["cap"] = offset + COUNT_CAP + 1
+    total = session.execute(text(f"SELECT count(*) FROM (SELECT rowid FROM statements_fts WHERE {where} "
+                                 "LIMIT :cap)"), params).scalar() or 0
     return [k & ((1 << FTS_KEY_SHIFT) - 1) for k in keys], total
+
+
+def _token(value: str) -> str:
+    return "".join(WORD.findall(value)).lower()
 
 
 def _fts_day(d: date) -> int:
@@ -315,11 +355,12 @@ def count_statements(session: Session, team_id: str) -> int:
 # ---- jobs -----------------------------------------------------------------------------------
 
 def create_job(session: Session, team_id: str, channel_id: str, message_ts: str, user_id: str | None,
-               urls: list[str], skipped: int) -> int | None:
+               urls: list[str], skipped: int, private: bool = False) -> int | None:
     """Record a message's links; None when this message was already recorded (a Slack retry)."""
     result = session.execute(
         _insert(session, Job).values(team_id=team_id, channel_id=channel_id, message_ts=message_ts,
-                                     user_id=user_id, urls=urls, skipped=skipped, status="queued", attempts=0)
+                                     user_id=user_id, urls=urls, skipped=skipped, status="queued", attempts=0,
+                                     private=private)
         .on_conflict_do_nothing(index_elements=["team_id", "channel_id", "message_ts"])
         .returning(Job.id)
     )

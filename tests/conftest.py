@@ -222,15 +222,16 @@ class RunningBot:
              **(headers or {})}
         return httpx.post(self.url + "/slack/events", content=body, headers=h, timeout=10)
 
-    def event(self, event: dict, *, event_id: str = "Ev1", **kw: object) -> httpx.Response:
-        body = json.dumps({"type": "event_callback", "team_id": "T1", "api_app_id": "A1", "event": event,
+    def event(self, event: dict, *, event_id: str = "Ev1", team: str = "T1", **kw: object) -> httpx.Response:
+        body = json.dumps({"type": "event_callback", "team_id": team, "api_app_id": "A1", "event": event,
                            "event_id": event_id, "event_time": int(time.time())})
         return self.post(body, "application/json", **kw)
 
-    def command(self, name: str, text: str, response_url: str, **kw: object) -> httpx.Response:
+    def command(self, name: str, text: str, response_url: str, *, team: str = "T1", channel: str = "C1",
+                **kw: object) -> httpx.Response:
         from urllib.parse import urlencode
 
-        body = urlencode({"command": name, "text": text, "team_id": "T1", "channel_id": "C1", "user_id": "U1",
+        body = urlencode({"command": name, "text": text, "team_id": team, "channel_id": channel, "user_id": "U1",
                           "response_url": response_url, "trigger_id": "1.2.3", "api_app_id": "A1"})
         return self.post(body, "application/x-www-form-urlencoded", **kw)
 

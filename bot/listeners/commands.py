@@ -20,40 +20,43 @@ def register(app: App, sessions: sessionmaker[Session]) -> None:
     @app.command("/briefing")
     def on_briefing(ack: Ack, command: dict, respond: Respond) -> None:
         ack()  # within Slack's 3 seconds, whatever the database holds
-        respond(**reply(sessions, command.get("team_id") or "unknown", Query("briefing", command.get("text") or "")))
+        respond(**reply(sessions, _where(command), Query("briefing", command.get("text") or "")))
 
     @app.command("/who-said")
     def on_who_said(ack: Ack, command: dict, respond: Respond) -> None:
         ack()
-        respond(**reply(sessions, command.get("team_id") or "unknown", Query("who-said", command.get("text") or "")))
+        respond(**reply(sessions, _where(command), Query("who-said", command.get("text") or "")))
 
     @app.action(SHOW_MORE)
     def on_show_more(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         ack()
         query = decode_query(action.get("value") or "")
         if query is not None:
-            respond(**reply(sessions, _team(body), query), replace_original=False)
+            respond(**reply(sessions, _where(body), query), replace_original=False)
 
     @app.action(PICK_ACTOR)
     def on_pick_actor(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         ack()
         query = decode_query(action.get("value") or "")
         if query is not None:
-            respond(**reply(sessions, _team(body), query), replace_original=True)
+            respond(**reply(sessions, _where(body), query), replace_original=True)
 
 
-def _team(body: dict) -> str:
-    return (body.get("team") or {}).get("id") or body.get("team_id") or "unknown"
+def _where(body: dict) -> tuple[str, str | None]:
+    """The workspace and channel a command or button press comes from."""
+    team = (body.get("team") or {}).get("id") or body.get("team_id") or "unknown"
+    return team, (body.get("channel") or {}).get("id") or body.get("channel_id")
 
 
-def reply(sessions: sessionmaker[Session], team_id: str, query: Query) -> dict:
+def reply(sessions: sessionmaker[Session], where: tuple[str, str | None] | str, query: Query) -> dict:
     """The message for a query, or an apology when the database cannot be reached."""
+    team_id, channel = (where, None) if isinstance(where, str) else where
     try:
         with sessions.begin() as session:
             answer = None
             if query.kind == "briefing" and query.offset == 0 and query.actor_id is None:
                 answer = answers.manage_aliases(session, team_id, query.text)
-            answer = answer or answers.answer(session, team_id, query)
+            answer = answer or answers.answer(session, team_id, query, channel=channel)
     except OperationalError:
         log.exception("database unavailable")
         return {"text": APOLOGY, "response_type": "ephemeral"}

@@ -12,6 +12,7 @@ from bot.links import find_links
 
 # Plain user posts only: edits, deletions, unfurls and bot posts carry a subtype or a bot_id.
 ACCEPTED_SUBTYPES = {None, "thread_broadcast", "file_share"}
+PRIVATE_TYPES = {"group", "im", "mpim"}  # private channels and DMs: their articles stay there
 
 
 def is_user_post(event: dict) -> bool:
@@ -25,8 +26,9 @@ def register(app: App, runner: JobRunner, settings: Settings) -> None:
         if not links:
             return
         team = body.get("team_id") or context.get("team_id") or event.get("team") or "unknown"
+        private = event.get("channel_type") in PRIVATE_TYPES
         runner.enqueue(team, event["channel"], event["ts"], event.get("user"), links[: settings.max_links],
-                       max(0, len(links) - settings.max_links))
+                       max(0, len(links) - settings.max_links), private)
 
     @app.event(re.compile(".*"))
     def ignore_other_events() -> None:
