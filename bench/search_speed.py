@@ -128,14 +128,23 @@ def main(argv: list[str]) -> None:
     p.add_argument("--per-article", type=int, default=10)
     p.add_argument("--speakers", type=int, default=20_000)
     p.add_argument("--runs", type=int, default=50)
+    p.add_argument("--reuse", action="store_true", help="time an already filled database (fill: nan)")
     args = p.parse_args(argv)
     url = args.url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    if url.startswith("postgresql"):
-        admin = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    info = fill(url, args.articles, args.per_article, args.speakers)
-    engine = info["engine"]
+    if args.reuse:
+        engine = make_engine(url)
+        migrate(engine)
+        with engine.connect() as conn:
+            n = conn.execute(text("SELECT count(*) FROM statements")).scalar()
+            names = conn.execute(text("SELECT t.name FROM topics t ORDER BY t.id")).scalars().all()
+        info = {"engine": engine, "fill_s": float("nan"), "statements": n, "topics": list(names)}
+    else:
+        if url.startswith("postgresql"):
+            admin = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        info = fill(url, args.articles, args.per_article, args.speakers)
+        engine = info["engine"]
     print(f"database: {engine.dialect.name}; {info['statements']:,} statements, {args.articles:,} articles, "
           f"{args.speakers:,} speakers")
     print(f"fill: {info['fill_s']:.0f} s; size {size_mb(engine, url):,.0f} MB")

@@ -49,13 +49,27 @@ class SlackNotifier:
             log.warning("reactions.%s %s failed: %s", how, name, exc)
 
 
+def notifier_client(settings: Settings, sessions: sessionmaker[Session]) -> WebClient:
+    """The client that posts job progress."""
+    return web_client(settings)
+
+
+def make_runner(settings: Settings, sessions: sessionmaker[Session], client: WebClient) -> JobRunner:
+    """RQ on Redis when REDIS_URL is set, else this process's own worker pool."""
+    if settings.redis_url:
+        from bot.queue import QueuedRunner
+
+        return QueuedRunner(sessions, settings, SlackNotifier(client))
+    return JobRunner(sessions, settings, SlackNotifier(client))
+
+
 def build_app(settings: Settings, sessions: sessionmaker[Session], runner: JobRunner | None = None,
               client: WebClient | None = None) -> tuple[App, JobRunner]:
     client = client or web_client(settings)
     socket_mode = bool(settings.slack_app_token)
     app = App(client=client, signing_secret=settings.slack_signing_secret or "",
               request_verification_enabled=not socket_mode)
-    runner = runner or JobRunner(sessions, settings, SlackNotifier(client))
+    runner = runner or make_runner(settings, sessions, client)
     listeners.register(app, sessions, runner, settings)
 
     @app.error

@@ -12,6 +12,7 @@ from bot.config import Settings
 
 EXAMPLES = {
     "serve": "briefing-bot serve            # HTTP on $PORT, or Socket Mode when SLACK_APP_TOKEN is set",
+    "worker": "REDIS_URL=redis://127.0.0.1:6379/0 briefing-bot worker",
     "ingest": "briefing-bot ingest https://example.com/news/story.html article.html",
     "briefing": "briefing-bot briefing dprk",
     "who-said": "briefing-bot who-said troops",
@@ -38,7 +39,12 @@ def _parser() -> argparse.ArgumentParser:
         c.set_defaults(func=func)
         return c
 
-    cmd("serve", _serve, "run the Slack app")
+    serve = cmd("serve", _serve, "run the Slack app")
+    mode = serve.add_mutually_exclusive_group()
+    mode.add_argument("--http", dest="mode", action="store_const", const="http", help="HTTP on $PORT")
+    mode.add_argument("--socket", dest="mode", action="store_const", const="socket",
+                      help="Socket Mode (needs SLACK_APP_TOKEN)")
+    cmd("worker", _worker, "run ingestion jobs from the Redis queue (REDIS_URL)")
     cmd("ingest", _ingest, "read pages (URLs or local .html/.txt files) and store their statements") \
         .add_argument("sources", nargs="+", metavar="URL_OR_FILE")
     cmd("briefing", _briefing, "the latest statements on a topic or by a person").add_argument("query", nargs="*")
@@ -66,7 +72,13 @@ def _sessions(settings: Settings, migrate: bool = True):  # noqa: ANN202
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.server import serve
 
-    return serve(settings)
+    return serve(settings, args.mode)
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.queue import work
+
+    return work(settings)
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:

@@ -26,6 +26,8 @@ class Settings:
     fetch_timeout: float = 20.0  # seconds for a whole page; connecting gets at most 5
     fetch_retries: int = 2  # more tries for a page that timed out or answered 5xx
     retry_backoff: float = 2.0  # seconds before the first retry, doubling after
+    redis_url: str | None = None  # set: ingestion jobs go through RQ to `briefing-bot worker`
+    queue_name: str = "briefing-ingest"
 
     @classmethod
     def from_env(cls, load_dotenv_file: bool = True) -> Settings:
@@ -49,4 +51,6 @@ class Settings:
             fetch_timeout=float(env.get("FETCH_TIMEOUT") or cls.fetch_timeout),
             fetch_retries=int(env.get("FETCH_RETRIES") or cls.fetch_retries),
             retry_backoff=float(env.get("RETRY_BACKOFF") or cls.retry_backoff),
+            redis_url=env.get("REDIS_URL") or None,
+            queue_name=env.get("QUEUE_NAME") or cls.queue_name,
         )

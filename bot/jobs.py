@@ -56,8 +56,12 @@ class JobRunner:
                         attempt + 1)
             return None
         if job_id is not None:
-            self.pool.submit(self.run, job_id)
+            self.submit(job_id)
         return job_id
+
+    def submit(self, job_id: int, resumed: bool = False) -> None:
+        """Hand a recorded job to a worker: here, this process's thread pool."""
+        self.pool.submit(self.run, job_id, 0, resumed)
 
     def _later(self, attempt: int, fn, *args) -> None:  # noqa: ANN001
         delay = self.settings.retry_backoff * 2**attempt
@@ -67,28 +71,30 @@ class JobRunner:
         timer.start()
 
     def resume(self) -> int:
-        """Start the jobs a previous process left unfinished."""
+        """Start the jobs a previous process left unfinished (a claim token keeps each reply single)."""
         with self.sessions.begin() as session:
             ids = queries.unfinished_jobs(session)
         for job_id in ids:
-            self.pool.submit(self.run, job_id)
+            self.submit(job_id, resumed=True)
         return len(ids)
 
-    def run(self, job_id: int, attempt: int = 0) -> None:
+    def run(self, job_id: int, attempt: int = 0, resumed: bool = False) -> None:
         try:
-            self._run(job_id, resumed=attempt > 0)
+            self.run_once(job_id, resumed=resumed or attempt > 0)
         except OperationalError:
             # The database is away: try the whole job again later, a bounded number of times.
             if attempt + 1 >= DB_ATTEMPTS:
                 log.error("job %s left for the next start: database unavailable", job_id)
                 return
-            self._later(attempt, self.run, job_id, attempt + 1)
+            self._later(attempt, self.run, job_id, attempt + 1, True)
 
-    def _run(self, job_id: int, resumed: bool) -> None:
+    def run_once(self, job_id: int, resumed: bool = False) -> None:
+        """Claim a job, ingest its links and reply in the thread; database errors propagate."""
         with self.sessions.begin() as session:
-            job = queries.claim_job(session, job_id, reclaim=resumed)
-            if job is None:
+            claimed = queries.claim_job(session, job_id, reclaim=resumed)
+            if claimed is None:
                 return
+            job, token = claimed
             team, channel, ts = job.team_id, job.channel_id, job.message_ts
             origin = Origin(team, channel, job.user_id, job.private)
             urls, skipped = list(job.urls), job.skipped
@@ -97,8 +103,9 @@ class JobRunner:
         ok = any(r.status != "failed" for r in results)
         reply = ingest_reply(results, skipped)
         with self.sessions.begin() as session:
-            queries.finish_job(session, job_id, "done" if ok else "failed", reply)
-        self.notifier.finished(team, channel, ts, reply, ok)
+            still_ours = queries.finish_job(session, job_id, token, "done" if ok else "failed", reply)
+        if still_ours:
+            self.notifier.finished(team, channel, ts, reply, ok)
 
     def _ingest(self, origin: Origin, url: str) -> IngestResult:
         """One link, with transient failures (timeouts, 5xx) retried with backoff."""

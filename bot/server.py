@@ -7,6 +7,7 @@ import json
 import logging
 import os
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from urllib.parse import parse_qs
 
 from slack_sdk.signature import SignatureVerifier
@@ -18,6 +19,7 @@ MAX_BODY = 1024 * 1024  # Slack's payloads are a few KB
 
 
 def create_wsgi(settings: Settings) -> Callable:
+    settings = replace(settings, slack_app_token=None)  # HTTP mode verifies signatures, always
     """The WSGI app: POST /slack/events for Slack, GET /healthz for load balancers."""
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
@@ -83,11 +85,15 @@ def _parse(text: str, content_type: str) -> dict:
     return data
 
 
-def serve(settings: Settings) -> int:
+def serve(settings: Settings, mode: str | None = None) -> int:
+    """Socket Mode when asked or when SLACK_APP_TOKEN is set (and HTTP was not asked), else HTTP."""
     from storage.db import make_engine, migrate
 
     migrate(make_engine(settings.database_url))
-    if settings.slack_app_token:
+    if mode == "socket" and not settings.slack_app_token:
+        log.error("Socket Mode needs SLACK_APP_TOKEN (an app-level token with connections:write)")
+        return 2
+    if mode == "socket" or (mode is None and settings.slack_app_token):
         return _socket_mode(settings)
     if not settings.slack_signing_secret or not settings.slack_bot_token:
         log.error("SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET must be set (see .env.example)")

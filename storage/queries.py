@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Select, delete, func, literal_column, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -367,25 +367,37 @@ def create_job(session: Session, team_id: str, channel_id: str, message_ts: str,
     return result.scalar()
 
 
-def claim_job(session: Session, job_id: int, reclaim: bool = False) -> Job | None:
-    """Mark a queued (or interrupted) job running; None if another worker has it or it is finished."""
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def claim_job(session: Session, job_id: int, reclaim: bool = False) -> tuple[Job, int] | None:
+    """Take a job to run, returning it with a claim token; None if it is finished or someone holds it.
+
+    A running job can be reclaimed (after a crash, or a retry by its own runner); the token makes sure
+    only the latest claimant may finish it and reply, so a reclaimed job still answers once."""
     states = ["queued", "interrupted", "running"] if reclaim else ["queued", "interrupted"]
     res = session.execute(update(Job).where(Job.id == job_id, Job.status.in_(states))
-                          .values(status="running", attempts=Job.attempts + 1))
+                          .values(status="running", attempts=Job.attempts + 1, updated_at=_now()))
     if res.rowcount != 1:
         return None
-    return session.get(Job, job_id)
+    job = session.get(Job, job_id)
+    session.refresh(job)
+    return job, job.attempts
 
 
-def finish_job(session: Session, job_id: int, status: str, reply: str) -> None:
-    session.execute(update(Job).where(Job.id == job_id).values(status=status, reply=reply))
+def finish_job(session: Session, job_id: int, token: int, status: str, reply: str) -> bool:
+    """Close a job if this claim is still the latest; False means another runner took it over."""
+    res = session.execute(update(Job).where(Job.id == job_id, Job.attempts == token, Job.status == "running")
+                          .values(status=status, reply=reply, updated_at=_now()))
+    return res.rowcount == 1
 
 
-def unfinished_jobs(session: Session) -> list[int]:
-    """Jobs a crash left behind: queued, or running when the process died; run them again."""
-    session.execute(update(Job).where(Job.status == "running").values(status="interrupted"))
-    return list(session.scalars(select(Job.id).where(Job.status.in_(["queued", "interrupted"]))
-                                .order_by(Job.id)))
+def unfinished_jobs(session: Session, older_than: float = 0) -> list[int]:
+    """Jobs not finished: queued, or running when a process died (seconds since their last change)."""
+    cutoff = _now() - timedelta(seconds=older_than)
+    return list(session.scalars(select(Job.id).where(Job.status.in_(["queued", "interrupted", "running"]),
+                                                     Job.updated_at <= cutoff).order_by(Job.id)))
 
 
 def statements_by_speaker(statements: Sequence[Statement]) -> dict[str, list[Statement]]:

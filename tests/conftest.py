@@ -237,17 +237,26 @@ class RunningBot:
 
 
 @pytest.fixture
-def start_bot(tmp_path: Path, fake_slack: FakeSlack, db_url: str):  # noqa: ANN201
+def bot_env(tmp_path: Path, fake_slack: FakeSlack, db_url: str):  # noqa: ANN201
+    def env(**extra: str) -> dict[str, str]:
+        out = {**os.environ, "DATABASE_URL": db_url, "SLACK_BOT_TOKEN": "xoxb-test",
+               "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake_slack.url + "/api/",
+               "FETCH_ALLOW_PRIVATE": "1", "LOG_LEVEL": "WARNING", "DOTENV_PATH": str(tmp_path / "none.env"),
+               "FETCH_RETRIES": "0", **extra}
+        out.pop("SLACK_APP_TOKEN", None)
+        return out
+
+    return env
+
+
+@pytest.fixture
+def start_bot(tmp_path: Path, bot_env):  # noqa: ANN001, ANN201
     """Start `briefing-bot serve` as a real process; extra environment variables as keywords."""
     procs: list[subprocess.Popen] = []
 
     def start(**extra: str) -> RunningBot:
         port = free_port()
-        env = {**os.environ, "DATABASE_URL": db_url, "SLACK_BOT_TOKEN": "xoxb-test", "PORT": str(port),
-               "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake_slack.url + "/api/",
-               "FETCH_ALLOW_PRIVATE": "1", "LOG_LEVEL": "WARNING", "DOTENV_PATH": str(tmp_path / "none.env"),
-               "FETCH_RETRIES": "0", **extra}
-        env.pop("SLACK_APP_TOKEN", None)
+        env = bot_env(PORT=str(port), **extra)
         proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, cwd=tmp_path,
                                 start_new_session=True)
         procs.append(proc)
@@ -282,3 +291,27 @@ def kill_group(proc: subprocess.Popen, sig: int) -> None:
 @pytest.fixture
 def bot(start_bot) -> RunningBot:  # noqa: ANN001
     return start_bot()
+
+
+def redis_available() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def start_worker(tmp_path: Path, bot_env):  # noqa: ANN001, ANN201
+    """Start `briefing-bot worker` processes (RQ on the local Redis)."""
+    procs: list[subprocess.Popen] = []
+
+    def start(**extra: str) -> subprocess.Popen:
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "worker"], env=bot_env(**extra), cwd=tmp_path,
+                                start_new_session=True)
+        procs.append(proc)
+        return proc
+
+    yield start
+    for proc in procs:
+        kill_group(proc, signal.SIGTERM)

@@ -1,0 +1,53 @@
+"""Several `serve` processes and several RQ workers on one PostgreSQL and one Redis: nothing doubled or lost."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select
+
+from storage.db import make_engine, make_sessionmaker
+from storage.models import Article, Job, Statement
+from tests.conftest import SEED_HTML, redis_available
+
+pytestmark = pytest.mark.skipif(not redis_available(), reason="Redis is not running on 127.0.0.1:6379")
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_many_processes_store_once_and_reply_once(start_bot, start_worker, pages, fake_slack, db_url) -> None:  # noqa: ANN001
+    queue = {"REDIS_URL": "redis://127.0.0.1:6379/0", "QUEUE_NAME": f"test-{uuid.uuid4().hex[:8]}",
+             "WEB_CONCURRENCY": "2"}
+    bots = [start_bot(**queue), start_bot(**queue)]
+    for _ in range(2):
+        start_worker(**queue)
+    html = SEED_HTML.read_text().replace('rel="canonical"', 'rel="x"')
+    urls = [pages.add(f"/story-{i}.html", html.replace("Rome", f"Rome {i}").encode()) for i in range(3)]
+    events = [({"type": "message", "channel": "C1", "user": "U1", "ts": f"20.{m}",
+                "text": f"<{urls[m % 3]}> and again <{urls[(m + 1) % 3]}>"}, f"Ev{m}") for m in range(8)]
+
+    def deliver(bot, event, event_id, retry) -> None:  # noqa: ANN001
+        headers = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
+        assert bot.event(event, event_id=event_id, headers=headers).status_code == 200
+
+    # Each message reaches both servers at once, as a slow ack and Slack's retry would make it.
+    threads = [threading.Thread(target=deliver, args=(bots[i], ev, eid, i == 1))
+               for ev, eid in events for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    replies = fake_slack.wait_for("chat.postMessage", count=8, timeout=60)
+    threads_answered = Counter(r["thread_ts"] for r in fake_slack.named("chat.postMessage"))
+    assert threads_answered == {f"20.{m}": 1 for m in range(8)}
+    assert all("Lloyd Austin" in r["text"] for r in replies)
+
+    sessions = make_sessionmaker(make_engine(db_url))
+    with sessions() as s:
+        assert s.scalar(select(func.count(Job.id))) == 8
+        assert s.scalar(select(func.count(Article.id))) == 3
+        per_article = s.execute(select(Statement.article_id, func.count()).group_by(Statement.article_id)).all()
+        assert len({n for _, n in per_article}) == 1  # every copy stored whole, none twice
+        assert s.scalar(select(func.count()).select_from(Job).where(Job.status != "done")) == 0
