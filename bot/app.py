@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import listeners
 from bot.config import Settings
 from bot.jobs import JobRunner
+from bot.oauth import client_for_team, oauth_enabled, oauth_settings
 
 log = logging.getLogger(__name__)
 
 
 def web_client(settings: Settings) -> WebClient:
-    """A Web API client that retries on rate limits (429 Retry-After) and dropped connections."""
+    """A Web API client that retries on rate limits (429 Retry-After), 5xx answers and dropped connections."""
     client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url or WebClient.BASE_URL)
     client.retry_handlers.extend([RateLimitErrorRetryHandler(max_retry_count=3),
+                                  ServerErrorRetryHandler(max_retry_count=2),
                                   ConnectionErrorRetryHandler(max_retry_count=2)])
     return client
 
@@ -29,29 +37,34 @@ class SlackNotifier:
 
     WORKING, DONE, FAILED = "hourglass_flowing_sand", "white_check_mark", "warning"
 
-    def __init__(self, client: WebClient) -> None:
-        self.client = client
+    def __init__(self, client_for: Callable[[str], WebClient]) -> None:
+        self.client_for = client_for  # each workspace has its own bot token under OAuth
 
     def working(self, team_id: str, channel_id: str, message_ts: str) -> None:
-        self._react("add", channel_id, message_ts, self.WORKING)
+        self._react(team_id, "add", channel_id, message_ts, self.WORKING)
 
     def finished(self, team_id: str, channel_id: str, message_ts: str, reply: str, ok: bool) -> None:
-        self._react("remove", channel_id, message_ts, self.WORKING)
-        self._react("add", channel_id, message_ts, self.DONE if ok else self.FAILED)
-        self.client.chat_postMessage(channel=channel_id, thread_ts=message_ts, text=reply,
-                                     unfurl_links=False, unfurl_media=False)
+        self._react(team_id, "remove", channel_id, message_ts, self.WORKING)
+        self._react(team_id, "add", channel_id, message_ts, self.DONE if ok else self.FAILED)
+        self.client_for(team_id).chat_postMessage(channel=channel_id, thread_ts=message_ts, text=reply,
+                                                  unfurl_links=False, unfurl_media=False)
 
-    def _react(self, how: str, channel: str, ts: str, name: str) -> None:
+    def _react(self, team_id: str, how: str, channel: str, ts: str, name: str) -> None:
         try:
-            call = self.client.reactions_add if how == "add" else self.client.reactions_remove
+            client = self.client_for(team_id)
+            call = client.reactions_add if how == "add" else client.reactions_remove
             call(channel=channel, timestamp=ts, name=name)
         except Exception as exc:  # a missing reaction must never stop the reply
             log.warning("reactions.%s %s failed: %s", how, name, exc)
 
 
-def notifier_client(settings: Settings, sessions: sessionmaker[Session]) -> WebClient:
-    """The client that posts job progress."""
-    return web_client(settings)
+def notifier(settings: Settings, sessions: sessionmaker[Session], client: WebClient | None = None) -> SlackNotifier:
+    """Posts job progress with the workspace's own token (OAuth) or the one bot token."""
+    return SlackNotifier(client_for_team(settings, _engine(sessions), client or web_client(settings)))
+
+
+def _engine(sessions: sessionmaker[Session]):  # noqa: ANN202
+    return sessions.kw["bind"]
 
 
 def make_runner(settings: Settings, sessions: sessionmaker[Session], client: WebClient) -> JobRunner:
@@ -59,16 +72,23 @@ def make_runner(settings: Settings, sessions: sessionmaker[Session], client: Web
     if settings.redis_url:
         from bot.queue import QueuedRunner
 
-        return QueuedRunner(sessions, settings, SlackNotifier(client))
-    return JobRunner(sessions, settings, SlackNotifier(client))
+        return QueuedRunner(sessions, settings, notifier(settings, sessions, client))
+    return JobRunner(sessions, settings, notifier(settings, sessions, client))
 
 
 def build_app(settings: Settings, sessions: sessionmaker[Session], runner: JobRunner | None = None,
               client: WebClient | None = None) -> tuple[App, JobRunner]:
-    client = client or web_client(settings)
     socket_mode = bool(settings.slack_app_token)
-    app = App(client=client, signing_secret=settings.slack_signing_secret or "",
-              request_verification_enabled=not socket_mode)
+    if oauth_enabled(settings):
+        # Many workspaces: bolt finds each one's token in the installation store.
+        client = client or web_client(replace(settings, slack_bot_token=None))
+        app = App(client=client, signing_secret=settings.slack_signing_secret or "",
+                  oauth_settings=oauth_settings(settings, _engine(sessions)),
+                  request_verification_enabled=not socket_mode)
+    else:
+        client = client or web_client(settings)
+        app = App(client=client, signing_secret=settings.slack_signing_secret or "",
+                  request_verification_enabled=not socket_mode)
     runner = runner or make_runner(settings, sessions, client)
     listeners.register(app, sessions, runner, settings)
 

@@ -17,6 +17,9 @@ class Settings:
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     slack_api_url: str | None = None
+    slack_client_id: str | None = None  # with the secret: OAuth installs in many workspaces
+    slack_client_secret: str | None = None
+    slack_state_secret: str | None = None
     port: int = 3000
     fetch_allow_private: bool = False
     log_level: str = "INFO"
@@ -42,6 +45,9 @@ class Settings:
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
             slack_app_token=env.get("SLACK_APP_TOKEN") or None,
             slack_api_url=env.get("SLACK_API_URL") or None,
+            slack_client_id=env.get("SLACK_CLIENT_ID") or None,
+            slack_client_secret=env.get("SLACK_CLIENT_SECRET") or None,
+            slack_state_secret=env.get("SLACK_STATE_SECRET") or None,
             port=int(env.get("PORT") or cls.port),
             fetch_allow_private=_flag(env.get("FETCH_ALLOW_PRIVATE")),
             log_level=(env.get("LOG_LEVEL") or cls.log_level).upper(),

@@ -32,11 +32,11 @@ class QueuedRunner(JobRunner):
 @lru_cache(maxsize=1)
 def _worker_runner() -> JobRunner:
     # Built once per worker process (SimpleWorker runs jobs in-process, so pools are reused).
-    from bot.app import SlackNotifier, notifier_client
+    from bot.app import notifier
 
     settings = Settings.from_env()
     sessions = make_sessionmaker(make_engine(settings.database_url))
-    return JobRunner(sessions, settings, SlackNotifier(notifier_client(settings, sessions)))
+    return JobRunner(sessions, settings, notifier(settings, sessions))
 
 
 def run_job(job_id: int, resumed: bool = False) -> None:

@@ -95,8 +95,11 @@ def serve(settings: Settings, mode: str | None = None) -> int:
         return 2
     if mode == "socket" or (mode is None and settings.slack_app_token):
         return _socket_mode(settings)
-    if not settings.slack_signing_secret or not settings.slack_bot_token:
-        log.error("SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET must be set (see .env.example)")
+    from bot.oauth import oauth_enabled
+
+    if not settings.slack_signing_secret or not (settings.slack_bot_token or oauth_enabled(settings)):
+        log.error("set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and "
+                  "SLACK_CLIENT_SECRET (installs in many): see .env.example")
         return 2
     _gunicorn(settings)
     return 0

@@ -151,7 +151,10 @@ class FakeSlack(_Server):
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict]] = []
-        calls = self.calls
+        self.tokens: list[tuple[str, str]] = []  # (path, Authorization header)
+        self.answers: dict[str, dict] = {}  # method -> the JSON to answer instead of the default
+        self.statuses: dict[str, list[tuple[int, dict[str, str]]]] = {}  # method -> statuses to answer first
+        calls, tokens, answers, statuses = self.calls, self.tokens, self.answers, self.statuses
         lock = threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
@@ -161,12 +164,20 @@ class FakeSlack(_Server):
                     data = json.loads(raw or "{}")
                 else:
                     data = {k: v[0] for k, v in parse_qs(raw).items()}
+                method = self.path.rsplit("/", 1)[-1]
                 with lock:
                     calls.append((self.path, data))
-                body = {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "bot",
-                        "team": "Test", "url": "https://test.slack.com/", "ts": "1.000"}
+                    tokens.append((self.path, self.headers.get("Authorization") or ""))
+                    status, extra = statuses[method].pop(0) if statuses.get(method) else (200, {})
+                body = answers.get(method) or {
+                    "ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "bot",
+                    "team": "Test", "url": "https://test.slack.com/", "ts": "1.000"}
+                if status != 200:
+                    body = {"ok": False, "error": "ratelimited" if status == 429 else "fatal_error"}
                 out = json.dumps(body).encode()
-                self.send_response(200)
+                self.send_response(status)
+                for k, v in extra.items():
+                    self.send_header(k, v)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(out)))
                 self.end_headers()
