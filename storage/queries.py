@@ -285,36 +285,32 @@ def _tsquery(query: str):  # noqa: ANN202
 
 
 FTS_KEY_SHIFT = 32  # statements_fts rowid = (julian day said << 32) | statement id (migration 0003)
+FTS_ID_MASK = (1 << FTS_KEY_SHIFT) - 1
 JULIAN_ORDINAL = 1721424.5  # julianday() of date.fromordinal(1)
 
 
 def _by_fts5(session: Session, scope: Scope, query: str) -> tuple[list[int], int]:
-    """SQLite: FTS5 reads matches newest first from its own index; a window is a rowid range."""
+    """SQLite: FTS5 yields matches newest first from its own index (rowid = day << 32 | id); each hit's
+    workspace and channel are checked on its row by primary key, and a date window is a rowid range."""
     phrases, words = parse_terms(query)
     if not phrases and not words:
         return [], 0
-    team = "zzteam" + _token(scope.team_id)
-    seen = '"zzpublic"' if scope.channel is None else f'("zzpublic" OR "zzchan{_token(scope.channel)}")'
-    match = " AND ".join([f'"{team}"', seen] + ['"' + p + '"' for p in phrases] + ['"' + w + '"' for w in words])
-    window, offset = scope.window, scope.offset
-    where = "statements_fts MATCH :q"
-    params: dict = {"q": match, "n": scope.limit, "o": offset}
-    if window and window.since:
-        where += " AND rowid >= :lo"
-        params["lo"] = _fts_day(window.since) << FTS_KEY_SHIFT
-    if window and window.until:
-        where += " AND rowid < :hi"
-        params["hi"] = _fts_day(window.until) << FTS_KEY_SHIFT
-    keys = session.execute(text(f"SELECT rowid FROM statements_fts WHERE {where} ORDER BY rowid DESC "
-                                "LIMIT :n OFFSET :o"), params).scalars().all()
-    params["cap"] = offset + COUNT_CAP + 1
-    total = session.execute(text(f"SELECT count(*) FROM (SELECT rowid FROM statements_fts WHERE {where} "
-                                 "LIMIT :cap)"), params).scalar() or 0
-    return [k & ((1 << FTS_KEY_SHIFT) - 1) for k in keys], total
-
-
-def _token(value: str) -> str:
-    return "".join(WORD.findall(value)).lower()
+    params: dict = {"q": " ".join(['"' + p + '"' for p in phrases] + ['"' + w + '"' for w in words]),
+                    "team": scope.team_id, "n": scope.limit, "o": scope.offset,
+                    "cap": scope.offset + COUNT_CAP + 1, "channel": scope.channel}
+    where = ("statements_fts MATCH :q AND s.team_id = :team AND "
+             + ("s.private_channel IS NULL" if scope.channel is None
+                else "(s.private_channel IS NULL OR s.private_channel = :channel)"))
+    if scope.window and scope.window.since:
+        where += " AND f.rowid >= :lo"
+        params["lo"] = _fts_day(scope.window.since) << FTS_KEY_SHIFT
+    if scope.window and scope.window.until:
+        where += " AND f.rowid < :hi"
+        params["hi"] = _fts_day(scope.window.until) << FTS_KEY_SHIFT
+    hits = f"FROM statements_fts f JOIN statements s ON s.id = (f.rowid & {FTS_ID_MASK}) WHERE {where}"
+    ids = session.execute(text(f"SELECT s.id {hits} ORDER BY f.rowid DESC LIMIT :n OFFSET :o"), params).scalars()
+    total = session.execute(text(f"SELECT count(*) FROM (SELECT 1 {hits} LIMIT :cap)"), params).scalar() or 0
+    return list(ids), total
 
 
 def _fts_day(d: date) -> int:
