@@ -59,7 +59,14 @@ SPEECH_VERBS = {
     "agree": ["agreed", "agrees"],
     "joke": ["joked", "jokes", "joking"],
     "quip": ["quipped"],
-    "shout": ["shouted"],
+    "shout": ["shouted", "shouts", "shouting"],
+    "yell": ["yelled", "yells"],
+    "scream": ["screamed", "screams"],
+    "exclaim": ["exclaimed"],
+    "whisper": ["whispered"],
+    "plead": ["pleaded", "pleads"],
+    "order": ["ordered", "orders"],
+    "chant": ["chanted"],
     "post": ["posted"],
     "threaten": ["threatened", "threatens"],
     "accuse": ["accused", "accuses", "accusing"],
@@ -73,8 +80,8 @@ SPEECH_VERBS = {
     "brand": ["branded"],
 }
 # Verbs that report speech only when a quotation follows ("called it a \"grave threat\"").
-NEEDS_QUOTE = {"call", "describe", "condemn", "dismiss", "praise", "criticize", "label", "brand", "accuse",
-               "threaten", "urge", "ask", "post", "agree", "indicate", "estimate", "continue", "report"}
+NEEDS_QUOTE = {"order", "chant", "call", "describe", "condemn", "dismiss", "praise", "criticize", "label", "brand",
+               "accuse", "threaten", "urge", "ask", "post", "agree", "indicate", "estimate", "continue", "report"}
 # Verbs whose object is the audience, skipped before the content: "told reporters that ..."
 TAKES_AUDIENCE = {"tell", "warn", "assure", "remind", "ask", "urge"}
 

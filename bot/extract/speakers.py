@@ -41,7 +41,8 @@ SKIP_BEFORE_CUE = {"also", "has", "have", "had", "would", "will", "later", "prev
                    "first", "reportedly", "initially", "earlier", "separately", "likewise", "simply",
                    "flatly", "quickly", "often", "frequently", "long", "since", "never", "always",
                    "originally", "openly", "explicitly", "specifically", "clearly", "angrily", "now",
-                   "formally", "officially", "tearfully", "bluntly", "firmly", "correctly", "falsely"}
+                   "formally", "officially", "tearfully", "bluntly", "firmly", "correctly", "falsely", "instead",
+                   "soon", "still", "yet", "even"}
 ANONYMOUS = {"source", "sources", "person", "people", "someone", "insider", "insiders", "witness",
              "witnesses", "somebody"}
 # Singular nouns that can speak: "the company said", "the ministry said".
@@ -111,8 +112,9 @@ def mention_before(text: str, start: int, cue_start: int) -> Mention | None:
     """The subject noun phrase ending just before a cue verb, if one stands there."""
     toks = tokens(text, start, cue_start)
     i = len(toks) - 1
-    while i >= 0 and (toks[i].low in SKIP_BEFORE_CUE or toks[i].text in {"\u2014", "-"}):
-        i -= 1
+    while i >= 0 and (toks[i].low in SKIP_BEFORE_CUE or toks[i].text in {"\u2014", "-"}
+                      or (toks[i].low.endswith("ly") and toks[i].text.islower() and len(toks[i].text) > 4)):
+        i -= 1  # adverbs and auxiliaries: "He also warned", "Trump has repeatedly said"
     if i >= 0 and toks[i].text == ",":
         # An appositive between subject and verb: "Kirby, the spokesman, said", possibly with commas of
         # its own ("Nelson, a fellow at the institute in Munich, Germany, said"): walk back to the name.

@@ -121,13 +121,15 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     lemma = FORM_TO_LEMMA[cue]
     before = text[sent.start : m.start()]
     after_end = _clause_end(text, m.end(), sent.end)
+    opening = _opening_quote(text, sent, quotes)
     # Inverted: '"...," said Austin.' or '..., says the report.'
     if re.search(r"[,\"\u201d]\s*$", before) and lemma not in NEEDS_QUOTE:
         mention = mention_after(text, m.end(), sent.end)
-        if mention is not None and TAIL.match(text[mention.end : sent.end].split(",")[0] if "," in
-                                              text[mention.end : sent.end] else text[mention.end : sent.end]):
-            content = _trim(text, sent.start, before.rstrip().rstrip(",").__len__() + sent.start)
-            return _Found(_split_quote(content, quotes), mention, cue, cue_span) if content else None
+        tail = text[mention.end : sent.end] if mention else ""
+        if mention is not None and (opening is not None and _adjacent(text, opening.end, m.start())
+                                    or TAIL.match(tail.split(",")[0])):
+            content = _trim(text, sent.start, len(before.rstrip().rstrip(",")) + sent.start)
+            return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span) if content else None
     if cue.endswith("ing") and re.search(r",\s*$", before) and prior:
         # "..., adding that ...": the participle shares the clause's speaker.
         mention: Mention | None = prior[-1].mention
@@ -135,6 +137,9 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         mention = mention_before(text, sent.start, m.start())
         if mention is None:
             return None
+    if opening is not None and mention.start > opening.start and _adjacent(text, opening.end, mention.start):
+        # '"...," Heyward said, via the Post-Gazette.': a quote opening the sentence, then its speaker.
+        return _Found(_with_later_quotes(opening, quotes, m.end()), mention, cue, cue_span)
     lead = LEAD_IN.match(text, m.end(), after_end)
     cstart = lead.end() if lead else m.end()
     if lemma in TAKES_AUDIENCE:
@@ -143,14 +148,12 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             lead2 = LEAD_IN.match(text, aud.end(), after_end)
             cstart = lead2.end() if lead2 else aud.end()
     if TAIL.match(text[cstart:sent.end]) or text[cstart:cstart + 1] in {",", "."}:
-        # '"...," Austin said.' / '... , Kirby told reporters.': the content stands before the speaker.
+        # '"..." in Russia, Austin said.' / '... , Kirby told reporters.': the content stands before the speaker.
         end = mention.start if mention.start > sent.start else m.start()
         content = _trim(text, sent.start, end)
         if not content or lemma in NEEDS_QUOTE:
             return None
-        rest = [q for q in quotes if q.start >= m.end()]
-        parts = _split_quote(content, quotes) + [Span(q.start, q.end) for q in rest]
-        return _Found(parts, mention, cue, cue_span)
+        return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span)
     content = _trim(text, cstart, after_end)
     if content is None:
         return None
@@ -161,6 +164,24 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     ):
         return None
     return _Found([content], mention, cue, cue_span)
+
+
+def _opening_quote(text: str, sent: Span, quotes: list[Span]) -> Span | None:
+    """The quotation a sentence begins with, if it does."""
+    first = next((q for q in quotes if q.start >= sent.start), None)
+    if first is None or text[sent.start : first.start].strip(" ([\u2014-"):
+        return None
+    return first
+
+
+def _adjacent(text: str, end: int, start: int) -> bool:
+    # Only punctuation and space between a quote's end and what follows: '," he said' / '" — said'.
+    return start >= end and not text[end:start].strip(" ,;:\u2014-\u2013")
+
+
+def _with_later_quotes(content: Span, quotes: list[Span], after: int) -> list[Span]:
+    """The content, plus the quotes that continue it after the attribution: '"A," he said, "B."'"""
+    return [content] + [q for q in quotes if q.start >= after]
 
 
 def _according(text: str, sent: Span, m: re.Match) -> _Found | None:
@@ -189,10 +210,6 @@ def _trim(text: str, start: int, end: int) -> Span | None:
     if end - start < 2:
         return None
     return Span(start, end)
-
-
-def _split_quote(content: Span, quotes: list[Span]) -> list[Span]:
-    return [content]
 
 
 def _kind(text: str, spans: list[Span]) -> str:
