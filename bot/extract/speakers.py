@@ -119,25 +119,33 @@ def mention_before(text: str, start: int, cue_start: int) -> Mention | None:
         # An appositive between subject and verb: "Kirby, the spokesman, said", possibly with commas of
         # its own ("Nelson, a fellow at the institute in Munich, Germany, said"): walk back to the name.
         end = i
+        fallback: tuple[Mention, int] | None = None
         for _ in range(4):
             j = end - 1
             while j >= 0 and toks[j].text != ",":
                 j -= 1
             if j <= 0 or i - j > 30:
-                return None
+                break
             head = _noun_phrase(toks, j - 1)
             if head is not None and not (head.kind == "group" and is_place_or_org(head.text)):
-                appositive = text[toks[j + 1].start : toks[i - 1].end] if i - 1 > j else None
-                if appositive and appositive.split()[0].lower() in {"who", "which", "whose"}:
-                    appositive = None
-                if head.role is None and appositive and head.kind == "name":
-                    head.role = _clean_role(appositive.split(",")[0])
-                return head
+                if head.kind == "name" and len(head.text.split()) >= 2 or head.kind in {"pronoun", "role"}:
+                    return _with_appositive(text, toks, head, j, i)
+                # "…in Munich, Germany, said": a lone capitalised word may be a place; look further back.
+                fallback = fallback or (head, j)
             end = j
-        return None
+        return _with_appositive(text, toks, *fallback, i) if fallback else None
     if i < 0:
         return None
     return _noun_phrase(toks, i)
+
+
+def _with_appositive(text: str, toks: list[Tok], head: Mention, j: int, i: int) -> Mention:
+    appositive = text[toks[j + 1].start : toks[i - 1].end] if i - 1 > j else None
+    if appositive and appositive.split()[0].lower() in {"who", "which", "whose"}:
+        appositive = None
+    if head.role is None and appositive and head.kind == "name":
+        head.role = _clean_role(appositive.split(",")[0])
+    return head
 
 
 def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
@@ -293,7 +301,8 @@ class People:
 
     by_surname: dict[str, str] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)
-    last_person: str | None = None
+    last_person: str | None = None  # the latest person quoted
+    mentions: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name) of people named
 
     def prescan(self, text: str) -> None:
         for m in CAP_RUN.finditer(text):
@@ -306,7 +315,8 @@ class People:
             if 2 <= len(words) <= 4 and words[-1].lower().rstrip(".") not in ORG_WORDS \
                     and not is_place_or_org(" ".join(words)) \
                     and all(len(w) > 1 for w in words[-1:]):
-                self.by_surname.setdefault(_surname(" ".join(words)), " ".join(words))
+                full = self.by_surname.setdefault(_surname(" ".join(words)), " ".join(words))
+                self.mentions.append((m.start(), full))
 
     def register(self, name: str, role: str | None) -> None:
         key = _surname(name)
@@ -325,7 +335,10 @@ class People:
             self.last_person = full
             return full
         if m.kind == "pronoun":
-            return self.last_person if m.text.lower() in {"he", "she"} else None
+            if m.text.lower() not in {"he", "she"}:
+                return None
+            # The latest person quoted; before anyone is, the latest person named.
+            return self.last_person or next((n for pos, n in reversed(self.mentions) if pos < m.start), None)
         if m.kind == "role":
             head = m.text.split()[-1].lower()
             for person, role in reversed(list(self.roles.items())):
