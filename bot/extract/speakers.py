@@ -45,13 +45,23 @@ SKIP_BEFORE_CUE = {"also", "has", "have", "had", "would", "will", "later", "prev
                    "soon", "still", "yet", "even"}
 ANONYMOUS = {"source", "sources", "person", "people", "someone", "insider", "insiders", "witness",
              "witnesses", "somebody"}
-# Singular nouns that can speak: "the company said", "the ministry said".
-SPEAKER_NOUNS = {"company", "ministry", "department", "agency", "government", "statement", "report", "police",
-                 "military", "army", "campaign", "court", "committee", "council", "office", "spokesperson",
-                 "group", "organization", "organisation", "firm", "bank", "union", "party", "administration",
-                 "lawsuit", "complaint", "study", "survey", "poll", "brokerage", "network", "newspaper",
-                 "team", "club", "league", "board", "commission", "embassy", "regime", "family", "prosecution",
-                 "defense", "secretariat", "senate", "house", "cabinet", "junta", "parliament", "judge"}
+# Singular nouns that can speak: "the company said", "her friend said", "the report says".
+_INSTITUTIONS = {
+    "company", "ministry", "department", "agency", "government", "police", "military", "army", "navy",
+    "campaign", "court", "committee", "council", "office", "group", "organization", "organisation", "firm",
+    "bank", "union", "party", "administration", "brokerage", "network", "newspaper", "paper", "magazine",
+    "website", "outlet", "station", "channel", "broadcaster", "studio", "label", "publisher", "airline",
+    "carrier", "hospital", "school", "university", "college", "team", "club", "league", "board", "panel",
+    "jury", "commission", "embassy", "consulate", "regime", "prosecution", "secretariat", "senate", "cabinet",
+    "junta", "parliament", "bureau", "service", "foundation", "charity", "fund", "retailer", "manufacturer",
+    "maker", "automaker", "developer", "operator", "utility", "city", "county", "district", "province"}
+SPEAKER_NOUNS = _INSTITUTIONS | {
+    "house", "state", "defense", "judge", "family", "coroner", "sheriff", "prosecutor", "lawyer",
+    "statement", "report", "study", "survey", "poll", "lawsuit", "complaint", "filing", "memo", "letter",
+    "release", "document", "indictment", "ruling", "order", "post", "tweet", "analysis",
+    "friend", "father", "mother", "brother", "sister", "wife", "husband", "son", "daughter", "neighbor",
+    "neighbour", "colleague", "relative", "cousin", "uncle", "aunt", "partner", "owner", "victim", "suspect",
+    "man", "woman", "resident", "witness", "teacher", "doctor", "nurse", "pilot", "driver", "officer"}
 # Bare group nouns that take the place named before them: "in Seoul, where officials said".
 GROUP_NOUNS = {"officials", "authorities", "police", "lawmakers", "leaders", "diplomats", "prosecutors",
                "investigators", "analysts", "experts", "residents", "government", "ministry", "military"}

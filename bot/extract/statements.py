@@ -34,6 +34,7 @@ PARTICIPLE_CLAUSE = re.compile(
     r",\s+(?:adding|saying|calling|noting|warning|arguing|insisting|explaining|describing|stressing|"
     r"claiming|urging|telling|declaring|acknowledging|accusing|suggesting|asserting|referring)\b"
 )
+COORDINATED = re.compile(r"\b(?:and|but)(?: (?:also|then|later))?\s*$")
 TAIL = re.compile(r"^[\s,.;:!?\"\u201d\u2019)]*$")
 QUOTE_CHARS = "\"\u201c\u201d"
 MIN_QUOTE_WORDS = 3
@@ -130,8 +131,8 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
                                     or TAIL.match(tail.split(",")[0])):
             content = _trim(text, sent.start, len(before.rstrip().rstrip(",")) + sent.start)
             return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span) if content else None
-    if cue.endswith("ing") and re.search(r",\s*$", before) and prior:
-        # "..., adding that ...": the participle shares the clause's speaker.
+    if prior and (cue.endswith("ing") and re.search(r",\s*$", before) or COORDINATED.search(before)):
+        # "..., adding that ..." / "... and said ...": the verb shares the clause's speaker.
         mention: Mention | None = prior[-1].mention
     else:
         mention = mention_before(text, sent.start, m.start())
@@ -140,6 +141,12 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     if opening is not None and mention.start > opening.start and _adjacent(text, opening.end, mention.start):
         # '"...," Heyward said, via the Post-Gazette.': a quote opening the sentence, then its speaker.
         return _Found(_with_later_quotes(opening, quotes, m.end()), mention, cue, cue_span)
+    if re.match(r"\s*,", text[m.end() : sent.end]) and mention.start > sent.start + 12 \
+            and re.search(r",\s*$", text[sent.start : mention.start]):
+        # "Victims would be a distinct group, Sanders said, a policy that ...": content before, aside after.
+        content = _trim(text, sent.start, mention.start)
+        if content and lemma not in NEEDS_QUOTE:
+            return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span)
     lead = LEAD_IN.match(text, m.end(), after_end)
     cstart = lead.end() if lead else m.end()
     if lemma in TAKES_AUDIENCE:
