@@ -297,6 +297,8 @@ def _clean_role(s: str) -> str:
     return s
 
 
+HONORIFIC_NAME = re.compile(r"\b(Mr|Mrs|Ms)\.? ([A-Z][\w'\u2019-]+)")
+GENDERED = re.compile(r"\b(he|his|him|she|her|hers)\b", re.I)
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 
 
@@ -312,6 +314,8 @@ class People:
     by_surname: dict[str, str] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)
     last_person: str | None = None  # the latest person quoted
+    quoted: list[str] = field(default_factory=list)  # people quoted so far, latest last
+    genders: dict[str, str] = field(default_factory=dict)  # full name -> "he" | "she", from the text
     mentions: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name) of people named
 
     def prescan(self, text: str) -> None:
@@ -327,6 +331,20 @@ class People:
                     and all(len(w) > 1 for w in words[-1:]):
                 full = self.by_surname.setdefault(_surname(" ".join(words)), " ".join(words))
                 self.mentions.append((m.start(), full))
+        self._genders(text)
+
+    def _genders(self, text: str) -> None:
+        """He or she for each person: 'Mr.'/'Ms.', or the pronoun that first follows the name nearby."""
+        for m in HONORIFIC_NAME.finditer(text):
+            full = self.by_surname.get(m.group(2).lower())
+            if full:
+                self.genders.setdefault(full, "he" if m.group(1) == "Mr" else "she")
+        for pos, full in self.mentions:
+            if full in self.genders:
+                continue
+            p = GENDERED.search(text, pos, min(len(text), pos + 120))
+            if p and not any(pos < other < p.start() for other, _ in self.mentions):
+                self.genders[full] = "he" if p.group(1).lower() in {"he", "his", "him"} else "she"
 
     def register(self, name: str, role: str | None) -> None:
         key = _surname(name)
@@ -345,10 +363,15 @@ class People:
             self.last_person = full
             return full
         if m.kind == "pronoun":
-            if m.text.lower() not in {"he", "she"}:
+            pronoun = m.text.lower()
+            if pronoun not in {"he", "she"}:
                 return None
-            # The latest person quoted; before anyone is, the latest person named.
-            return self.last_person or next((n for pos, n in reversed(self.mentions) if pos < m.start), None)
+            # The latest person quoted who can be called so; else the latest such person named.
+            fits = [n for n in reversed(self.quoted) if self.genders.get(n, pronoun) == pronoun]
+            if fits:
+                return fits[0]
+            return next((n for pos, n in reversed(self.mentions)
+                         if pos < m.start and self.genders.get(n, pronoun) == pronoun), None)
         if m.kind == "role":
             head = m.text.split()[-1].lower()
             for person, role in reversed(list(self.roles.items())):

@@ -234,8 +234,11 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
     spans = sorted(f.content, key=lambda s: s.start)
     start, end = spans[0].start, spans[-1].end
     speaker = people.resolve(f.mention) if f.mention else None
-    if f.mention and f.mention.kind in {"name", "role"} and speaker:
+    if f.mention and f.mention.kind in {"name", "role", "pronoun"} and speaker:
         people.last_person = speaker
+        if speaker in people.quoted:
+            people.quoted.remove(speaker)
+        people.quoted.append(speaker)
     role = (f.mention.role if f.mention else None) or people.role_of(speaker)
     before, after = text[sent.start : start], text[end : sent.end]
     day, _ = when.said_on(before + " " + after, published)
