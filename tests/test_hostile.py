@@ -365,3 +365,23 @@ def test_ingestion_waits_out_a_database_outage(pg_url: str, tmp_path) -> None:  
     assert finished and finished[0][1] and "Lloyd Austin" in finished[0][0]
     runner.shutdown()
     engine.dispose()
+
+
+def test_every_hostile_page_gets_its_own_clear_reason_in_one_reply(bot, pages, fake_slack) -> None:  # noqa: ANN001
+    import gzip as gz
+
+    links = {
+        "big": pages.add("/big.html", b"<p>" + b"a" * (6 * 1024 * 1024)),
+        "bomb": pages.add("/bomb.html", gz.compress(b" " * (30 * 1024 * 1024)), headers={"Content-Encoding": "gzip"}),
+        "binary": pages.add("/bin.html", bytes(range(256)) * 64),
+        "empty": pages.add("/empty.html", b""),
+        "index": pages.add("/index.html", b"<html><body><ul>" + b"".join(
+            b'<li><a href="/s%d">Story number %d</a></li>' % (i, i) for i in range(60)) + b"</ul></body></html>"),
+    }
+    text = " ".join(f"<{u}>" for u in links.values())
+    bot.event({"type": "message", "channel": "C1", "user": "U1", "ts": "14.1", "text": text})
+    reply = fake_slack.wait_for("chat.postMessage", timeout=30)[0]["text"]
+    assert reply.count("Could not read") == 5
+    for reason in ("larger than 5 MB", "binary data", "page is empty", "list of links or headlines"):
+        assert reason in reply
+    assert bot.command("/briefing", "dprk", fake_slack.url + "/respond/14").status_code == 200
