@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Select, delete, func, literal_column, or_, select, text, update
@@ -67,6 +67,8 @@ def save_article(session: Session, article: Article, statements: Sequence[NewSta
         session.delete(old)
         session.flush()
     session.add(article)
+    full = _full_names(session, article.team_id, {s.speaker for s in statements if s.speaker})
+    statements = [replace(s, speaker=full.get(s.speaker, s.speaker)) for s in statements]
     actors = _actor_ids(session, {(s.speaker, s.role) for s in statements if s.speaker})
     topic_ids = _topic_ids(session, {t for s in statements for t in s.topics})
     prints = [fingerprint(s.speaker, s.text) for s in statements]
@@ -102,6 +104,23 @@ def _first_copies(session: Session, team_id: str, private_channel: str | None, p
                                   Statement.duplicate_of.is_(None), scope)
                            .group_by(Statement.fingerprint)).all()
     return {fp: sid for fp, sid in rows}
+
+
+def _full_names(session: Session, team_id: str, names: set[str]) -> dict[str, str]:
+    """'Kirby' alone is the 'John Kirby' already quoted in this workspace, when he is the only Kirby."""
+    out = {}
+    for name in names:
+        if " " in name or not name[:1].isupper():
+            continue
+        pattern = "% " + _like_escape(name)
+        known = session.scalars(
+            select(Actor.name).where(Actor.name.like(pattern, escape="\\"),
+                                     select(Statement.id).where(Statement.actor_id == Actor.id,
+                                                                Statement.team_id == team_id).exists())
+            .limit(2)).all()
+        if len(known) == 1:
+            out[name] = known[0]
+    return out
 
 
 def _actor_ids(session: Session, speakers: Iterable[tuple[str, str | None]]) -> dict[str, int]:

@@ -135,3 +135,15 @@ def test_show_more_and_person_buttons_over_http(bot, pages, fake_slack) -> None:
     assert bot.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded").status_code == 200
     more = fake_slack.wait_for("/respond/21")[0]
     assert more["replace_original"] is False and "Briefing: dprk" in more["text"]
+
+
+def test_a_surname_alone_joins_the_person_already_known(seeded, settings, tmp_path: Path) -> None:  # noqa: ANN001
+    later = tmp_path / "later.txt"
+    later.write_text("The talks stalled again on Friday after a long night of negotiations in Geneva, where "
+                     "delegations from a dozen countries had gathered to settle the terms of a ceasefire.\n"
+                     '"We are not there yet, and we will keep working on it," Kirby told reporters on Friday. '
+                     "The delegations are expected to meet again next week, officials from both sides said.")
+    assert ingest(seeded, settings, "T1", str(later)).status == "stored"
+    with seeded() as s:
+        got = answers.briefing(s, "T1", "john kirby")
+        assert names(got) == {"John Kirby"} and "We are not there yet" in words(got)
