@@ -143,9 +143,14 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         return _Found(_with_later_quotes(opening, quotes, m.end()), mention, cue, cue_span)
     if re.match(r"\s*,", text[m.end() : sent.end]) and mention.start > sent.start + 12 \
             and re.search(r",\s*$", text[sent.start : mention.start]):
-        # "Victims would be a distinct group, Sanders said, a policy that ...": content before, aside after.
+        # "This campaign, he says, is different." / "..., Sanders said, a policy that ...": the words
+        # stand around the attribution.
         content = _trim(text, sent.start, mention.start)
         if content and lemma not in NEEDS_QUOTE:
+            rest = _trim(text, m.end(), sent.end)
+            if rest and text[content.start].isupper() and text[rest.start].islower() \
+                    and not text[rest.start:].startswith(("a ", "an ", "the ", "which ", "who ")):
+                return _Found([content, rest], mention, cue, cue_span)
             return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span)
     lead = LEAD_IN.match(text, m.end(), after_end)
     cstart = lead.end() if lead else m.end()
@@ -171,6 +176,20 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     ):
         return None
     return _Found([content], mention, cue, cue_span)
+
+
+SUBJECT_LEAD = re.compile(r"^(?:[A-Z][a-z]+ (?:\w+ ){0,3}\w+, )")
+
+
+def _sentence_subject(text: str, sent: Span, end: int) -> Mention | None:
+    """The noun phrase a sentence opens with (after an opening phrase such as 'On Monday,')."""
+    start = sent.start
+    lead = SUBJECT_LEAD.match(text[start:end])
+    for begin in (start, start + lead.end()) if lead else (start,):
+        mention = mention_after(text, begin, end)
+        if mention is not None and mention.kind != "anonymous":
+            return mention
+    return None
 
 
 def _opening_quote(text: str, sent: Span, quotes: list[Span]) -> Span | None:
