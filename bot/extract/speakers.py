@@ -164,6 +164,8 @@ def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
     t = toks[i]
     if t.low in PRONOUNS:
         return Mention(t.start, t.end, t.text, "pronoun")
+    if t.low in {"that", "this", "which", "what", "who"}:
+        return None  # "That said, ...", "which said": not a speaker
     if not t.text[:1].isalpha():
         return None
     j = i
