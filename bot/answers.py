@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -86,23 +87,24 @@ def answer(session: Session, team_id: str, query: Query, today: date | None = No
         return Answer(title, message=BRIEFING_USAGE if query.kind == "briefing" else WHO_SAID_USAGE)
     rest, window, when = split_window(text, today)
     heading = f"{title}: {text}"
-    search = {"window": window, "limit": PAGE, "offset": query.offset, "channel": channel}
+    search = partial(queries.search_statements, session, team_id, window=window, limit=PAGE,
+                     offset=query.offset, channel=channel)
     name = queries.alias_for(session, team_id, rest) or rest
     topics = topics_for_query(name)
     if query.actor_id is not None:
-        page = queries.search_statements(session, team_id, actor_ids=[query.actor_id], **search)
+        page = search(actor_ids=[query.actor_id])
     elif topics:
         heading = f"{title}: {rest} ({topics[0]})" + (f", {when}" if when else "")
-        page = queries.search_statements(session, team_id, topic=topics[0], **search)
+        page = search(topic=topics[0])
     else:
         actors = queries.find_actors(session, team_id, name, channel) if query.kind == "briefing" else []
         if len(actors) > 1:
             return Answer(heading, message=f"\u201c{rest}\u201d fits several people: which one?",
                           choices=[(a.name, replace(query, actor_id=a.id)) for a in actors])
         if actors:
-            page = queries.search_statements(session, team_id, actor_ids=[actors[0].id], **search)
+            page = search(actor_ids=[actors[0].id])
         else:
-            page = queries.search_statements(session, team_id, words=name, **search)
+            page = search(words=name)
         if when:
             heading = f"{title}: {rest}, {when}"
     if not page.statements:
@@ -129,7 +131,7 @@ def manage_aliases(session: Session, team_id: str, text: str) -> Answer | None:
         rows = queries.list_aliases(session, team_id)
         if not rows:
             return Answer("Aliases", message="No aliases yet. Add one: `/briefing alias North Korea = hermit kingdom`")
-        lines = {}
+        lines: dict[str, list[str]] = {}
         for name, alias in rows:
             lines.setdefault(name, []).append(alias)
         return Answer("Aliases", message="\n".join(f"{n}: {', '.join(a)}" for n, a in lines.items()))

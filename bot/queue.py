@@ -22,7 +22,7 @@ class QueuedRunner(JobRunner):
 
     def __init__(self, sessions, settings: Settings, notifier: Notifier) -> None:  # noqa: ANN001
         super().__init__(sessions, settings, notifier)
-        self.queue = Queue(settings.queue_name, connection=Redis.from_url(settings.redis_url))
+        self.queue = Queue(settings.queue_name, connection=Redis.from_url(settings.redis_url or ""))
 
     def submit(self, job_id: int, resumed: bool = False) -> None:
         self.queue.enqueue(run_job, job_id, resumed, retry=RETRY, job_timeout=JOB_TIMEOUT,

@@ -36,7 +36,9 @@ def read_html(content: bytes | str, url: str, encoding: str | None = None) -> Pa
     html = _decode(content, encoding)
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                       include_tables=False)
-    text = (doc.text if doc is not None else "") or ""
+    if doc is None or isinstance(doc, dict):
+        raise NotArticle("too_short", "no article text found on the page")
+    text = doc.text or ""
     if len(text) < MIN_TEXT_CHARS:
         raise NotArticle("too_short", "no article text found on the page (too short, an index page, "
                                       "or behind a paywall or consent wall)")

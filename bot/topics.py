@@ -47,8 +47,9 @@ def aliases() -> dict[str, tuple[str, ...]]:
         name = _common_name(c.name())
         forms = {c.name(), name, c.demonym() or ""}
         forms |= {s for s in (c.alt_spellings() or []) if len(s) > 3 and s.isascii()}
-        if (c.population() or 0) >= 1_000_000 and c.capital():
-            forms.add(c.capital().replace(" D.C.", ""))
+        capital = c.capital()
+        if (c.population() or 0) >= 1_000_000 and capital:
+            forms.add(capital.replace(" D.C.", ""))
         for form in forms:
             key = _key(form)
             if key and key not in table:

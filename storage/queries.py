@@ -7,8 +7,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 
-from sqlalchemy import Select, delete, func, literal_column, or_, select, text, update
+from sqlalchemy import ColumnElement, CursorResult, Select, delete, func, literal_column, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
@@ -68,7 +69,7 @@ def save_article(session: Session, article: Article, statements: Sequence[NewSta
         session.flush()
     session.add(article)
     full = _full_names(session, article.team_id, {s.speaker for s in statements if s.speaker})
-    statements = [replace(s, speaker=full.get(s.speaker, s.speaker)) for s in statements]
+    statements = [replace(s, speaker=full.get(s.speaker, s.speaker)) if s.speaker else s for s in statements]
     actors = _actor_ids(session, {(s.speaker, s.role) for s in statements if s.speaker})
     topic_ids = _topic_ids(session, {t for s in statements for t in s.topics})
     prints = [fingerprint(s.speaker, s.text) for s in statements]
@@ -103,7 +104,7 @@ def _first_copies(session: Session, team_id: str, private_channel: str | None, p
                            .where(Statement.team_id == team_id, Statement.fingerprint.in_(set(prints)),
                                   Statement.duplicate_of.is_(None), scope)
                            .group_by(Statement.fingerprint)).all()
-    return {fp: sid for fp, sid in rows}
+    return {fp: sid for fp, sid in rows if fp is not None}
 
 
 def _full_names(session: Session, team_id: str, names: set[str]) -> dict[str, str]:
@@ -228,8 +229,9 @@ def search_statements(
     rows = {s.id: s for s in session.scalars(
         select(Statement).where(Statement.id.in_(ids))
         .options(joinedload(Statement.article), joinedload(Statement.actor))).unique()}
-    copies = dict(session.execute(select(Statement.duplicate_of, func.count())
-                                  .where(Statement.duplicate_of.in_(ids)).group_by(Statement.duplicate_of)).all())
+    copies = {first: n for first, n in session.execute(
+        select(Statement.duplicate_of, func.count()).where(Statement.duplicate_of.in_(ids))
+        .group_by(Statement.duplicate_of)) if first is not None}
     return Page([rows[i] for i in ids if i in rows], total, copies)
 
 
@@ -292,7 +294,7 @@ def parse_terms(query: str) -> tuple[list[str], list[str]]:
 def _tsquery(query: str):  # noqa: ANN202
     """PostgreSQL: a stemmed condition on the generated tsvector; phrases in quotation marks as phrases."""
     phrases, words = parse_terms(query)
-    parts = [func.phraseto_tsquery("english", p) for p in phrases]
+    parts: list[ColumnElement] = [func.phraseto_tsquery("english", p) for p in phrases]
     if words:
         parts.append(func.plainto_tsquery("english", " ".join(words)))
     if not parts:
@@ -394,9 +396,11 @@ def claim_job(session: Session, job_id: int, reclaim: bool = False) -> tuple[Job
     states = ["queued", "interrupted", "running"] if reclaim else ["queued", "interrupted"]
     res = session.execute(update(Job).where(Job.id == job_id, Job.status.in_(states))
                           .values(status="running", attempts=Job.attempts + 1, updated_at=_now()))
-    if res.rowcount != 1:
+    if cast(CursorResult, res).rowcount != 1:
         return None
     job = session.get(Job, job_id)
+    if job is None:
+        return None
     session.refresh(job)
     return job, job.attempts
 
@@ -405,7 +409,7 @@ def finish_job(session: Session, job_id: int, token: int, status: str, reply: st
     """Close a job if this claim is still the latest; False means another runner took it over."""
     res = session.execute(update(Job).where(Job.id == job_id, Job.attempts == token, Job.status == "running")
                           .values(status=status, reply=reply, updated_at=_now()))
-    return res.rowcount == 1
+    return cast(CursorResult, res).rowcount == 1
 
 
 def unfinished_jobs(session: Session, older_than: float = 0) -> list[int]:

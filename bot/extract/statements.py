@@ -123,6 +123,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     before = text[sent.start : m.start()]
     after_end = _clause_end(text, m.end(), sent.end)
     opening = _opening_quote(text, sent, quotes)
+    mention: Mention | None
     # Inverted: '"...," said Austin.' or '..., says the report.'
     if re.search(r"[,\"\u201d]\s*$", before) and lemma not in NEEDS_QUOTE:
         mention = mention_after(text, m.end(), sent.end)
@@ -133,11 +134,11 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span) if content else None
     if prior and (cue.endswith("ing") and re.search(r",\s*$", before) or COORDINATED.search(before)):
         # "..., adding that ..." / "... and said ...": the verb shares the clause's speaker.
-        mention: Mention | None = prior[-1].mention
+        mention = prior[-1].mention
     else:
         mention = mention_before(text, sent.start, m.start())
-        if mention is None:
-            return None
+    if mention is None:
+        return None
     if opening is not None and mention.start > opening.start and _adjacent(text, opening.end, mention.start):
         # '"...," Heyward said, via the Post-Gazette.': a quote opening the sentence, then its speaker.
         return _Found(_with_later_quotes(opening, quotes, m.end()), mention, cue, cue_span)
