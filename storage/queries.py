@@ -223,7 +223,7 @@ def search_statements(
         ids, total = _by_fts5(session, scope, words or "")
     else:
         cond = _tsquery(words or "")
-        ids, total = _by_condition(session, scope, cond) if cond is not None else ([], 0)
+        ids, total = _by_condition(session, scope, cond, fulltext=True) if cond is not None else ([], 0)
     if not ids:
         return Page([], total, {})
     rows = {s.id: s for s in session.scalars(
@@ -268,13 +268,21 @@ def _by_topic(session: Session, scope: Scope, topic: str) -> tuple[list[int], in
     return list(ids), _capped_count(session, base, scope.offset)
 
 
-def _by_condition(session: Session, scope: Scope, cond) -> tuple[list[int], int]:  # noqa: ANN001
+def _by_condition(session: Session, scope: Scope, cond, fulltext: bool = False) -> tuple[list[int], int]:  # noqa: ANN001
     base = _window(select(Statement.id).where(Statement.team_id == scope.team_id, Statement.duplicate_of.is_(None),
                                               _visible(Statement.private_channel, scope.channel), cond),
                    Statement.said_on, scope.window)
-    ids = session.scalars(base.order_by(Statement.said_on.desc(), Statement.id.desc()).limit(scope.limit)
-                          .offset(scope.offset)).all()
-    return list(ids), _capped_count(session, base, scope.offset)
+    total = _capped_count(session, base, scope.offset)
+    newest_first = (Statement.said_on.desc(), Statement.id.desc())
+    if fulltext and total <= scope.offset + COUNT_CAP:
+        # Few matches: read them all through the GIN index, then sort. (Left to itself PostgreSQL walks
+        # the date index backwards testing every row, which is quick for common words only.)
+        found = base.add_columns(Statement.said_on).cte("matches").prefix_with("MATERIALIZED")
+        ids = session.scalars(select(found.c.id).order_by(found.c.said_on.desc(), found.c.id.desc())
+                              .limit(scope.limit).offset(scope.offset)).all()
+    else:
+        ids = session.scalars(base.order_by(*newest_first).limit(scope.limit).offset(scope.offset)).all()
+    return list(ids), total
 
 
 def _capped_count(session: Session, base: Select, offset: int) -> int:
