@@ -110,6 +110,8 @@ def ack_latency(db: str, slack: FakeSlack, concurrent: int = 50, rounds: int = 6
 
 
 def main(argv: list[str]) -> None:
+    ack_only = "--ack-only" in argv
+    argv = [a for a in argv if a != "--ack-only"]
     admin_url = argv[0] if argv else "postgresql://postgres@127.0.0.1:5432/test"
     name = f"briefing_bench_{uuid.uuid4().hex[:6]}"
     admin = make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
@@ -120,10 +122,12 @@ def main(argv: list[str]) -> None:
     urls = [pages.add(f"/{p.stem}.html", gzip.decompress(p.read_bytes())) for p in sorted(PAGES.glob("*.gz"))]
     try:
         print(f"{len(urls)} pages served from 127.0.0.1; PostgreSQL + Redis; `briefing-bot worker` processes")
-        for workers in (1, 2, 4):
+        for workers in () if ack_only else (1, 2, 4):
             elapsed = ingest_round(db, urls, workers, slack)
             print(f"ingest, {workers} worker{'s' if workers > 1 else ' '}: {len(urls)} pages in {elapsed:.1f} s = "
                   f"{len(urls) / elapsed:.1f} pages/s")
+        if ack_only:
+            ingest_round(db, urls, 2, slack)
         times = sorted(ack_latency(db, slack))
         p50, p99 = statistics.median(times), times[int(0.99 * (len(times) - 1))]
         print(f"ack latency, 50 concurrent /briefing x {len(times) // 50} rounds (gunicorn 2 workers x 8 threads): "

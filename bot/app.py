@@ -84,11 +84,13 @@ def build_app(settings: Settings, sessions: sessionmaker[Session], runner: JobRu
         client = client or web_client(replace(settings, slack_bot_token=None))
         app = App(client=client, signing_secret=settings.slack_signing_secret or "",
                   oauth_settings=oauth_settings(settings, _engine(sessions)),
-                  request_verification_enabled=not socket_mode)
+                  request_verification_enabled=not socket_mode, process_before_response=True)
     else:
         client = client or web_client(settings)
+        # process_before_response: an event's job is recorded before Slack hears 200, so a failed
+        # insert makes Slack retry instead of losing the link; commands answer in lazy listeners.
         app = App(client=client, signing_secret=settings.slack_signing_secret or "",
-                  request_verification_enabled=not socket_mode)
+                  request_verification_enabled=not socket_mode, process_before_response=True)
     runner = runner or make_runner(settings, sessions, client)
     listeners.register(app, sessions, runner, settings)
 

@@ -222,6 +222,8 @@ class RunningBot:
         self.url = url
         self.proc = proc
         self.verifier = SignatureVerifier(SIGNING_SECRET)
+        # One pooled client: a new one per request would cost more than the request (SSL setup).
+        self.http = httpx.Client(timeout=10, limits=httpx.Limits(max_connections=100))
 
     def post(self, body: str, content_type: str, *, timestamp: int | None = None, forge: bool = False,
              headers: dict[str, str] | None = None) -> httpx.Response:
@@ -231,7 +233,7 @@ class RunningBot:
             sig = sig[:-4] + ("0000" if not sig.endswith("0000") else "1111")
         h = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig,
              **(headers or {})}
-        return httpx.post(self.url + "/slack/events", content=body, headers=h, timeout=10)
+        return self.http.post(self.url + "/slack/events", content=body, headers=h)
 
     def event(self, event: dict, *, event_id: str = "Ev1", team: str = "T1", **kw: object) -> httpx.Response:
         body = json.dumps({"type": "event_callback", "team_id": team, "api_app_id": "A1", "event": event,

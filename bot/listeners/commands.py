@@ -17,29 +17,31 @@ APOLOGY = "Sorry, the briefing store is unavailable right now. Please try again 
 
 
 def register(app: App, sessions: sessionmaker[Session]) -> None:
-    @app.command("/briefing")
-    def on_briefing(ack: Ack, command: dict, respond: Respond) -> None:
-        ack()  # within Slack's 3 seconds, whatever the database holds
+    # Acks run in the request's own thread; the answers run after, in bolt's worker threads ("lazy"
+    # listeners), so a queue of slow answers can never hold back an ack past Slack's 3 seconds.
+    def ack_now(ack: Ack) -> None:
+        ack()
+
+    def briefing(command: dict, respond: Respond) -> None:
         respond(**reply(sessions, _where(command), Query("briefing", command.get("text") or "")))
 
-    @app.command("/who-said")
-    def on_who_said(ack: Ack, command: dict, respond: Respond) -> None:
-        ack()
+    def who_said(command: dict, respond: Respond) -> None:
         respond(**reply(sessions, _where(command), Query("who-said", command.get("text") or "")))
 
-    @app.action(SHOW_MORE)
-    def on_show_more(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
-        ack()
+    def show_more(body: dict, action: dict, respond: Respond) -> None:
         query = decode_query(action.get("value") or "")
         if query is not None:
             respond(**reply(sessions, _where(body), query), replace_original=False)
 
-    @app.action(PICK_ACTOR)
-    def on_pick_actor(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
-        ack()
+    def pick_actor(body: dict, action: dict, respond: Respond) -> None:
         query = decode_query(action.get("value") or "")
         if query is not None:
             respond(**reply(sessions, _where(body), query), replace_original=True)
+
+    app.command("/briefing")(ack=ack_now, lazy=[briefing])
+    app.command("/who-said")(ack=ack_now, lazy=[who_said])
+    app.action(SHOW_MORE)(ack=ack_now, lazy=[show_more])
+    app.action(PICK_ACTOR)(ack=ack_now, lazy=[pick_actor])
 
 
 def _where(body: dict) -> tuple[str, str | None]:
