@@ -31,6 +31,7 @@ class Settings:
     retry_backoff: float = 2.0  # seconds before the first retry, doubling after
     redis_url: str | None = None  # set: ingestion jobs go through RQ to `briefing-bot worker`
     queue_name: str = "briefing-ingest"
+    job_stale_after: float = 30.0  # seconds unfinished before a starting worker takes a job over
 
     @classmethod
     def from_env(cls, load_dotenv_file: bool = True) -> Settings:
@@ -59,4 +60,5 @@ class Settings:
             retry_backoff=float(env.get("RETRY_BACKOFF") or cls.retry_backoff),
             redis_url=env.get("REDIS_URL") or None,
             queue_name=env.get("QUEUE_NAME") or cls.queue_name,
+            job_stale_after=float(env.get("JOB_STALE_AFTER") or cls.job_stale_after),
         )

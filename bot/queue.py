@@ -58,7 +58,7 @@ def work(settings: Settings) -> int:
     with runner.sessions.begin() as session:
         from storage import queries
 
-        stale = queries.unfinished_jobs(session, older_than=STALE_AFTER)
+        stale = queries.unfinished_jobs(session, older_than=settings.job_stale_after)
     for job_id in stale:
         queue.enqueue(run_job, job_id, True, retry=RETRY, job_timeout=JOB_TIMEOUT)
     if stale:
@@ -66,5 +66,3 @@ def work(settings: Settings) -> int:
     SimpleWorker([queue], connection=redis).work(with_scheduler=True)
     return 0
 
-
-STALE_AFTER = 30.0  # seconds a job may sit unfinished before a starting worker takes it over

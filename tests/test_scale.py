@@ -51,3 +51,27 @@ def test_many_processes_store_once_and_reply_once(start_bot, start_worker, pages
         per_article = s.execute(select(Statement.article_id, func.count()).group_by(Statement.article_id)).all()
         assert len({n for _, n in per_article}) == 1  # every copy stored whole, none twice
         assert s.scalar(select(func.count()).select_from(Job).where(Job.status != "done")) == 0
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_job_whose_worker_was_killed_is_finished_by_the_next_worker(start_bot, start_worker, pages, fake_slack,
+                                                                      db_url) -> None:  # noqa: ANN001
+    import signal
+    import time
+
+    from tests.conftest import kill_group
+    from tests.test_hostile import drip
+
+    queue = {"REDIS_URL": "redis://127.0.0.1:6379/0", "QUEUE_NAME": f"test-{uuid.uuid4().hex[:8]}",
+             "FETCH_TIMEOUT": "60", "JOB_STALE_AFTER": "1"}
+    bot = start_bot(**queue)
+    first = start_worker(**queue)
+    pages.routes["/slow.html"] = drip
+    bot.event({"type": "message", "channel": "C1", "user": "U1", "ts": "40.1", "text": f"<{pages.url}/slow.html>"})
+    fake_slack.wait_for("reactions.add")  # the worker has the job and is reading the dripping page
+    kill_group(first, signal.SIGKILL)
+    pages.add("/slow.html", SEED_HTML.read_bytes())
+    time.sleep(1.5)
+    start_worker(**queue)  # takes over what the killed worker left
+    replies = fake_slack.wait_for("chat.postMessage", timeout=60)
+    assert len(replies) == 1 and replies[0]["thread_ts"] == "40.1" and "Lloyd Austin" in replies[0]["text"]
