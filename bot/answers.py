@@ -146,8 +146,11 @@ def manage_aliases(session: Session, team_id: str, text: str) -> Answer | None:
 
 
 def _groups(page: queries.Page) -> list[Group]:
+    # Within one day, an article reads in its own order (the indexes hand ties back in reverse).
+    ordered = sorted(page.statements, key=lambda s: (-(s.said_on.toordinal() if s.said_on else 0),
+                                                     -s.article_id, s.start))
     groups = []
-    for speaker, sts in queries.statements_by_speaker(page.statements).items():
+    for speaker, sts in queries.statements_by_speaker(ordered).items():
         role = next((s.role for s in sts if s.role), None) or (sts[0].actor.role if sts[0].actor else None)
         groups.append(Group(speaker, role, [_item(s, page.copies.get(s.id, 0)) for s in sts]))
     return groups
