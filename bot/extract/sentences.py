@@ -16,6 +16,10 @@ ABBREVIATIONS = {
 }
 # A candidate boundary: end punctuation, closing quotes/brackets, then space and a capital or opener.
 BOUNDARY = re.compile(r"[.!?]+[\"\u201d\u2019')\]]*(?=\s+[\"\u201c\u2018'(\[]?[A-Z0-9])")
+CLOSING_QUOTES = "\"\u201d"
+# A capitalised subject of up to four words, then a reporting verb: what follows a quote it attributes.
+ATTRIBUTION_NEXT = re.compile(r"\s+(?:[A-Z][\w.'\u2019-]*\s+){1,4}(?:said|says|told|tweeted|wrote|added|asked|"
+                              r"replied|explained|insisted|noted|continued|argued|shouted|declared)\b")
 WORD_BEFORE = re.compile(r"([\w.'\u2019-]+)$")
 
 
@@ -65,6 +69,8 @@ def split_sentences(text: str, start: int, end: int, quotes: list[Span]) -> list
             continue
         if _is_abbreviation(text, m.start(), start):
             continue
+        if text[m.end() - 1] in CLOSING_QUOTES and ATTRIBUTION_NEXT.match(text, m.end(), min(end, m.end() + 80)):
+            continue  # '"... Kentucky!" Trump tweeted.': the attribution belongs with its quote
         out.append(Span(s, cut))
         s = cut
         while s < end and text[s].isspace():

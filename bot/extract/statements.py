@@ -139,7 +139,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         mention = mention_before(text, sent.start, m.start())
     if mention is None:
         return None
-    if opening is not None and mention.start > opening.start and _adjacent(text, opening.end, mention.start):
+    if opening is not None and mention.start > opening.start and _near(text, opening.end, mention.start):
         # '"...," Heyward said, via the Post-Gazette.': a quote opening the sentence, then its speaker.
         return _Found(_with_later_quotes(opening, quotes, m.end()), mention, cue, cue_span)
     if re.match(r"\s*,", text[m.end() : sent.end]) and mention.start > sent.start + 12 \
@@ -204,6 +204,12 @@ def _opening_quote(text: str, sent: Span, quotes: list[Span]) -> Span | None:
 def _adjacent(text: str, end: int, start: int) -> bool:
     # Only punctuation and space between a quote's end and what follows: '," he said' / '" — said'.
     return start >= end and not text[end:start].strip(" ,;:\u2014-\u2013")
+
+
+def _near(text: str, end: int, start: int) -> bool:
+    """Only a speaker's titles between a quote and the name: '," NASA planetary scientist Lucas Paganini said'."""
+    between = text[end:start]
+    return start >= end and not any(c in between for c in '.!?"\u201c\u201d') and len(between.split()) <= 8
 
 
 def _with_later_quotes(content: Span, quotes: list[Span], after: int) -> list[Span]:
