@@ -81,7 +81,7 @@ SPEECH_VERBS = {
 }
 # Verbs that report speech only when a quotation follows ("called it a \"grave threat\"").
 NEEDS_QUOTE = {"order", "chant", "call", "describe", "condemn", "dismiss", "praise", "criticize", "label", "brand",
-               "accuse", "threaten", "urge", "ask", "post", "agree", "indicate", "estimate", "continue", "report"}
+               "accuse", "threaten", "urge", "ask", "post", "agree", "indicate", "estimate", "continue"}
 # Verbs whose object is the audience, skipped before the content: "told reporters that ..."
 TAKES_AUDIENCE = {"tell", "warn", "assure", "remind", "ask", "urge"}
 

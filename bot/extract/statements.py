@@ -33,6 +33,8 @@ AUDIENCE = re.compile(
 PARTICIPLE_CLAUSE = re.compile(
     r",\s+(?:adding|saying|calling|noting|warning|arguing|insisting|explaining|describing|stressing|"
     r"claiming|urging|telling|declaring|acknowledging|accusing|suggesting|asserting|referring)\b"
+    r"|,?\s+(?:but|and|while)\s+(?=(?:he|she|they|we|I|[A-Z][\w'\u2019-]+)\s+(?:also\s+)?"
+    r"(?:said|says|added|noted|told|argued|insisted)\b)"
 )
 COORDINATED = re.compile(r"\b(?:and|but)(?: (?:also|then|later))?\s*$")
 TAIL = re.compile(r"^[\s,.;:!?\"\u201d\u2019)]*$")
@@ -153,6 +155,12 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
                     and not text[rest.start:].startswith(("a ", "an ", "the ", "which ", "who ")):
                 return _Found([content, rest], mention, cue, cue_span)
             return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span)
+    if _content_before(text, sent, mention, m):
+        # 'Apple was "pulled into the enterprise," CEO Tim Cook said Tuesday in a chat with ...' /
+        # '..., Cook said while visiting ...': the words come first, then who said them and where.
+        content = _trim(text, sent.start, mention.start)
+        if content and lemma not in NEEDS_QUOTE:
+            return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span)
     lead = LEAD_IN.match(text, m.end(), after_end)
     cstart = lead.end() if lead else m.end()
     if lemma in TAKES_AUDIENCE:
@@ -204,6 +212,21 @@ def _opening_quote(text: str, sent: Span, quotes: list[Span]) -> Span | None:
 def _adjacent(text: str, end: int, start: int) -> bool:
     # Only punctuation and space between a quote's end and what follows: '," he said' / '" — said'.
     return start >= end and not text[end:start].strip(" ,;:\u2014-\u2013")
+
+
+SETTING = re.compile(r"\s*,?\s*(?:while|during|at|in|on|before|after|when|as|via|from|outside|inside|last|this|"
+                     r"earlier|later|yesterday|today|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+CLOSED_BEFORE = re.compile(r"(?:,[\"\u201d]|[\"\u201d],|,)\s*(?:[\w.'\u2019-]+\s+){0,8}$")
+
+
+def _content_before(text: str, sent: Span, mention: Mention, m: re.Match) -> bool:
+    """Words, a comma (or a closing quote), the speaker and verb, then only where or when it was said."""
+    before = text[sent.start : mention.start]
+    if len(before.split()) < 4 or not CLOSED_BEFORE.search(before):
+        return False
+    comma = before.rstrip()[-1:] == "," or re.search(r",[\"\u201d]\s*$|[\"\u201d],\s*$", before)
+    return bool(comma or re.search(r"[\"\u201d]\s*(?:[\w.'\u2019-]+\s+){0,8}$", before)) \
+        and bool(SETTING.match(text, m.end()))
 
 
 def _near(text: str, end: int, start: int) -> bool:
