@@ -67,6 +67,13 @@ SPEECH_VERBS = {
     "plead": ["pleaded", "pleads"],
     "order": ["ordered", "orders"],
     "chant": ["chanted"],
+    "hint": ["hinted", "hints"],
+    "signal": ["signaled", "signalled", "signals"],
+    "demand": ["demanded", "demands", "demanding"],
+    "lobby": ["lobbied"],
+    "reject": ["rejected", "rejects"],
+    "recount": ["recounted"],
+    "mention": ["mentioned"],
     "post": ["posted"],
     "threaten": ["threatened", "threatens"],
     "accuse": ["accused", "accuses", "accusing"],
@@ -80,7 +87,7 @@ SPEECH_VERBS = {
     "brand": ["branded"],
 }
 # Verbs that report speech only when a quotation follows ("called it a \"grave threat\"").
-NEEDS_QUOTE = {"order", "chant", "call", "describe", "condemn", "dismiss", "praise", "criticize", "label", "brand",
+NEEDS_QUOTE = {"reject", "order", "chant", "call", "describe", "condemn", "dismiss", "praise", "criticize", "label", "brand",
                "accuse", "threaten", "urge", "ask", "post", "agree", "indicate", "estimate", "continue"}
 # Verbs whose object is the audience, skipped before the content: "told reporters that ..."
 TAKES_AUDIENCE = {"tell", "warn", "assure", "remind", "ask", "urge"}
