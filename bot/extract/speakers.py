@@ -118,8 +118,28 @@ def _strip_possessive(t: str) -> str:
     return t
 
 
+def plausible(m: Mention | None) -> Mention | None:
+    """Drop mentions no reader would call a speaker: 'Tuesday', 'his', 'meeting was'."""
+    if m is None or m.kind == "pronoun":
+        return m
+    words = [w.lower().strip(".,'\u2019") for w in m.text.split()]
+    if all(w in NOT_NAME or w in STOP for w in words):
+        return None
+    if any(w in VERBISH for w in words) or words[-1].endswith(("'s", "\u2019s")):
+        return None
+    return m
+
+
+VERBISH = {"was", "were", "is", "are", "has", "have", "had", "be", "been", "his", "her", "its", "their",
+           "contradicts", "says", "said", "told"}
+
+
 def mention_before(text: str, start: int, cue_start: int) -> Mention | None:
     """The subject noun phrase ending just before a cue verb, if one stands there."""
+    return plausible(_mention_before(text, start, cue_start))
+
+
+def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
     toks = tokens(text, start, cue_start)
     i = len(toks) - 1
     while i >= 0 and (toks[i].low in SKIP_BEFORE_CUE or toks[i].text in {"\u2014", "-"}
@@ -258,6 +278,10 @@ def _looks_like_group(run: list[Tok], toks: list[Tok], j: int) -> bool:
 
 def mention_after(text: str, start: int, end: int) -> Mention | None:
     """The subject after an inverted cue: '..., said Lloyd Austin, the defense secretary.'"""
+    return plausible(_mention_after(text, start, end))
+
+
+def _mention_after(text: str, start: int, end: int) -> Mention | None:
     toks = tokens(text, start, end)
     if not toks:
         return None
