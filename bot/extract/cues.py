@@ -93,7 +93,35 @@ NEEDS_QUOTE = {"reject", "order", "chant", "call", "describe", "condemn", "dismi
 TAKES_AUDIENCE = {"tell", "warn", "assure", "remind", "ask", "urge"}
 
 FORM_TO_LEMMA = {form: lemma for lemma, forms in SPEECH_VERBS.items() for form in forms}
-_forms = sorted(FORM_TO_LEMMA, key=len, reverse=True)
-CUE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(f) for f in _forms) + r")(?![\w-])")
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """One regex alternation shaped as a trie: the engine rejects most positions at the first letter."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return emit(trie)
+
+
+CUE = re.compile(r"(?<![\w-])(?:" + _trie_pattern(list(FORM_TO_LEMMA)) + r")(?![\w-])")
+
+
+def find_cues(text: str, start: int, end: int) -> list[re.Match]:
+    """Reporting verbs in text[start:end], two-word forms ('pointed out') included."""
+    return list(CUE.finditer(text, start, end))
+
+
 ACCORDING = re.compile(r"(?<![\w-])(?:according to|citing)(?![\w-])", re.I)
 PARTICIPLE = re.compile(r"ing$")

@@ -346,6 +346,8 @@ class People:
 
     def prescan(self, text: str) -> None:
         for m in CAP_RUN.finditer(text):
+            if " " not in m.group():
+                continue  # one capitalised word: a sentence's first word or a surname, never a full name
             words = [w for w in m.group().split() if w.lower() not in HONORIFICS]
             while words and (words[0].lower().rstrip(".") in NOT_NAME or words[0].lower() in ROLE_WORDS):
                 words = words[1:]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.extract import when
-from bot.extract.cues import ACCORDING, CUE, FORM_TO_LEMMA, NEEDS_QUOTE, TAKES_AUDIENCE
+from bot.extract.cues import ACCORDING, FORM_TO_LEMMA, NEEDS_QUOTE, TAKES_AUDIENCE, find_cues
 from bot.extract.sentences import Span, find_quotes, split_sentences
 from bot.extract.speakers import Mention, People, mention_after, mention_before
 
@@ -110,8 +110,7 @@ def _sentence(text: str, sent: Span, quotes: list[Span]) -> list[_Found]:
 
 
 def _cues(text: str, sent: Span, quotes: list[Span]) -> list[re.Match]:
-    ms = [m for m in CUE.finditer(text, sent.start, sent.end)]
-    ms += [m for m in ACCORDING.finditer(text, sent.start, sent.end)]
+    ms = [*find_cues(text, sent.start, sent.end), *ACCORDING.finditer(text, sent.start, sent.end)]
     ms.sort(key=lambda m: m.start())
     return [m for m in ms if not any(q.start < m.start() < q.end for q in quotes)]
 
@@ -127,14 +126,15 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     opening = _opening_quote(text, sent, quotes)
     mention: Mention | None
     # Inverted: '"...," said Austin.' or '..., says the report.'
-    if re.search(r"[,\"\u201d]\s*$", before) and lemma not in NEEDS_QUOTE:
+    last = before.rstrip()[-1:]
+    if last in {",", '"', "\u201d"} and lemma not in NEEDS_QUOTE:
         mention = mention_after(text, m.end(), sent.end)
         tail = text[mention.end : sent.end] if mention else ""
         if mention is not None and (opening is not None and _adjacent(text, opening.end, m.start())
                                     or TAIL.match(tail.split(",")[0])):
             content = _trim(text, sent.start, len(before.rstrip().rstrip(",")) + sent.start)
             return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span) if content else None
-    if prior and (cue.endswith("ing") and re.search(r",\s*$", before) or COORDINATED.search(before)):
+    if prior and (cue.endswith("ing") and last == "," or COORDINATED.search(before[-24:])):
         # "..., adding that ..." / "... and said ...": the verb shares the clause's speaker.
         mention = prior[-1].mention
     else:
@@ -145,7 +145,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         # '"...," Heyward said, via the Post-Gazette.': a quote opening the sentence, then its speaker.
         return _Found(_with_later_quotes(opening, quotes, m.end()), mention, cue, cue_span)
     if re.match(r"\s*,", text[m.end() : sent.end]) and mention.start > sent.start + 12 \
-            and re.search(r",\s*$", text[sent.start : mention.start]):
+            and text[sent.start : mention.start].rstrip()[-1:] == ",":
         # "This campaign, he says, is different." / "..., Sanders said, a policy that ...": the words
         # stand around the attribution.
         content = _trim(text, sent.start, mention.start)
@@ -221,12 +221,14 @@ CLOSED_BEFORE = re.compile(r"(?:,[\"\u201d]|[\"\u201d],|,)\s*(?:[\w.'\u2019-]+\s
 
 def _content_before(text: str, sent: Span, mention: Mention, m: re.Match) -> bool:
     """Words, a comma (or a closing quote), the speaker and verb, then only where or when it was said."""
-    before = text[sent.start : mention.start]
-    if len(before.split()) < 4 or not CLOSED_BEFORE.search(before):
+    if not SETTING.match(text, m.end()):
         return False
-    comma = before.rstrip()[-1:] == "," or re.search(r",[\"\u201d]\s*$|[\"\u201d],\s*$", before)
-    return bool(comma or re.search(r"[\"\u201d]\s*(?:[\w.'\u2019-]+\s+){0,8}$", before)) \
-        and bool(SETTING.match(text, m.end()))
+    before = text[sent.start : mention.start]
+    tail = before[-160:]  # anchored searches read only the end of the sentence so far
+    if len(before.split()) < 4 or not CLOSED_BEFORE.search(tail):
+        return False
+    comma = tail.rstrip()[-1:] == "," or re.search(r",[\"\u201d]\s*$|[\"\u201d],\s*$", tail)
+    return bool(comma or re.search(r"[\"\u201d]\s*(?:[\w.'\u2019-]+\s+){0,8}$", tail))
 
 
 def _near(text: str, end: int, start: int) -> bool:
