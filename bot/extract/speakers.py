@@ -17,7 +17,8 @@ ROLE_WORDS = {
     "officer", "official", "adviser", "advisor", "aide", "premier", "chancellor", "king", "queen",
     "prince", "judge", "justice", "attorney", "lawyer", "professor", "analyst", "economist", "ceo",
     "executive", "founder", "manager", "candidate", "nominee", "lt.", "col.", "admiral", "adm.", "envoy",
-    "deputy", "speaker", "head", "coach", "captain", "strategist", "pollster", "researcher", "scientist",
+    "deputy", "speaker", "head", "coach", "front-runner", "frontrunner", "hopeful", "challenger",
+    "incumbent", "captain", "strategist", "pollster", "researcher", "scientist",
     "editor", "reporter", "correspondent", "columnist", "author", "host", "commissioner", "councilman",
     "councilwoman", "lawmaker", "diplomat", "negotiator", "prosecutor", "sheriff", "pope", "cardinal",
     "bishop", "rabbi", "imam", "sgt.", "capt.", "maj.", "lieutenant", "colonel", "major", "sergeant",
@@ -45,6 +46,8 @@ SKIP_BEFORE_CUE = {"also", "has", "have", "had", "would", "will", "later", "prev
                    "soon", "still", "yet", "even"}
 ANONYMOUS = {"source", "sources", "person", "people", "someone", "insider", "insiders", "witness",
              "witnesses", "somebody"}
+CONTENDERS = {"front-runner", "frontrunner", "hopeful", "challenger", "incumbent", "contender", "favorite",
+              "favourite"}
 # Singular nouns that can speak: "the company said", "her friend said", "the report says".
 _INSTITUTIONS = {
     "company", "ministry", "department", "agency", "government", "police", "military", "army", "navy",
@@ -142,12 +145,27 @@ def mention_before(text: str, start: int, cue_start: int) -> Mention | None:
 def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
     toks = tokens(text, start, cue_start)
     i = len(toks) - 1
+    if i >= 0 and toks[i].text == ")":
+        # "Roger Wicker (R-Miss.) said": step over the party-and-state tag.
+        k = i
+        while k >= 0 and toks[k].text != "(":
+            k -= 1
+        if k > 0 and i - k <= 8:
+            i = k - 1
     while i >= 0 and (toks[i].low in SKIP_BEFORE_CUE or toks[i].text in {"\u2014", "-"}
                       or (toks[i].low.endswith("ly") and toks[i].text.islower() and len(toks[i].text) > 4)):
         i -= 1  # adverbs and auxiliaries: "He also warned", "Trump has repeatedly said"
     if i >= 0 and toks[i].text == ",":
         # An appositive between subject and verb: "Kirby, the spokesman, said", possibly with commas of
         # its own ("Nelson, a fellow at the institute in Munich, Germany, said"): walk back to the name.
+        inside = _noun_phrase(toks, i - 1)
+        if inside is not None and _person_shaped(inside.text):
+            # "One delegate not on the slate, Kelly Schmidt, told POLITICO": the name is the aside.
+            j = i - 1
+            while j >= 0 and toks[j].text != ",":
+                j -= 1
+            if j >= 1 and inside.start > toks[j].start and toks[j - 1].text.islower():
+                return inside
         end = i
         fallback: tuple[Mention, int] | None = None
         for _ in range(4):
@@ -167,6 +185,13 @@ def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
     if i < 0:
         return None
     return _noun_phrase(toks, i)
+
+
+def _person_shaped(name: str) -> bool:
+    """Two or three capitalised words, none an acronym or an institution's word: 'Kelly Schmidt'."""
+    words = name.split()
+    return 2 <= len(words) <= 3 and all(w[:1].isupper() and not w.isupper() for w in words) \
+        and not any(w.lower().rstrip(".") in ORG_WORDS for w in words) and not is_place_or_org(name)
 
 
 def _with_appositive(text: str, toks: list[Tok], head: Mention, j: int, i: int) -> Mention:
@@ -229,6 +254,9 @@ def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
         if toks[j].low in DETERMINERS:
             break
     words = toks[j : i + 1]
+    if words[0].low == "the" and t.low in CONTENDERS:
+        # "the GOP front-runner said": a person known by a role in a race.
+        return Mention(words[0].start, t.end, " ".join(x.text for x in words), "role")
     if t.low not in ANONYMOUS and t.low not in ROLE_WORDS and t.low not in GROUP_NOUNS \
             and t.low not in SPEAKER_NOUNS and not (t.low.endswith("s") and not t.low.endswith("ss")):
         return None  # "the meeting", "most": not a speaker we could name

@@ -152,7 +152,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         if content and lemma not in NEEDS_QUOTE:
             rest = _trim(text, m.end(), sent.end)
             if rest and text[content.start].isupper() and text[rest.start].islower() \
-                    and not text[rest.start:].startswith(("a ", "an ", "the ", "which ", "who ")):
+                    and not text[rest.start:].startswith(("a ", "an ", "which ", "who ")):
                 return _Found([content, rest], mention, cue, cue_span)
             return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span)
     if _content_before(text, sent, mention, m):
