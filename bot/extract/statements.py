@@ -137,6 +137,9 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     if prior and (cue.endswith("ing") and last == "," or COORDINATED.search(before[-24:])):
         # "..., adding that ..." / "... and said ...": the verb shares the clause's speaker.
         mention = prior[-1].mention
+    elif cue.endswith("ing") and last == ",":
+        # "The candidate began by ..., saying that ...": the speaker is the sentence's subject.
+        mention = _sentence_subject(text, sent, m.start())
     else:
         mention = mention_before(text, sent.start, m.start())
     if mention is None:
@@ -187,7 +190,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     return _Found([content], mention, cue, cue_span)
 
 
-SUBJECT_LEAD = re.compile(r"^(?:[A-Z][a-z]+ (?:\w+ ){0,3}\w+, )")
+SUBJECT_LEAD = re.compile(r"^[A-Z][a-z]+(?: [\w'\u2019-]+){0,4}, ")
 
 
 def _sentence_subject(text: str, sent: Span, end: int) -> Mention | None:
