@@ -75,6 +75,11 @@ def test_offsets_index_the_input_and_mentions_point_at_the_speaker(seed) -> None
         ("According to Mark Lee, the bridge will reopen in May.", "Mark Lee", "the bridge will reopen"),
         ("The bridge will reopen in May, Mark Lee told reporters.", "Mark Lee", "The bridge will reopen"),
         ('Sen. Tom Reyes warned that "the deal is dead" after the vote.', "Tom Reyes", "the deal is dead"),
+        ("Earlier, Ana Silva attacked the plan, saying it would cost billions.", "Ana Silva", "it would cost billions"),
+        ("One delegate from the north, Kelly Schmidt, told POLITICO she was leaning toward Cruz.", "Kelly Schmidt",
+         "she was leaning toward Cruz"),
+        ('"We will win," NASA planetary scientist Lucas Paganini said in a statement.', "Lucas Paganini",
+         '"We will win,"'),
     ],
 )
 def test_sentence_shapes(text: str, speaker: str, words: str) -> None:
