@@ -24,7 +24,8 @@ LEAD_IN = re.compile(
     r"(?:last|this) (?:week|month|year|night)\b))*\s*"
 )
 AUDIENCE = re.compile(
-    r"\s*(?:(?:the |a |an |his |her |their )?(?:[A-Z][\w.&'\u2019-]*(?: [A-Z][\w.&'\u2019-]*)*|"
+    r"\s*(?:(?:the |a |an |his |her |their )?(?:[A-Z][\w.&'\u2019-]*(?: [A-Z][\w.&'\u2019-]*)*"
+    r"(?: (?:interviewer|host|anchor|reporters?|audience|crowd|newspaper|program|programme|show|podcast))?|"
     r"reporters|journalists|supporters|voters|lawmakers|members|crowds?|audiences?|viewers|listeners|"
     r"him|her|them|us|me|you|the (?:[a-z]+ )?(?:crowd|audience|newspaper|paper|outlet|station|network|"
     r"committee|magazine|agency|broadcaster|channel|senators?|court|jury|room))|"
@@ -166,12 +167,16 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span)
     lead = LEAD_IN.match(text, m.end(), after_end)
     cstart = lead.end() if lead else m.end()
+    aside = False  # "Cook told Benioff, which ...": nothing said after the audience
     if lemma in TAKES_AUDIENCE:
         aud = AUDIENCE.match(text, cstart, after_end)
         if aud and aud.end() > cstart:
+            after_audience = text[aud.end() : aud.end() + 4].lstrip()
+            aside = lemma not in NEEDS_QUOTE and mention.start > sent.start + 10 and after_audience[:1] in {",", "."} \
+                and after_audience[1:].lstrip()[:1] not in QUOTE_CHARS
             lead2 = LEAD_IN.match(text, aud.end(), after_end)
             cstart = lead2.end() if lead2 else aud.end()
-    if TAIL.match(text[cstart:sent.end]) or text[cstart:cstart + 1] in {",", "."}:
+    if aside or TAIL.match(text[cstart:sent.end]) or text[cstart:cstart + 1] in {",", "."}:
         # '"..." in Russia, Austin said.' / '... , Kirby told reporters.': the content stands before the speaker.
         end = mention.start if mention.start > sent.start else m.start()
         content = _trim(text, sent.start, end)
