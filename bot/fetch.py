@@ -12,6 +12,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from bot.errors import Unreadable
+
 USER_AGENT = "Mozilla/5.0 (compatible; BriefingBot/0.1; +https://github.com/briefing-bot)"
 CONNECT_TIMEOUT = 5.0
 TOTAL_TIMEOUT = 20.0
@@ -24,13 +26,8 @@ LEGACY_IPV4 = re.compile(r"(?:0[xX][0-9a-fA-F]+|\d+)(?:\.(?:0[xX][0-9a-fA-F]+|\d
 Resolver = Callable[[str, int], list[str]]
 
 
-class FetchError(Exception):
-    """A page that could not be fetched, with a reason fit to show the user."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class FetchError(Unreadable):
+    """A page that could not be fetched."""
 
 
 @dataclass

@@ -12,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.errors import Unreadable
 from bot.extract import Statement as Extracted
 from bot.extract import extract_statements
-from bot.fetch import Fetched, FetchError, fetch
-from bot.reader import NotArticle, Page, read_html, read_text
+from bot.fetch import Fetched, fetch
+from bot.reader import Page, read_html, read_text
 from bot.topics import topics_in
 from storage import queries
 from storage.models import Article
@@ -67,7 +68,7 @@ def ingest(sessions: sessionmaker[Session], settings: Settings, origin: Origin |
         return done
     try:
         page = _read_local(local) if local.is_file() else _read_remote(url, settings, fetcher)
-    except (FetchError, NotArticle) as exc:
+    except Unreadable as exc:
         _record_failure(sessions, origin, url, exc.message)
         return IngestResult(url, "failed", reason=exc.message, code=exc.code)
     if page.canonical_url and canonical_url(page.canonical_url) != url:

@@ -6,17 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
+from bot.errors import Unreadable
+
 MIN_TEXT_CHARS = 300
 MIN_PROSE_WORDS = 60  # words in paragraph-like lines: index pages are many short headlines
 
 
-class NotArticle(Exception):
-    """The page holds no readable article; the message is fit to show the user."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class NotArticle(Unreadable):
+    """The page holds no readable article."""
 
 
 @dataclass

@@ -42,8 +42,8 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (idempotent)."""
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to a revision, the newest by default (idempotent)."""
     with engine.connect() as conn:
         sqlite = engine.dialect.name == "sqlite"
         if sqlite:
@@ -53,7 +53,7 @@ def migrate(engine: Engine) -> None:
         with conn.begin():
             cfg = alembic_config(engine)
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            command.upgrade(cfg, revision)
         if sqlite:
             conn.exec_driver_sql("PRAGMA foreign_keys=ON")
             conn.commit()

@@ -229,7 +229,7 @@ def test_commands_apologise_when_the_database_is_down() -> None:
     from storage.db import make_engine, make_sessionmaker
 
     dead = make_sessionmaker(make_engine("postgresql://postgres@127.0.0.1:1/none"))
-    assert reply(dead, "T1", answers.Query("briefing", "dprk"))["text"] == APOLOGY
+    assert reply(dead, ("T1", None), answers.Query("briefing", "dprk"))["text"] == APOLOGY
 
 
 def test_sqlite_wal_serves_readers_while_a_writer_ingests(tmp_path) -> None:  # noqa: ANN001

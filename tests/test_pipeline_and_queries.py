@@ -59,19 +59,13 @@ def test_tracking_parameters_and_fragments_are_dropped() -> None:
 
 
 def test_upgrading_a_filled_0001_database_keeps_every_link(tmp_path) -> None:  # noqa: ANN001
-    from alembic import command
     from sqlalchemy import text
 
-    from storage.db import alembic_config, make_engine, make_sessionmaker, migrate
+    from storage.db import make_engine, make_sessionmaker, migrate
 
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    migrate(engine, "0001")
     with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        conn.commit()
-        with conn.begin():
-            cfg = alembic_config(engine)
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "0001")
         with conn.begin():
             conn.execute(text("INSERT INTO articles (id, team_id, url, url_key, status) "
                               "VALUES (1, 'T1', 'u', 'k', 'stored')"))

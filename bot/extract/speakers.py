@@ -367,7 +367,6 @@ class People:
 
     by_surname: dict[str, str] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)
-    last_person: str | None = None  # the latest person quoted
     quoted: list[str] = field(default_factory=list)  # people quoted so far, latest last
     genders: dict[str, str] = field(default_factory=dict)  # full name -> "he" | "she", from the text
     mentions: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name) of people named
@@ -416,7 +415,6 @@ class People:
             if len(m.text.split()) > len(full.split()):
                 full = m.text
             self.register(full, m.role)
-            self.last_person = full
             return full
         if m.kind == "pronoun":
             pronoun = m.text.lower()
@@ -432,7 +430,6 @@ class People:
             head = m.text.split()[-1].lower()
             for person, role in reversed(list(self.roles.items())):
                 if head in role.lower():
-                    self.last_person = person
                     return person
             return None
         if m.kind == "group":

@@ -294,7 +294,6 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
     start, end = spans[0].start, spans[-1].end
     speaker = people.resolve(f.mention) if f.mention else None
     if f.mention and f.mention.kind in {"name", "role", "pronoun"} and speaker:
-        people.last_person = speaker
         if speaker in people.quoted:
             people.quoted.remove(speaker)
         people.quoted.append(speaker)

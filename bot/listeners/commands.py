@@ -50,9 +50,9 @@ def _where(body: dict) -> tuple[str, str | None]:
     return team, (body.get("channel") or {}).get("id") or body.get("channel_id")
 
 
-def reply(sessions: sessionmaker[Session], where: tuple[str, str | None] | str, query: Query) -> dict:
-    """The message for a query, or an apology when the database cannot be reached."""
-    team_id, channel = (where, None) if isinstance(where, str) else where
+def reply(sessions: sessionmaker[Session], where: tuple[str, str | None], query: Query) -> dict:
+    """The message for a query asked in (workspace, channel), or an apology when the database is away."""
+    team_id, channel = where
     try:
         with sessions.begin() as session:
             answer = None
