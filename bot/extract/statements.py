@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from bot.extract import when
@@ -61,11 +61,12 @@ class Statement:
     # The sentence (or, for a quote continuing another, the earlier statement's sentence) around it.
     context_start: int = 0
     context_end: int = 0
+    spans: list[Span] = field(default_factory=list)  # the pieces of a statement split around its speaker
 
     def to_json(self) -> dict:
         d = dict(self.__dict__)  # flat fields: cheaper than dataclasses.asdict's deep copy
         d["said_on"] = self.said_on.isoformat() if self.said_on else None
-        del d["context_start"], d["context_end"]
+        del d["context_start"], d["context_end"], d["spans"]
         return d
 
 
@@ -79,6 +80,17 @@ class _Found:
 
 def extract_statements(text: str, published: date | None = None) -> list[Statement]:
     """Every statement in the article, in text order."""
+    if "''" not in text:
+        return _extract(text, published)
+    # Some papers (the NYT's archive style) write quotation marks as two apostrophes. Read them as '"' plus a
+    # space, which keeps every offset, then give each statement its words as the article wrote them.
+    found = _extract(text.replace("''", '" '), published)
+    for st in found:
+        st.text = " \u2026 ".join(text[p.start : p.end] for p in st.spans)
+    return found
+
+
+def _extract(text: str, published: date | None) -> list[Statement]:
     people = People()
     people.prescan(text)
     out: list[Statement] = []
@@ -311,7 +323,7 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
         text=words, start=start, end=end, kind=_kind(text, spans), speaker=speaker,
         speaker_start=f.mention.start if f.mention else None, speaker_end=f.mention.end if f.mention else None,
         role=role, cue=f.cue, said_on=day, place=place, context_start=min(sent.start, start),
-        context_end=max(sent.end, end),
+        context_end=max(sent.end, end), spans=spans,
     )
 
 
@@ -336,7 +348,8 @@ def _floating(text: str, para_start: int, quotes: list[Span], here: list[Stateme
         out.append(Statement(text=text[q.start : q.end], start=q.start, end=q.end, kind="direct",
                              speaker=src.speaker, speaker_start=None, speaker_end=None, role=src.role,
                              cue=None, said_on=src.said_on, place=src.place,
-                             context_start=min(src.context_start, q.start), context_end=max(src.context_end, q.end)))
+                             context_start=min(src.context_start, q.start), context_end=max(src.context_end, q.end),
+                             spans=[q]))
     return out
 
 
