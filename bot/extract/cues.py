@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 # Speech and writing acts: verb stems with their inflections, as news writes them.
 SPEECH_VERBS = {
@@ -93,6 +95,11 @@ NEEDS_QUOTE = {"reject", "order", "chant", "call", "describe", "condemn", "dismi
 TAKES_AUDIENCE = {"tell", "warn", "assure", "remind", "ask", "urge"}
 
 FORM_TO_LEMMA = {form: lemma for lemma, forms in SPEECH_VERBS.items() for form in forms}
+# Cue words learned from PolNeAR train by scripts/train_cues.py: attitudes and acts the list above leaves out
+# ("endorsed", "blasted", "the poll shows"). Each is its own lemma and needs no quotation.
+LEARNED = json.loads((Path(__file__).parent / "data" / "cues.json").read_text(encoding="utf-8"))["cues"]
+for _form in LEARNED:
+    FORM_TO_LEMMA.setdefault(_form, _form)
 
 
 def _trie_pattern(words: list[str]) -> str:

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.extract import when
-from bot.extract.cues import ACCORDING, FORM_TO_LEMMA, NEEDS_QUOTE, TAKES_AUDIENCE, find_cues
+from bot.extract.cues import ACCORDING, FORM_TO_LEMMA, LEARNED, NEEDS_QUOTE, TAKES_AUDIENCE, find_cues
 from bot.extract.sentences import Span, find_quotes, split_sentences
-from bot.extract.speakers import Mention, People, mention_after, mention_before
+from bot.extract.speakers import DETERMINERS, PRONOUNS, SKIP_BEFORE_CUE, STOP, VERBISH, Mention, People, Tok, mention_after, mention_before, tokens
 
 PARAGRAPH = re.compile(r"[^\n]+")
 # What may stand between a cue and its content: "said in a statement on Tuesday that ...".
@@ -134,6 +134,8 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     if cue.lower() in {"according to", "citing"}:
         return _according(text, sent, m)
     lemma = FORM_TO_LEMMA[cue]
+    if lemma in LEARNED and PASSIVE_AFTER.match(text, m.end()):
+        return None  # "the opinions expressed in the article", "a plan endorsed by ...": no one speaks here
     before = text[sent.start : m.start()]
     after_end = _clause_end(text, m.end(), sent.end)
     opening = _opening_quote(text, sent, quotes)
@@ -155,6 +157,8 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         mention = _sentence_subject(text, sent, m.start())
     else:
         mention = mention_before(text, sent.start, m.start())
+        if mention is None:
+            mention = _other_subject(text, sent, m.start())
     if mention is None:
         return None
     if opening is not None and mention.start > opening.start and _near(text, opening.end, mention.start):
@@ -196,15 +200,62 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             return None
         return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span)
     content = _trim(text, cstart, after_end)
-    if content is None:
+    if content is None or NO_CONTENT.match(text, content.start):
         return None
     if lemma in NEEDS_QUOTE and not any(content.start <= q.start < content.end for q in quotes):
         return None
-    if len(text[content.start : content.end].split()) < 3 and not any(
+    if len(text[content.start : content.end].split()) < (1 if lemma in LEARNED else 3) and not any(
         content.start <= q.start < content.end for q in quotes
     ):
         return None
     return _Found([content], mention, cue, cue_span)
+
+
+# "declined to comment": a refusal carries no words to report.
+NO_CONTENT = re.compile(r"to (?:comment|be interviewed|elaborate|respond|answer questions)\b|comment\b")
+PASSIVE_AFTER = re.compile(r"\s+(?:by|in the|on the)\b")
+REFLEXIVE = {"himself", "herself", "themselves", "itself"}
+COORDINATORS = {"and", "but", "yet"}
+RELATIVES = {"who", "which", "that"}
+# Words that end a subject phrase read backwards from its verb.
+CLAUSE_WORDS = {"and", "but", "or", "that", "which", "who", "when", "where", "while", "because", "as", "if",
+                "after", "before", "since", "though", "although", "so", "than", "whether", "what", "how"}
+
+
+def _other_subject(text: str, sent: Span, cue_start: int) -> Mention | None:
+    """A subject the name-and-role reader does not know: 'Cruz himself said', '... and said' (the sentence's
+    subject), '..., who said' (whom the clause is about), 'Several supporters of reform said', '46 percent said'."""
+    toks = tokens(text, sent.start, cue_start)
+    i = len(toks) - 1
+    while i >= 0 and (toks[i].low in SKIP_BEFORE_CUE or (toks[i].low.endswith("ly") and toks[i].text.islower())):
+        i -= 1
+    if i < 0:
+        return None
+    if toks[i].low in REFLEXIVE:
+        return mention_before(text, sent.start, toks[i].start)
+    if toks[i].low in COORDINATORS:
+        return _sentence_subject(text, sent, toks[i].start)
+    if toks[i].low in RELATIVES and i > 0:
+        return mention_before(text, sent.start, toks[i].start) or _phrase_before(toks, i - 1)
+    return _phrase_before(toks, i)
+
+
+def _phrase_before(toks: list[Tok], i: int) -> Mention | None:
+    """The noun phrase ending at token i, read back to a comma or a clause word; None if a verb stands in it."""
+    j = i
+    while j - 1 >= 0 and toks[j - 1].text[:1].isalnum() and toks[j - 1].low not in CLAUSE_WORDS and i - j < 7:
+        j -= 1
+    words = toks[j : i + 1]
+    if j > 0 and toks[j - 1].text[:1].isalnum() and toks[j - 1].low not in CLAUSE_WORDS:
+        return None  # longer than a subject
+    lows = [w.low for w in words]
+    inner = {"of", "for", "in", "at", "from", "on"}
+    if lows[0] in STOP or lows[-1] in STOP | DETERMINERS or not words[-1].text[:1].isalnum() \
+            or any(w in VERBISH or w in PRONOUNS or w.endswith(("ed", "ing", "'s", "\u2019s"))
+                   or (w in STOP and w not in inner) for w in lows):
+        return None
+    kind = "anonymous" if lows[0] in {"a", "an", "one", "another"} else "group"
+    return Mention(words[0].start, words[-1].end, " ".join(w.text for w in words), kind)
 
 
 SUBJECT_LEAD = re.compile(r"^[A-Z][a-z]+(?: [\w'\u2019-]+){0,4}, ")

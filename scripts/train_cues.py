@@ -1,0 +1,60 @@
+"""Learn the extra attribution cues from PolNeAR train: python scripts/train_cues.py GOLD.jsonl > bot/extract/data/cues.json
+
+A word form becomes a cue when annotators marked it as (part of) an attribution cue in at least MIN_COUNT
+places and in at least MIN_PRECISION of the places it occurs. The hand-written speech verbs in cues.py are
+left out: this adds what they miss ("endorsed", "blasted", "believes", "the poll shows").
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import re
+import sys
+
+WORD = re.compile(r"[A-Za-z]+(?:[-'][A-Za-z]+)*")
+# Function words and nouns that occur inside cue phrases but do not carry them.
+NOT_CUES = {"to", "of", "in", "on", "for", "a", "an", "the", "has", "have", "had", "is", "are", "was", "were",
+            "been", "be", "also", "about", "with", "not", "did", "do", "does", "out", "against", "t", "that",
+            "by", "as", "at", "it", "his", "her", "their", "its", "he", "she", "they", "repeatedly", "publicly",
+            "widely", "recently", "strongly", "reportedly", "statement", "interview", "criticism", "clear",
+            "known", "named", "titled", "made", "went", "put", "according", "citing", "assertion", "assumption",
+            "complaints", "eager", "wary", "outspoken", "impassioned"}
+
+
+def learn(lines: list[str], min_count: int, min_precision: float) -> dict[str, float]:
+    seen: collections.Counter[str] = collections.Counter()
+    marked: collections.Counter[str] = collections.Counter()
+    for line in lines:
+        art = json.loads(line)
+        text = art["text"]
+        for m in WORD.finditer(text):
+            seen[m.group().lower()] += 1
+        starts: set[int] = set()
+        for st in art["statements"]:
+            for s, e in (st.get("cue") or {}).get("spans", []):
+                for m in WORD.finditer(text, s, e):
+                    if m.start() not in starts:
+                        starts.add(m.start())
+                        marked[m.group().lower()] += 1
+    return {w: round(marked[w] / seen[w], 3) for w in sorted(marked)
+            if marked[w] >= min_count and marked[w] / seen[w] >= min_precision and w not in NOT_CUES
+            and not w.endswith("ly")}  # adverbs ride along with a cue ("flatly denied"); they are not one
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("gold")
+    ap.add_argument("--min-count", type=int, default=5)
+    ap.add_argument("--min-precision", type=float, default=0.4)
+    args = ap.parse_args()
+    with open(args.gold, encoding="utf-8") as f:
+        cues = learn(f.readlines(), args.min_count, args.min_precision)
+    json.dump({"source": "PolNeAR v1.0.0 train", "min_count": args.min_count,
+               "min_precision": args.min_precision, "cues": cues}, sys.stdout, indent=0, sort_keys=True)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
