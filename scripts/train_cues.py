@@ -1,4 +1,7 @@
-"""Learn the extra attribution cues from PolNeAR train: python scripts/train_cues.py GOLD.jsonl > bot/extract/data/cues.json
+"""Learn the extra attribution cues from PolNeAR train.
+
+    python scripts/train_cues.py ../shared/eval/polnear-train.jsonl > bot/extract/data/cues.json
+
 
 A word form becomes a cue when annotators marked it as (part of) an attribution cue in at least MIN_COUNT
 places and in at least MIN_PRECISION of the places it occurs. The hand-written speech verbs in cues.py are
@@ -20,7 +23,7 @@ NOT_CUES = {"to", "of", "in", "on", "for", "a", "an", "the", "has", "have", "had
             "by", "as", "at", "it", "his", "her", "their", "its", "he", "she", "they", "repeatedly", "publicly",
             "widely", "recently", "strongly", "reportedly", "statement", "interview", "criticism", "clear",
             "known", "named", "titled", "made", "went", "put", "according", "citing", "assertion", "assumption",
-            "complaints", "eager", "wary", "outspoken", "impassioned"}
+            "complaints", "eager", "wary", "outspoken", "impassioned", "footage", "suggestion"}
 
 
 def learn(lines: list[str], min_count: int, min_precision: float) -> dict[str, float]:

@@ -97,9 +97,9 @@ TAKES_AUDIENCE = {"tell", "warn", "assure", "remind", "ask", "urge"}
 FORM_TO_LEMMA = {form: lemma for lemma, forms in SPEECH_VERBS.items() for form in forms}
 # Cue words learned from PolNeAR train by scripts/train_cues.py: attitudes and acts the list above leaves out
 # ("endorsed", "blasted", "the poll shows"). Each is its own lemma and needs no quotation.
-LEARNED = json.loads((Path(__file__).parent / "data" / "cues.json").read_text(encoding="utf-8"))["cues"]
-for _form in LEARNED:
-    FORM_TO_LEMMA.setdefault(_form, _form)
+_learned = json.loads((Path(__file__).parent / "data" / "cues.json").read_text(encoding="utf-8"))["cues"]
+LEARNED = frozenset(form for form in _learned if form not in FORM_TO_LEMMA)
+FORM_TO_LEMMA.update({form: form for form in LEARNED})
 
 
 def _trie_pattern(words: list[str]) -> str:

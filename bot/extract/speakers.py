@@ -84,6 +84,9 @@ ORG_WORDS = {"house", "department", "party", "news", "times", "post", "ministry"
              "state", "states", "republic", "kingdom", "nations", "forces", "army", "navy", "police"}
 
 
+KEEPS_DOT = {"jr.", "sr.", "inc.", "co.", "corp.", "ltd.", "bros.", "u.s.", "u.k.", "u.n."}
+
+
 @dataclass
 class Mention:
     """A speaker mention as written, with where it stands and the role written beside it."""
@@ -243,6 +246,8 @@ def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
             return Mention(run[0].start, t.end, " ".join(x.text for x in run), "role")
         role = _role_with_lowercase(toks, j, role_toks) if role_end < 0 else " ".join(x.text for x in role_toks)
         name = " ".join(_strip_possessive(x.text) for x in name_toks)
+        if name.endswith(".") and len(name_toks[-1].text) > 3 and name_toks[-1].low not in KEEPS_DOT:
+            name = name[:-1]  # "said Ed Rendell.": the sentence's full stop is not part of the name
         kind = "group" if _looks_like_group(run, toks, j) else "name"
         start = name_toks[0].start if kind == "name" else run[0].start
         if kind == "group":
@@ -320,8 +325,9 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
                                                                and toks[i].low not in STOP)):
         i += 1
     j = i
-    while j < len(toks) and (toks[j].cap or toks[j].low in {"de", "van", "von", "bin", "al"}):
-        j += 1
+    while j < len(toks) and (toks[j].cap or toks[j].low in {"de", "van", "von", "bin", "al"}
+                             or (toks[j].low in ROLE_WORDS and j + 1 < len(toks) and toks[j + 1].cap)):
+        j += 1  # "former Pennsylvania governor Ed Rendell": a title word inside the name's run
     if j == i:
         if i == 0:
             return None

@@ -9,7 +9,19 @@ from datetime import date
 from bot.extract import when
 from bot.extract.cues import ACCORDING, FORM_TO_LEMMA, LEARNED, NEEDS_QUOTE, TAKES_AUDIENCE, find_cues
 from bot.extract.sentences import Span, find_quotes, split_sentences
-from bot.extract.speakers import DETERMINERS, PRONOUNS, SKIP_BEFORE_CUE, STOP, VERBISH, Mention, People, Tok, mention_after, mention_before, tokens
+from bot.extract.speakers import (
+    DETERMINERS,
+    PRONOUNS,
+    SKIP_BEFORE_CUE,
+    STOP,
+    VERBISH,
+    Mention,
+    People,
+    Tok,
+    mention_after,
+    mention_before,
+    tokens,
+)
 
 PARAGRAPH = re.compile(r"[^\n]+")
 # What may stand between a cue and its content: "said in a statement on Tuesday that ...".
@@ -86,6 +98,9 @@ def extract_statements(text: str, published: date | None = None) -> list[Stateme
     # space, which keeps every offset, then give each statement its words as the article wrote them.
     found = _extract(text.replace("''", '" '), published)
     for st in found:
+        # A closing mark read as '"' ends one character early: take in its second apostrophe.
+        st.spans = [Span(p.start, p.end + 1) if text[p.end - 1 : p.end + 1] == "''" else p for p in st.spans]
+        st.end = st.spans[-1].end
         st.text = " \u2026 ".join(text[p.start : p.end] for p in st.spans)
     return found
 
@@ -116,7 +131,7 @@ def _sentence(text: str, sent: Span, quotes: list[Span]) -> list[_Found]:
         if any(c.start <= m.start() < c.end for c in covered):
             continue
         f = _attribution(text, sent, quotes, m, found)
-        if f is not None:
+        if f is not None and not any(f.content == g.content for g in found):
             found.append(f)
             covered += f.content
     return found
@@ -134,7 +149,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     if cue.lower() in {"according to", "citing"}:
         return _according(text, sent, m)
     lemma = FORM_TO_LEMMA[cue]
-    if lemma in LEARNED and PASSIVE_AFTER.match(text, m.end()):
+    if lemma in LEARNED and (PASSIVE_AFTER.match(text, m.end()) or STRANDED.match(text, m.end())):
         return None  # "the opinions expressed in the article", "a plan endorsed by ...": no one speaks here
     before = text[sent.start : m.start()]
     after_end = _clause_end(text, m.end(), sent.end)
@@ -156,7 +171,11 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         # "The candidate began by ..., saying that ...": the speaker is the sentence's subject.
         mention = _sentence_subject(text, sent, m.start())
     else:
-        mention = mention_before(text, sent.start, m.start())
+        subject_end = m.start()
+        when_said = SUBJECT_TIME.search(text, max(sent.start, subject_end - 40), subject_end)
+        if when_said:
+            subject_end = when_said.start()  # "Sean Spicer on Thursday evening said"
+        mention = mention_before(text, sent.start, subject_end)
         if mention is None:
             mention = _other_subject(text, sent, m.start())
     if mention is None:
@@ -211,8 +230,13 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     return _Found([content], mention, cue, cue_span)
 
 
+SUBJECT_TIME = re.compile(
+    r"\s(?:on |late |early |last |this |earlier |later )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"week|month|year|night|yesterday|today)(?: (?:morning|afternoon|evening|night))?,?\s+$")
 # "declined to comment": a refusal carries no words to report.
 NO_CONTENT = re.compile(r"to (?:comment|be interviewed|elaborate|respond|answer questions)\b|comment\b")
+# "the evidence the governments have pointed to in recent weeks": the object stood before the verb.
+STRANDED = re.compile(r"\s+(?:to|at|on|for|about|out|up)\s*(?:in|on|at|that|which|,|\.|$)")
 PASSIVE_AFTER = re.compile(r"\s+(?:by|in the|on the)\b")
 REFLEXIVE = {"himself", "herself", "themselves", "itself"}
 COORDINATORS = {"and", "but", "yet"}
@@ -236,7 +260,10 @@ def _other_subject(text: str, sent: Span, cue_start: int) -> Mention | None:
     if toks[i].low in COORDINATORS:
         return _sentence_subject(text, sent, toks[i].start)
     if toks[i].low in RELATIVES and i > 0:
-        return mention_before(text, sent.start, toks[i].start) or _phrase_before(toks, i - 1)
+        k = i - 1 if toks[i - 1].text != "," else i - 2  # "Tom Perez, who said": the name before the comma
+        if k < 0:
+            return None
+        return mention_before(text, sent.start, toks[k].end) or _phrase_before(toks, k)
     return _phrase_before(toks, i)
 
 
@@ -251,7 +278,7 @@ def _phrase_before(toks: list[Tok], i: int) -> Mention | None:
     lows = [w.low for w in words]
     inner = {"of", "for", "in", "at", "from", "on"}
     if lows[0] in STOP or lows[-1] in STOP | DETERMINERS or not words[-1].text[:1].isalnum() \
-            or any(w in VERBISH or w in PRONOUNS or w.endswith(("ed", "ing", "'s", "\u2019s"))
+            or any(w in VERBISH or w in PRONOUNS or (w.endswith(("ed", "ing", "'s", "\u2019s")) and "-" not in w)
                    or (w in STOP and w not in inner) for w in lows):
         return None
     kind = "anonymous" if lows[0] in {"a", "an", "one", "another"} else "group"
@@ -294,6 +321,9 @@ def _content_before(text: str, sent: Span, mention: Mention, m: re.Match) -> boo
     """Words, a comma (or a closing quote), the speaker and verb, then only where or when it was said."""
     if not SETTING.match(text, m.end()):
         return False
+    lead = LEAD_IN.match(text, m.end())
+    if lead and lead.group().rstrip().endswith("that"):
+        return False  # "the company said on Friday that ...": the words follow
     before = text[sent.start : mention.start]
     tail = before[-160:]  # anchored searches read only the end of the sentence so far
     if len(before.split()) < 4 or not CLOSED_BEFORE.search(tail):
@@ -302,10 +332,14 @@ def _content_before(text: str, sent: Span, mention: Mention, m: re.Match) -> boo
     return bool(comma or re.search(r"[\"\u201d]\s*(?:[\w.'\u2019-]+\s+){0,8}$", tail))
 
 
+TITLE_ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Maj|Prof|Rev|St)\.")
+
+
 def _near(text: str, end: int, start: int) -> bool:
     """Only a speaker's titles between a quote and the name: '," NASA planetary scientist Lucas Paganini said'."""
-    between = text[end:start]
-    return start >= end and not any(c in between for c in '.!?"\u201c\u201d') and len(between.split()) <= 8
+    between = TITLE_ABBREVIATION.sub("", text[end:start])
+    return start >= end and not any(c in between for c in '.!?"\u201c\u201d') and len(between.split()) <= 8 \
+        and not find_cues(between, 0, len(between))
 
 
 def _with_later_quotes(content: Span, quotes: list[Span], after: int) -> list[Span]:
