@@ -16,6 +16,8 @@ import json
 import re
 import sys
 
+from bot.extract.sentences import find_quotes
+
 WORD = re.compile(r"[A-Za-z]+(?:[-'][A-Za-z]+)*")
 # Function words and nouns that occur inside cue phrases but do not carry them.
 NOT_CUES = {"to", "of", "in", "on", "for", "a", "an", "the", "has", "have", "had", "is", "are", "was", "were",
@@ -23,7 +25,17 @@ NOT_CUES = {"to", "of", "in", "on", "for", "a", "an", "the", "has", "have", "had
             "by", "as", "at", "it", "his", "her", "their", "its", "he", "she", "they", "repeatedly", "publicly",
             "widely", "recently", "strongly", "reportedly", "statement", "interview", "criticism", "clear",
             "known", "named", "titled", "made", "went", "put", "according", "citing", "assertion", "assumption",
-            "complaints", "eager", "wary", "outspoken", "impassioned", "footage", "suggestion"}
+            "complaints", "eager", "wary", "outspoken", "impassioned", "footage", "suggestion", "ve", "quick"}
+
+
+def _quoted(text: str) -> dict[int, bool]:
+    """Word starts inside quotation marks: the extractor never reads a cue there ("I think" in a quote)."""
+    inside: dict[int, bool] = {}
+    for para in re.finditer(r"[^\n]+", text):
+        for q in find_quotes(text, para.start(), para.end())[0]:
+            for m in WORD.finditer(text, q.start, q.end):
+                inside[m.start()] = True
+    return inside
 
 
 def learn(lines: list[str], min_count: int, min_precision: float) -> dict[str, float]:
@@ -31,14 +43,16 @@ def learn(lines: list[str], min_count: int, min_precision: float) -> dict[str, f
     marked: collections.Counter[str] = collections.Counter()
     for line in lines:
         art = json.loads(line)
-        text = art["text"]
+        text = art["text"].replace("''", '" ')
+        quoted = _quoted(text)
         for m in WORD.finditer(text):
-            seen[m.group().lower()] += 1
+            if not quoted.get(m.start()):
+                seen[m.group().lower()] += 1
         starts: set[int] = set()
         for st in art["statements"]:
             for s, e in (st.get("cue") or {}).get("spans", []):
                 for m in WORD.finditer(text, s, e):
-                    if m.start() not in starts:
+                    if m.start() not in starts and not quoted.get(m.start()):
                         starts.add(m.start())
                         marked[m.group().lower()] += 1
     return {w: round(marked[w] / seen[w], 3) for w in sorted(marked)
