@@ -11,6 +11,7 @@ from bot.extract.cues import ACCORDING, FORM_TO_LEMMA, LEARNED, NEEDS_QUOTE, TAK
 from bot.extract.sentences import Span, find_quotes, split_sentences
 from bot.extract.speakers import (
     DETERMINERS,
+    NOT_NAME,
     PRONOUNS,
     SKIP_BEFORE_CUE,
     STOP,
@@ -112,6 +113,11 @@ def _extract(text: str, published: date | None) -> list[Statement]:
     for para in PARAGRAPH.finditer(text):
         quotes, _ = find_quotes(text, para.start(), para.end())
         para_out: list[Statement] = []
+        labelled = _labelled(text, para, people)
+        if labelled is not None:
+            st = _statement(text, Span(para.start(), para.end()), labelled, people, published, out)
+            if st is not None:
+                para_out.append(st)
         for sent in split_sentences(text, para.start(), para.end(), quotes):
             sent_quotes = [q for q in quotes if sent.start <= q.start < sent.end]
             for found in _sentence(text, sent, sent_quotes):
@@ -134,7 +140,48 @@ def _sentence(text: str, sent: Span, quotes: list[Span]) -> list[_Found]:
         if f is not None and not any(f.content == g.content for g in found):
             found.append(f)
             covered += f.content
+    for colon in COLON_QUOTE.finditer(text, sent.start, sent.end):
+        # 'Republican pollster Daron Shaw: "Historically, ..."': a name, a colon, then the quotation.
+        quote = next((q for q in quotes if q.start == colon.end() - 1), None)
+        if quote is None or any(c.start <= colon.start() < c.end for c in covered):
+            continue
+        mention = mention_before(text, sent.start, colon.start())
+        if mention is not None and mention.kind in {"name", "role"} and mention.end == colon.start():
+            found.append(_Found([quote], mention, ":", Span(colon.start(), colon.start() + 1)))
     return found
+
+
+COLON_QUOTE = re.compile(r":\s*[\"\u201c]")
+# A paragraph opening with who speaks: "JOEL BENENSON: This is a man ...", "Rep. Trey Gowdy (R-S.C.): ...",
+# "Clinton: I support D.C. statehood".
+LABEL = re.compile(r"(?P<name>(?:[A-Z][\w.'\u2019-]*)(?: [A-Z][\w.'\u2019-]*){0,3})(?: \([A-Z]-[\w. ]+\))? ?:\s*(?=\S)")
+NOT_LABELS = {"photo", "photos", "video", "related", "update", "updated", "note", "source", "sources", "read", "watch",
+              "see", "also", "editor", "editors", "credit", "image", "caption", "warning", "breaking", "exclusive",
+              "analysis", "opinion", "live", "listen", "correction", "disclosure", "pictured", "top", "more", "click",
+              "sign", "subscribe", "follow", "share", "tags", "topics", "filed", "posted", "published", "by",
+              "contact", "email", "phone", "tel", "address", "date", "time", "location", "price", "cost", "q", "a",
+              "question", "answer", "here", "this", "that", "why", "how", "what", "who", "when", "where", "the",
+              "bottom", "step", "part", "chapter", "day", "week", "fact", "facts", "background", "context",
+              "quote", "quotes", "summary", "verdict", "result", "results", "score", "final", "total", "example"}
+
+
+def _labelled(text: str, para: re.Match, people: People) -> _Found | None:
+    """A paragraph that opens with its speaker's name and a colon, as transcripts and headlines write it."""
+    m = LABEL.match(text, para.start(), para.end())
+    if m is None:
+        return None
+    name = m.group("name")
+    words = name.split()
+    if words[0].lower().rstrip(".") in NOT_LABELS | NOT_NAME or words[-1].lower() in NOT_LABELS:
+        return None
+    if len(words) == 1 and name.lower() not in people.by_surname:
+        return None  # "Report:", "Poll:": one word that names no one in the article
+    content = _trim(text, m.end(), para.end())
+    if content is None or len(text[content.start : content.end].split()) < 3:
+        return None
+    mention = Mention(m.start(), m.start() + len(name), name, "name")
+    colon = text.index(":", m.end("name"))
+    return _Found([content], mention, ":", Span(colon, colon + 1))
 
 
 def _cues(text: str, sent: Span, quotes: list[Span]) -> list[re.Match]:
