@@ -395,16 +395,41 @@ def _with_later_quotes(content: Span, quotes: list[Span], after: int) -> list[Sp
 
 
 def _according(text: str, sent: Span, m: re.Match) -> _Found | None:
-    mention = mention_after(text, m.end(), sent.end)
+    source_end = _source_end(text, m.end(), sent.end)
+    mention = mention_after(text, m.end(), sent.end) or _source_phrase(text, m.end(), source_end)
     if mention is None:
         return None
     cue_span = Span(m.start(), m.end())
-    if text[sent.start : m.start()].strip(" ,\"\u201c") == "":
-        comma = text.find(",", mention.end, sent.end)
-        content = _trim(text, comma + 1, sent.end) if comma > 0 else None
+    before = _trim(text, sent.start, m.start())
+    after = _trim(text, source_end, sent.end) if source_end < sent.end else None
+    if after is not None and len(text[after.start : after.end].split()) < 3:
+        after = None
+    if before is None or len(text[before.start : before.end].split()) < 3:
+        # "According to X, the words." / "Since November, according to X, the words.": they follow the source.
+        spans = [p for p in (before, after) if p is not None] if after is not None else []
+    elif after is not None and text[m.start() - 2 : m.start()].strip() == "," and text[after.start].islower():
+        spans = [before, after]  # "Now, according to the poll, some are swinging": the words stand around it
     else:
-        content = _trim(text, sent.start, m.start())
-    return _Found([content], mention, m.group(), cue_span) if content else None
+        spans = [before]
+    return _Found(spans, mention, m.group(), cue_span) if spans else None
+
+
+def _source_end(text: str, start: int, end: int) -> int:
+    """Where the source named after 'according to' ends: at the next comma, or the sentence's end."""
+    comma = text.find(",", start, end)
+    return comma + 1 if comma > 0 else end
+
+
+def _source_phrase(text: str, start: int, end: int) -> Mention | None:
+    """A source the name reader does not know: 'recent polls', 'her lawyers in a court filing'."""
+    span = _trim(text, start, end)
+    if span is None:
+        return None
+    words = text[span.start : span.end].rstrip(".").split()
+    if not 1 <= len(words) <= 12:
+        return None
+    kind = "anonymous" if words[0].lower() in {"a", "an", "one", "another"} else "group"
+    return Mention(span.start, span.start + len(" ".join(words)), " ".join(words), kind)
 
 
 def _clause_end(text: str, start: int, end: int) -> int:
