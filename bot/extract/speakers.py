@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.topics import is_place_or_org
@@ -76,7 +77,8 @@ NOT_NAME = {"the", "a", "an", "but", "and", "in", "on", "at", "for", "if", "as",
             "november", "december", "so", "yet", "speaking", "asked", "meanwhile", "still", "both",
             "last", "earlier", "since", "then", "now", "according", "what", "how", "why", "where", "who"}
 _CAP = r"(?:[A-Z][\w'\u2019\-]*\.?|[A-Z]\.)"
-CAP_RUN = re.compile(r"\b" + _CAP + r"(?:\s+(?:" + _CAP + r"|de|van|von|bin|al|da|del|la|le))*")
+# Words on one line only, and a particle ("de", "van") only as a whole word: not the "da" of "darling".
+CAP_RUN = re.compile(r"\b" + _CAP + r"(?:[ \t]+(?:" + _CAP + r"|(?:de|van|von|bin|al|da|del|la|le)\b))*")
 ORG_WORDS = {"house", "department", "party", "news", "times", "post", "ministry", "office", "council",
              "committee", "court", "university", "agency", "association", "union", "bank", "group",
              "press", "journal", "company", "corporation", "inc.", "network", "senate", "congress",
@@ -84,6 +86,11 @@ ORG_WORDS = {"house", "department", "party", "news", "times", "post", "ministry"
              "state", "states", "republic", "kingdom", "nations", "forces", "army", "navy", "police"}
 
 
+# "The company said": nouns that stand for the organisation the article has just named.
+ORG_NOUNS = {"company", "firm", "brokerage", "label", "retailer", "manufacturer", "maker", "automaker", "startup",
+             "bank", "lender", "insurer", "network", "studio", "publisher", "airline", "carrier", "developer",
+             "operator", "agency", "organization", "organisation", "group", "charity", "nonprofit", "club", "team",
+             "league", "utility", "broadcaster", "newspaper", "company's", "conglomerate", "giant", "chain"}
 KEEPS_DOT = {"jr.", "sr.", "inc.", "co.", "corp.", "ltd.", "bros.", "u.s.", "u.k.", "u.n."}
 
 
@@ -376,9 +383,18 @@ class People:
     quoted: list[str] = field(default_factory=list)  # people quoted so far, latest last
     genders: dict[str, str] = field(default_factory=dict)  # full name -> "he" | "she", from the text
     mentions: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name) of people named
+    names: list[tuple[int, str]] = field(default_factory=list)  # (offset, name) of every capitalised name
 
-    def prescan(self, text: str) -> None:
+    def prescan(self, text: str, quoted: Sequence[tuple[int, int]] = ()) -> None:
+        """Full names in the article; those inside quotations name surnames but are not who 'he' or 'she' is."""
+        inside = iter(sorted(quoted))
+        q = next(inside, None)
         for m in CAP_RUN.finditer(text):
+            while q is not None and q[1] <= m.start():
+                q = next(inside, None)
+            in_quote = q is not None and q[0] <= m.start() < q[1]
+            if not in_quote:
+                self.names.append((m.start(), m.group()))
             if " " not in m.group():
                 continue  # one capitalised word: a sentence's first word or a surname, never a full name
             words = [w for w in m.group().split() if w.lower() not in HONORIFICS]
@@ -391,7 +407,8 @@ class People:
                     and not is_place_or_org(" ".join(words)) \
                     and all(len(w) > 1 for w in words[-1:]):
                 full = self.by_surname.setdefault(_surname(" ".join(words)), " ".join(words))
-                self.mentions.append((m.start(), full))
+                if not in_quote:
+                    self.mentions.append((m.start(), full))
         self._genders(text)
 
     def _genders(self, text: str) -> None:
@@ -439,9 +456,29 @@ class People:
                     return person
             return None
         if m.kind == "group":
+            words = m.text.split()
+            if len(words) == 2 and words[0].lower() in {"the", "its"} and words[1].lower() in ORG_NOUNS:
+                return self._organisation_before(m.start) or words[1]  # "the company said": the one named
             text = m.text
             return text[4:] if text.lower().startswith("the ") else text
         return None
+
+    def _organisation_before(self, pos: int) -> str | None:
+        """The organisation the article names most often, first named before pos: its company, agency or group."""
+        people = set(self.by_surname) | {w.lower() for n in self.by_surname.values() for w in n.split()}
+        counts: dict[str, int] = {}
+        named_before: set[str] = set()
+        for start, name in self.names:
+            words = [_strip_possessive(w).rstrip(".,") for w in name.split() if w.lower().rstrip(".") not in NOT_NAME]
+            if not words or any(w.lower() in people or w.lower() in ROLE_WORDS for w in words):
+                continue
+            org = " ".join(words)
+            if len(org) > 1 and not is_place_or_org(org):
+                counts[org] = counts.get(org, 0) + 1
+                if start < pos:
+                    named_before.add(org)
+        candidates = [org for org in counts if org in named_before]
+        return max(candidates, key=lambda k: counts[k]) if candidates else None  # ties: the first named
 
     def role_of(self, name: str | None) -> str | None:
         return self.roles.get(name) if name else None

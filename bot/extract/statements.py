@@ -107,11 +107,11 @@ def extract_statements(text: str, published: date | None = None) -> list[Stateme
 
 
 def _extract(text: str, published: date | None) -> list[Statement]:
+    paragraphs = [(para, find_quotes(text, para.start(), para.end())[0]) for para in PARAGRAPH.finditer(text)]
     people = People()
-    people.prescan(text)
+    people.prescan(text, [(q.start, q.end) for _, quotes in paragraphs for q in quotes])
     out: list[Statement] = []
-    for para in PARAGRAPH.finditer(text):
-        quotes, _ = find_quotes(text, para.start(), para.end())
+    for para, quotes in paragraphs:
         para_out: list[Statement] = []
         labelled = _labelled(text, para, people)
         if labelled is not None:
