@@ -88,9 +88,9 @@ SPEECH_VERBS = {
     "label": ["labeled", "labelled"],
     "brand": ["branded"],
 }
-# Verbs that report speech only when a quotation follows ("called it a \"grave threat\"").
-NEEDS_QUOTE = {"reject", "order", "chant", "call", "describe", "condemn", "dismiss", "praise", "criticize", "label",
-               "brand", "accuse", "threaten", "urge", "ask", "post", "agree", "indicate", "estimate", "continue"}
+# Verbs that report speech only when a quotation follows ("condemned it as \"a grave threat\"").
+NEEDS_QUOTE = {"reject", "order", "chant", "dismiss", "condemn", "label", "brand", "threaten", "ask", "post",
+               "indicate", "estimate", "continue"}
 # Verbs whose object is the audience, skipped before the content: "told reporters that ..."
 TAKES_AUDIENCE = {"tell", "warn", "assure", "remind", "ask", "urge"}
 
