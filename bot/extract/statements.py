@@ -214,7 +214,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     if prior and (cue.endswith("ing") and last == "," or COORDINATED.search(before[-24:])):
         # "..., adding that ..." / "... and said ...": the verb shares the clause's speaker.
         mention = prior[-1].mention
-    elif cue.endswith("ing") and last == ",":
+    elif cue.endswith("ing") and (last == "," or BY_DOING.search(before[-12:])):
         # "The candidate began by ..., saying that ...": the speaker is the sentence's subject.
         mention = _sentence_subject(text, sent, m.start())
     else:
@@ -268,7 +268,8 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     content = _trim(text, cstart, after_end)
     if content is None or NO_CONTENT.match(text, content.start):
         return None
-    if lemma in NEEDS_QUOTE and not any(content.start <= q.start < content.end for q in quotes):
+    if lemma in NEEDS_QUOTE and not any(content.start <= q.start < content.end for q in quotes) \
+            and not (lemma == "ask" and QUESTION.match(text, content.start)):
         return None
     if len(text[content.start : content.end].split()) < (1 if lemma in LEARNED else 3) and not any(
         content.start <= q.start < content.end for q in quotes
@@ -280,6 +281,10 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
 SUBJECT_TIME = re.compile(
     r"\s(?:on |late |early |last |this |earlier |later )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
     r"week|month|year|night|yesterday|today)(?: (?:morning|afternoon|evening|night))?,?\s+$")
+# "won the seat by promising ...", "after mocking him": the sentence's subject does the speaking.
+BY_DOING = re.compile(r"\b(?:by|after|while|before|when|without|in)\s+$")
+# "asked whether ...", "asked Congress to ...": a question or a request put in words.
+QUESTION = re.compile(r"(?:whether|if|what|why|how|who|when|where|which)\b|(?:[\w.'\u2019-]+ ){1,4}to\b")
 # "declined to comment": a refusal carries no words to report.
 NO_CONTENT = re.compile(r"to (?:comment|be interviewed|elaborate|respond|answer questions)\b|comment\b")
 # "the evidence the governments have pointed to in recent weeks": the object stood before the verb.
