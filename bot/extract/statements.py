@@ -211,12 +211,15 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
                                     or TAIL.match(tail.split(",")[0])):
             content = _trim(text, sent.start, len(before.rstrip().rstrip(",")) + sent.start)
             return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span) if content else None
+    shared = False  # the speaker is another clause's: what this verb reports follows it
     if prior and (cue.endswith("ing") and last == "," or COORDINATED.search(before[-24:])):
         # "..., adding that ..." / "... and said ...": the verb shares the clause's speaker.
         mention = prior[-1].mention
+        shared = True
     elif cue.endswith("ing") and (last == "," or BY_DOING.search(before[-12:])):
         # "The candidate began by ..., saying that ...": the speaker is the sentence's subject.
         mention = _sentence_subject(text, sent, m.start())
+        shared = True
     else:
         subject_end = m.start()
         when_said = SUBJECT_TIME.search(text, max(sent.start, subject_end - 40), subject_end)
@@ -227,7 +230,8 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             mention = _other_subject(text, sent, m.start())
     if mention is None:
         return None
-    if opening is not None and mention.start > opening.start and _near(text, opening.end, mention.start):
+    if not shared and opening is not None and mention.start > opening.start \
+            and _near(text, opening.end, mention.start):
         # '"...," Heyward said, via the Post-Gazette.': a quote opening the sentence, then its speaker.
         return _Found(_with_later_quotes(opening, quotes, m.end()), mention, cue, cue_span)
     if re.match(r"\s*,", text[m.end() : sent.end]) and mention.start > sent.start + 12 \
@@ -241,7 +245,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
                     and not text[rest.start:].startswith(("a ", "an ", "which ", "who ")):
                 return _Found([content, rest], mention, cue, cue_span)
             return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span)
-    if _content_before(text, sent, mention, m):
+    if not shared and _content_before(text, sent, mention, m):
         # 'Apple was "pulled into the enterprise," CEO Tim Cook said Tuesday in a chat with ...' /
         # '..., Cook said while visiting ...': the words come first, then who said them and where.
         content = _trim(text, sent.start, mention.start)
