@@ -222,6 +222,9 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         shared = True
     else:
         subject_end = m.start()
+        be = BE_BEFORE.search(text, max(sent.start, subject_end - 30), subject_end)
+        if be and (cue.endswith("ing") or lemma in LEARNED):
+            subject_end = be.start()  # "Trump has been talking about", "Officials are expected to"
         when_said = SUBJECT_TIME.search(text, max(sent.start, subject_end - 40), subject_end)
         if when_said:
             subject_end = when_said.start()  # "Sean Spicer on Thursday evening said"
@@ -282,6 +285,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     return _Found([content], mention, cue, cue_span)
 
 
+BE_BEFORE = re.compile(r"\s(?:is|was|are|were|been|being|has been|have been|had been)(?: (?:also|still|now|not))?\s+$")
 SUBJECT_TIME = re.compile(
     r"\s(?:on |late |early |last |this |earlier |later )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
     r"week|month|year|night|yesterday|today)(?: (?:morning|afternoon|evening|night))?,?\s+$")
