@@ -89,6 +89,8 @@ def test_offsets_index_the_input_and_mentions_point_at_the_speaker(seed) -> None
         ("Several supporters of reform said it was more realistic to keep the system.",
          "Several supporters of reform", "it was more realistic"),
         ("Ana Silva blasted the council's budget as a giveaway.", "Ana Silva", "the council's budget"),
+        ("Rain falls everywhere on Titan, said study co-author Ana Silva, a research fellow.", "Ana Silva",
+         "Rain falls everywhere on Titan"),
     ],
 )
 def test_sentence_shapes(text: str, speaker: str, words: str) -> None:

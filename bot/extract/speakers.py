@@ -328,7 +328,7 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
     i = 0
     if toks[0].low in PRONOUNS:
         return Mention(toks[0].start, toks[0].end, toks[0].text, "pronoun")
-    while i < len(toks) and (toks[i].low in DETERMINERS or (toks[i].text.isalpha() and not toks[i].cap
+    while i < len(toks) and (toks[i].low in DETERMINERS or (toks[i].text.replace("-", "").isalpha() and not toks[i].cap
                                                                and toks[i].low not in STOP)):
         i += 1
     j = i
