@@ -513,7 +513,7 @@ def _floating(text: str, para_start: int, quotes: list[Span], here: list[Stateme
             src = earlier[-1]
         else:
             continue
-        if src.speaker is None or not _starts_sentence(text, q.start, para_start):
+        if (src.speaker is None and src.speaker_start is None) or not _starts_sentence(text, q.start, para_start):
             continue
         out.append(Statement(text=text[q.start : q.end], start=q.start, end=q.end, kind="direct",
                              speaker=src.speaker, speaker_start=None, speaker_end=None, role=src.role,
