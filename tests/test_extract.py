@@ -91,6 +91,12 @@ def test_offsets_index_the_input_and_mentions_point_at_the_speaker(seed) -> None
         ("Ana Silva blasted the council's budget as a giveaway.", "Ana Silva", "the council's budget"),
         ("Rain falls everywhere on Titan, said study co-author Ana Silva, a research fellow.", "Ana Silva",
          "Rain falls everywhere on Titan"),
+        ("The misses did not exceed the beats and were largely neutral, say experts.", "experts",
+         "The misses did not exceed the beats"),
+        ('While some carry two phones, and "we love you for that," Cook said, most use one.', "Cook",
+         '"we love you for that,"'),
+        ("Those in favor of punishment have said that Rudolph started the fight.", "Those in favor of punishment",
+         "Rudolph started the fight"),
     ],
 )
 def test_sentence_shapes(text: str, speaker: str, words: str) -> None:
@@ -110,6 +116,13 @@ def test_a_relative_clause_speaker_is_the_person_it_is_about() -> None:
     text = "The deal was negotiated with help from Labor Secretary Tom Perez, who said he expects it to hold."
     (s,) = extract_statements(text, PUBLISHED)
     assert s.speaker == "Tom Perez" and s.text.startswith("he expects it to hold")
+
+
+def test_the_company_is_the_organisation_the_article_names() -> None:
+    text = ("WeWork is under investigation, Reuters reported. WeWork faces layoffs.\n"
+            "The company said it had been contacted by the office of the attorney general.")
+    said = [s for s in extract_statements(text, PUBLISHED) if s.cue == "said"]
+    assert [s.speaker for s in said] == ["WeWork"]
 
 
 def test_a_refusal_to_comment_is_not_a_statement() -> None:

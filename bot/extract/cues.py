@@ -87,6 +87,10 @@ SPEECH_VERBS = {
     "criticize": ["criticized", "criticised", "criticizes"],
     "label": ["labeled", "labelled"],
     "brand": ["branded"],
+    "confess": ["confessed", "confesses", "confessing"],
+    "dispute": ["disputed", "disputes", "disputing"],
+    "beg": ["begged", "begs", "begging"],
+    "implore": ["implored", "implores"],
 }
 # Verbs that report speech only when a quotation follows ("condemned it as \"a grave threat\"").
 NEEDS_QUOTE = {"reject", "order", "chant", "dismiss", "condemn", "label", "brand", "threaten", "ask", "post",

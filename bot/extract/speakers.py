@@ -328,7 +328,7 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
     i = 0
     if toks[0].low in PRONOUNS:
         return Mention(toks[0].start, toks[0].end, toks[0].text, "pronoun")
-    while i < len(toks) and (toks[i].low in DETERMINERS or (toks[i].text.replace("-", "").isalpha() and not toks[i].cap
+    while i < len(toks) and (toks[i].low in DETERMINERS or (_wordlike(toks[i].text) and not toks[i].cap
                                                                and toks[i].low not in STOP)):
         i += 1
     j = i
@@ -339,9 +339,21 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
         if i == 0:
             return None
         words = toks[:i]
-        kind = "anonymous" if words[0].low in {"a", "an", "one", "another"} else "role"
-        return Mention(words[0].start, words[-1].end, " ".join(x.text for x in words), kind)
+        head = words[-1].low.rstrip(".")
+        if words[0].low in {"a", "an", "one", "another"}:
+            kind = "anonymous"
+        elif head in GROUP_NOUNS or (head.endswith("s") and head not in ROLE_WORDS and not head.endswith("ss")):
+            kind = "group"  # ", say experts.": the group as named
+        else:
+            kind = "role"
+        name = " ".join(x.text for x in words).rstrip(".")
+        return Mention(words[0].start, words[0].start + len(name), name, kind)
     return _noun_phrase(toks[:j], j - 1) and _appositive(text, toks, j, _noun_phrase(toks[:j], j - 1))
+
+
+def _wordlike(t: str) -> bool:
+    """A word, hyphens and a sentence's full stop aside: 'co-author', 'experts.'."""
+    return t.rstrip(".").replace("-", "").isalpha()
 
 
 def _appositive(text: str, toks: list[Tok], j: int, m: Mention | None) -> Mention | None:

@@ -238,7 +238,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         # '"...," Heyward said, via the Post-Gazette.': a quote opening the sentence, then its speaker.
         return _Found(_with_later_quotes(opening, quotes, m.end()), mention, cue, cue_span)
     if re.match(r"\s*,", text[m.end() : sent.end]) and mention.start > sent.start + 12 \
-            and text[sent.start : mention.start].rstrip()[-1:] == ",":
+            and text[sent.start : mention.start].rstrip().rstrip(QUOTE_CHARS)[-1:] == ",":
         # "This campaign, he says, is different." / "..., Sanders said, a policy that ...": the words
         # stand around the attribution.
         content = _trim(text, sent.start, mention.start)
@@ -336,13 +336,21 @@ def _phrase_before(toks: list[Tok], i: int) -> Mention | None:
     if j > 0 and toks[j - 1].text[:1].isalnum() and toks[j - 1].low not in CLAUSE_WORDS:
         return None  # longer than a subject
     lows = [w.low for w in words]
-    inner = {"of", "for", "in", "at", "from", "on"}
-    if lows[0] in STOP or lows[-1] in STOP | DETERMINERS or not words[-1].text[:1].isalnum() \
-            or any(w in VERBISH or w in PRONOUNS or (w.endswith(("ed", "ing", "'s", "\u2019s")) and "-" not in w)
-                   or (w in STOP and w not in inner) for w in lows):
+    if (lows[0] in STOP and lows[0] not in DEMONSTRATIVES) or lows[-1] in STOP | DETERMINERS \
+            or not words[-1].text[:1].isalnum() or any(_not_in_subject(w) for w in lows):
         return None
     kind = "anonymous" if lows[0] in {"a", "an", "one", "another"} else "group"
     return Mention(words[0].start, words[-1].end, " ".join(w.text for w in words), kind)
+
+
+DEMONSTRATIVES = {"those", "these"}  # "Those in favor of reform said"
+INSIDE_SUBJECT = {"of", "for", "in", "at", "from", "on"} | DEMONSTRATIVES
+
+
+def _not_in_subject(w: str) -> bool:
+    """A verb, pronoun or clause word: what a bare subject phrase cannot hold."""
+    return w in VERBISH or w in PRONOUNS or (w.endswith(("ed", "ing", "'s", "\u2019s")) and "-" not in w) \
+        or (w in STOP and w not in INSIDE_SUBJECT)
 
 
 SUBJECT_LEAD = re.compile(r"^[A-Z][a-z]+(?: [\w'\u2019-]+){0,4}, ")
