@@ -229,6 +229,9 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         if when_said:
             subject_end = when_said.start()  # "Sean Spicer on Thursday evening said"
         mention = mention_before(text, sent.start, subject_end)
+        if mention is not None and cue.endswith("ing") and AFTER_PREPOSITION.search(text, sent.start, mention.start):
+            # "Swift posted on Twitter accusing ...": the name after a preposition is a place, not who speaks.
+            mention = _sentence_subject(text, sent, m.start())
         if mention is None:
             mention = _other_subject(text, sent, m.start())
     if mention is None:
@@ -285,6 +288,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     return _Found([content], mention, cue, cue_span)
 
 
+AFTER_PREPOSITION = re.compile(r"\b(?:on|in|at|to|with|from|for|by|about|into|via)\s+(?:the\s+)?$")
 BE_BEFORE = re.compile(r"\s(?:is|was|are|were|been|being|has been|have been|had been)(?: (?:also|still|now|not))?\s+$")
 SUBJECT_TIME = re.compile(
     r"\s(?:on |late |early |last |this |earlier |later )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
