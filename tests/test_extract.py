@@ -97,6 +97,12 @@ def test_offsets_index_the_input_and_mentions_point_at_the_speaker(seed) -> None
          '"we love you for that,"'),
         ("Those in favor of punishment have said that Rudolph started the fight.", "Those in favor of punishment",
          "Rudolph started the fight"),
+        ("The plant is under pressure from imports, said the company's chief executive, John J. Ferriola.",
+         "John J. Ferriola", "The plant is under pressure"),
+        ("Even India has more cultural resonance, says political scientist Dossym Satpayev in Almaty.",
+         "Dossym Satpayev", "Even India has more cultural resonance"),
+        ("Candidates need 40 percent of the vote, political analysts say; in 2012, Romney fell short.",
+         "political analysts", "Candidates need 40 percent"),
     ],
 )
 def test_sentence_shapes(text: str, speaker: str, words: str) -> None:

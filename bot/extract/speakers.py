@@ -339,6 +339,12 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
         if i == 0:
             return None
         words = toks[:i]
+        if i + 1 < len(toks) and toks[i].text == "," and toks[i + 1].cap:
+            # "said the company's chief executive, John J. Ferriola": the name after the title.
+            named = _mention_after(text, toks[i + 1].start, end)
+            if named is not None and named.kind == "name":
+                named.role = named.role or " ".join(x.text for x in words if x.low not in DETERMINERS)
+                return named
         head = words[-1].low.rstrip(".")
         if words[0].low in {"a", "an", "one", "another"}:
             kind = "anonymous"
@@ -353,7 +359,7 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
 
 def _wordlike(t: str) -> bool:
     """A word, hyphens and a sentence's full stop aside: 'co-author', 'experts.'."""
-    return t.rstrip(".").replace("-", "").isalpha()
+    return _strip_possessive(t.rstrip(".")).replace("-", "").isalpha()
 
 
 def _appositive(text: str, toks: list[Tok], j: int, m: Mention | None) -> Mention | None:

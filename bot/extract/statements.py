@@ -51,6 +51,11 @@ PARTICIPLE_CLAUSE = re.compile(
     r"(?:said|says|added|noted|told|argued|insisted)\b)"
 )
 COORDINATED = re.compile(r"\b(?:and|but)(?: (?:also|then|later))?\s*$")
+CLAUSE_BREAK = re.compile(r"[,;]")
+# Verbs news puts before their subject ("..., said X"); after others a noun is their object ("cited problems").
+INVERTS = {"say", "add", "write", "continue", "explain", "reply", "respond", "insist", "argue"}
+# "said Heiserman of the CORE Teachers.", "says Dossym Satpayev in Almaty.": where the speaker is from.
+AFFILIATION = re.compile(r"\s+(?:of|at|in|from|with|for|on)\s(?:(?!\bthat\b)[^.!?])*[.!?\"\u201d]*\s*$")
 TAIL = re.compile(r"^[\s,.;:!?\"\u201d\u2019)]*$")
 QUOTE_CHARS = "\"\u201c\u201d"
 MIN_QUOTE_WORDS = 3
@@ -208,7 +213,8 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         mention = mention_after(text, m.end(), sent.end)
         tail = text[mention.end : sent.end] if mention else ""
         if mention is not None and (opening is not None and _adjacent(text, opening.end, m.start())
-                                    or TAIL.match(tail.split(",")[0])):
+                                    or TAIL.match(CLAUSE_BREAK.split(tail)[0])
+                                    or lemma in INVERTS and AFFILIATION.match(CLAUSE_BREAK.split(tail)[0])):
             content = _trim(text, sent.start, len(before.rstrip().rstrip(",")) + sent.start)
             return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span) if content else None
     shared = False  # the speaker is another clause's: what this verb reports follows it
@@ -268,7 +274,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
                 and after_audience[1:].lstrip()[:1] not in QUOTE_CHARS
             lead2 = LEAD_IN.match(text, aud.end(), after_end)
             cstart = lead2.end() if lead2 else aud.end()
-    if aside or TAIL.match(text[cstart:sent.end]) or text[cstart:cstart + 1] in {",", "."}:
+    if aside or TAIL.match(text[cstart:sent.end]) or text[cstart:cstart + 1] in {",", ".", ";"}:
         # '"..." in Russia, Austin said.' / '... , Kirby told reporters.': the content stands before the speaker.
         end = mention.start if mention.start > sent.start else m.start()
         content = _trim(text, sent.start, end)
