@@ -103,6 +103,10 @@ def test_offsets_index_the_input_and_mentions_point_at_the_speaker(seed) -> None
          "Dossym Satpayev", "Even India has more cultural resonance"),
         ("Candidates need 40 percent of the vote, political analysts say; in 2012, Romney fell short.",
          "political analysts", "Candidates need 40 percent"),
+        ("The deal is near, people familiar with the talks said on Monday.", "people familiar with the talks",
+         "The deal is near"),
+        ("Thirty-one percent of those surveyed say they would be satisfied.", "Thirty-one percent of those surveyed",
+         "they would be satisfied"),
     ],
 )
 def test_sentence_shapes(text: str, speaker: str, words: str) -> None:
@@ -141,8 +145,9 @@ def test_double_apostrophe_quotes_keep_the_article_words() -> None:
     assert s.text == text[s.start : s.end] and s.text.startswith("''We run") and s.kind == "direct"
 
 
-def test_anonymous_source_has_no_speaker() -> None:
-    (s,) = extract_statements("The plant will close next year, a source said.", PUBLISHED)
+@pytest.mark.parametrize("source", ["a source", "a source close to him", "another person familiar with the plans"])
+def test_anonymous_source_has_no_speaker(source: str) -> None:
+    (s,) = extract_statements(f"The plant will close next year, {source} said.", PUBLISHED)
     assert s.speaker is None and s.text.startswith("The plant will close")
 
 

@@ -201,7 +201,8 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     if cue.lower() in {"according to", "citing"}:
         return _according(text, sent, m)
     lemma = FORM_TO_LEMMA[cue]
-    if lemma in LEARNED and (PASSIVE_AFTER.match(text, m.end()) or STRANDED.match(text, m.end())):
+    if lemma in LEARNED and (PASSIVE_AFTER.match(text, m.end()) or STRANDED.match(text, m.end())
+                             or NOUN_BEFORE.search(text, max(sent.start, m.start() - 8), m.start())):
         return None  # "the opinions expressed in the article", "a plan endorsed by ...": no one speaks here
     before = text[sent.start : m.start()]
     after_end = _clause_end(text, m.end(), sent.end)
@@ -234,7 +235,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         when_said = SUBJECT_TIME.search(text, max(sent.start, subject_end - 40), subject_end)
         if when_said:
             subject_end = when_said.start()  # "Sean Spicer on Thursday evening said"
-        mention = mention_before(text, sent.start, subject_end)
+        mention = _source_before(text, sent, subject_end) or mention_before(text, sent.start, subject_end)
         if mention is not None and cue.endswith("ing") and AFTER_PREPOSITION.search(text, sent.start, mention.start):
             # "Swift posted on Twitter accusing ...": the name after a preposition is a place, not who speaks.
             mention = _sentence_subject(text, sent, m.start())
@@ -307,6 +308,8 @@ QUESTION = re.compile(r"(?:whether|if|what|why|how|who|when|where|which)\b|(?:[\
 NO_CONTENT = re.compile(r"to (?:comment|be interviewed|elaborate|respond|answer questions)\b|comment\b")
 # "the evidence the governments have pointed to in recent weeks": the object stood before the verb.
 STRANDED = re.compile(r"\s+(?:to|at|on|for|about|out|up)\s*(?:in|on|at|that|which|,|\.|$)")
+# "the talks", "their hopes": after a determiner the word is a noun.
+NOUN_BEFORE = re.compile(r"\b(?:the|a|an|his|her|their|its|our|these|those|this|that)\s+$", re.I)
 PASSIVE_AFTER = re.compile(r"\s+(?:by|in the|on the)\b")
 REFLEXIVE = {"himself", "herself", "themselves", "itself"}
 COORDINATORS = {"and", "but", "yet"}
@@ -337,6 +340,16 @@ def _other_subject(text: str, sent: Span, cue_start: int) -> Mention | None:
     return _phrase_before(toks, i)
 
 
+def _source_before(text: str, sent: Span, end: int) -> Mention | None:
+    """'a source close to him' (anonymous), 'people familiar with the talks' (a group as described)."""
+    source = SOURCE_PHRASE.search(text, max(sent.start, end - 120), end)
+    if source is None:
+        return None
+    phrase = source.group().strip(" ,")
+    kind = "group" if source.group("head").endswith(("s", "people")) else "anonymous"
+    return Mention(source.start(), source.start() + len(phrase), phrase, kind)
+
+
 def _phrase_before(toks: list[Tok], i: int) -> Mention | None:
     """The noun phrase ending at token i, read back to a comma or a clause word; None if a verb stands in it."""
     j = i
@@ -353,13 +366,23 @@ def _phrase_before(toks: list[Tok], i: int) -> Mention | None:
     return Mention(words[0].start, words[-1].end, " ".join(w.text for w in words), kind)
 
 
+# "Thirty-one percent of those surveyed say": poll respondents named by how they were asked.
+RESPONDENTS = {"surveyed", "polled", "interviewed", "questioned", "asked", "sampled"}
+# "a source close to him said", "people familiar with the talks said": sources described, not named.
+SOURCE_PHRASE = re.compile(
+    r"(?:\b(?:a|an|one|two|three|several|other|another|some|the)\s+)?(?:[\w-]+\s+){0,2}"
+    r"(?P<head>source|sources|person|people|official|officials|insider|insiders|aide|aides|adviser|advisers|"
+    r"diplomat|diplomats|executive|executives|lawmaker|lawmakers|analyst|analysts)\s+"
+    r"(?:close to|familiar with|briefed on|with knowledge of|knowledgeable about|involved in|inside|within|"
+    r"who (?:spoke|asked|requested|declined))(?:\s+[\w'\u2019.-]+){1,8}?\s*,?\s*$")
 DEMONSTRATIVES = {"those", "these"}  # "Those in favor of reform said"
 INSIDE_SUBJECT = {"of", "for", "in", "at", "from", "on"} | DEMONSTRATIVES
 
 
 def _not_in_subject(w: str) -> bool:
     """A verb, pronoun or clause word: what a bare subject phrase cannot hold."""
-    return w in VERBISH or w in PRONOUNS or (w.endswith(("ed", "ing", "'s", "\u2019s")) and "-" not in w) \
+    return w in VERBISH or w in PRONOUNS or (w.endswith(("ed", "ing", "'s", "\u2019s")) and "-" not in w
+                                             and w not in RESPONDENTS) \
         or (w in STOP and w not in INSIDE_SUBJECT)
 
 
