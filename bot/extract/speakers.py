@@ -44,7 +44,7 @@ SKIP_BEFORE_CUE = {"also", "has", "have", "had", "would", "will", "later", "prev
                    "flatly", "quickly", "often", "frequently", "long", "since", "never", "always",
                    "originally", "openly", "explicitly", "specifically", "clearly", "angrily", "now",
                    "formally", "officially", "tearfully", "bluntly", "firmly", "correctly", "falsely", "instead",
-                   "soon", "still", "yet", "even"}
+                   "soon", "still", "yet", "even", "twice", "all", "both"}
 ANONYMOUS = {"source", "sources", "person", "people", "someone", "insider", "insiders", "witness",
              "witnesses", "somebody"}
 CONTENDERS = {"front-runner", "frontrunner", "hopeful", "challenger", "incumbent", "contender", "favorite",

@@ -50,6 +50,7 @@ PARTICIPLE_CLAUSE = re.compile(
     r"|,?\s+(?:but|and|while)\s+(?=(?:he|she|they|we|I|[A-Z][\w'\u2019-]+)\s+(?:also\s+)?"
     r"(?:said|says|added|noted|told|argued|insisted)\b)"
 )
+SECOND_VERB = re.compile(r",?\s+(?:and|but)\s+(?:then\s+|also\s+|later\s+)?$")
 COORDINATED = re.compile(r"\b(?:and|but)(?: (?:also|then|later))?\s*$")
 CLAUSE_BREAK = re.compile(r"[,;]")
 # Verbs news puts before their subject ("..., said X"); after others a noun is their object ("cited problems").
@@ -488,7 +489,13 @@ def _source_phrase(text: str, start: int, end: int) -> Mention | None:
 
 def _clause_end(text: str, start: int, end: int) -> int:
     m = PARTICIPLE_CLAUSE.search(text, start, end)
-    return m.start() if m else end
+    end = m.start() if m else end
+    for cue in find_cues(text, start, end):
+        # "described this as X and accused him of Y": a second reporting verb starts a statement of its own.
+        joined = SECOND_VERB.search(text, max(start, cue.start() - 16), cue.start())
+        if joined and FORM_TO_LEMMA[cue.group()] not in LEARNED:
+            return joined.start()
+    return end
 
 
 def _trim(text: str, start: int, end: int) -> Span | None:
