@@ -135,6 +135,13 @@ def test_the_company_is_the_organisation_the_article_names() -> None:
     assert [s.speaker for s in said] == ["WeWork"]
 
 
+def test_two_reporting_verbs_make_two_statements() -> None:
+    text = 'Ana Silva described the plan as "a disaster" and accused the mayor of hiding its cost.'
+    found = extract_statements(text, PUBLISHED)
+    assert [(s.cue, s.speaker) for s in found] == [("described", "Ana Silva"), ("accused", "Ana Silva")]
+    assert "accused" not in found[0].text and found[1].text.startswith("the mayor of hiding")
+
+
 def test_a_refusal_to_comment_is_not_a_statement() -> None:
     assert extract_statements("Neumann declined to comment. WeWork also declined to comment on the report.") == []
 
