@@ -135,6 +135,21 @@ def test_the_company_is_the_organisation_the_article_names() -> None:
     assert [s.speaker for s in said] == ["WeWork"]
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker", "role"),
+    [
+        ("Murphy, who was elected to the House in 2012, argued the plan is especially relevant.", "Murphy", None),
+        ("Delegate John Archer, wearing a T-shirt covered in buttons, said he is proud of the campaign.",
+         "John Archer", "Delegate"),
+        ("Jon Tester, chairman of the Senate campaign committee, said having Trump on the ticket hurts them.",
+         "Jon Tester", "chairman of the Senate campaign committee"),
+    ],
+)
+def test_asides_between_speaker_and_verb(text: str, speaker: str, role: str | None) -> None:
+    (s,) = extract_statements(text, PUBLISHED)
+    assert (s.speaker, s.role) == (speaker, role) and s.start > text.index(",", text.index(speaker) + len(speaker) + 2)
+
+
 def test_two_reporting_verbs_make_two_statements() -> None:
     text = 'Ana Silva described the plan as "a disaster" and accused the mayor of hiding its cost.'
     found = extract_statements(text, PUBLISHED)

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from bot.topics import is_place_or_org
 
-TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w.'\u2019\-]*|\d[\d,.:]*\w*|[^\s\w]")
+# A number keeps its inner separators but not a comma or full stop after it: "2012," is "2012" and ",".
+TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w.'\u2019\-]*|\d+(?:[,.:]\d+)*\w*|[^\s\w]")
 PRONOUNS = {"he", "she", "they", "i", "we", "it", "you"}
 HONORIFICS = {"mr.", "mrs.", "ms.", "dr.", "mr", "mrs", "ms", "dr", "sir", "dame", "prof."}
 ROLE_WORDS = {
@@ -25,6 +26,7 @@ ROLE_WORDS = {
     "bishop", "rabbi", "imam", "sgt.", "capt.", "maj.", "lieutenant", "colonel", "major", "sergeant",
     "vice", "businessman", "businesswoman", "activist", "organizer", "surrogate", "partner",
     "owner", "expert", "fellow", "dean", "student", "member", "whip", "counsel", "treasurer", "clerk",
+    "delegate", "superdelegate",
 }
 # Words that end a backward scan for a noun phrase: verbs, prepositions, determiners, conjunctions.
 STOP = {
@@ -91,6 +93,10 @@ ORG_NOUNS = {"company", "firm", "brokerage", "label", "retailer", "manufacturer"
              "bank", "lender", "insurer", "network", "studio", "publisher", "airline", "carrier", "developer",
              "operator", "agency", "organization", "organisation", "group", "charity", "nonprofit", "club", "team",
              "league", "utility", "broadcaster", "newspaper", "company's", "conglomerate", "giant", "chain"}
+# Participles that stand in titles: "said acting director Jane Doe", "said ranking member Bobby Scott".
+TITLE_PARTICIPLES = {"acting", "outgoing", "incoming", "ranking", "leading", "founding", "managing", "presiding",
+                     "visiting", "sitting", "reigning", "governing", "retiring", "striking", "working", "consulting",
+                     "supervising", "commanding", "marketing", "polling", "publishing", "reporting", "training"}
 KEEPS_DOT = {"jr.", "sr.", "inc.", "co.", "corp.", "ltd.", "bros.", "u.s.", "u.k.", "u.n."}
 
 
@@ -206,8 +212,9 @@ def _person_shaped(name: str) -> bool:
 
 def _with_appositive(text: str, toks: list[Tok], head: Mention, j: int, i: int) -> Mention:
     appositive = text[toks[j + 1].start : toks[i - 1].end] if i - 1 > j else None
-    if appositive and appositive.split()[0].lower() in {"who", "which", "whose"}:
-        appositive = None
+    if appositive and (appositive.split()[0].lower() in {"who", "which", "whose"}
+                       or appositive.split()[0].lower().endswith(("ing", "ed"))):
+        appositive = None  # "who was elected in 2012", "wearing a T-shirt": an aside, not a title
     if head.role is None and appositive and head.kind == "name":
         head.role = _clean_role(appositive.split(",")[0])
     return head
@@ -330,6 +337,8 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
         return Mention(toks[0].start, toks[0].end, toks[0].text, "pronoun")
     while i < len(toks) and (toks[i].low in DETERMINERS or (_wordlike(toks[i].text) and not toks[i].cap
                                                                and toks[i].low not in STOP)):
+        if toks[i].low.endswith("ing") and toks[i].low not in TITLE_PARTICIPLES:
+            return None  # "said having Trump on the ticket ...": a clause follows the verb, not its subject
         i += 1
     j = i
     while j < len(toks) and (toks[j].cap or toks[j].low in {"de", "van", "von", "bin", "al"}

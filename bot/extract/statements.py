@@ -56,7 +56,7 @@ CLAUSE_BREAK = re.compile(r"[,;]")
 # Verbs news puts before their subject ("..., said X"); after others a noun is their object ("cited problems").
 INVERTS = {"say", "add", "write", "continue", "explain", "reply", "respond", "insist", "argue"}
 # "said Heiserman of the CORE Teachers.", "says Dossym Satpayev in Almaty.": where the speaker is from.
-AFFILIATION = re.compile(r"\s+(?:of|at|in|from|with|for|on)\s(?:(?!\bthat\b)[^.!?])*[.!?\"\u201d]*\s*$")
+AFFILIATION = re.compile(r"\s+(?:of|at|in|from|with|for|on)(?:\s+(?!that\b)[\w'\u2019.&-]+){1,5}[.!?\"\u201d]*\s*$")
 TAIL = re.compile(r"^[\s,.;:!?\"\u201d\u2019)]*$")
 QUOTE_CHARS = "\"\u201c\u201d"
 MIN_QUOTE_WORDS = 3
