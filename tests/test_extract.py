@@ -107,6 +107,9 @@ def test_offsets_index_the_input_and_mentions_point_at_the_speaker(seed) -> None
          "The deal is near"),
         ("Thirty-one percent of those surveyed say they would be satisfied.", "Thirty-one percent of those surveyed",
          "they would be satisfied"),
+        ("He succeeded only about 8 to 10 percent of the time, Ana Silva estimated.", "Ana Silva",
+         "He succeeded only about 8 to 10 percent"),
+        ("\u201cIt's unusual,\u201c said Larry Noble, an attorney.", "Larry Noble", "\u201cIt's unusual,\u201c"),
     ],
 )
 def test_sentence_shapes(text: str, speaker: str, words: str) -> None:

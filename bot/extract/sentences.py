@@ -41,7 +41,8 @@ def find_quotes(text: str, start: int, end: int) -> tuple[list[Span], bool]:
         if opening < 0:
             if c in OPEN_MARKS and _opens(text, i, start):
                 opening = i
-        elif c in CLOSE_FOR[text[opening]] and _closes(text, i, end):
+        elif (c in CLOSE_FOR[text[opening]] or c == "\u201c" and text[i - 1] in ",.!?") and _closes(text, i, end):
+            # A typed '\u201c' right after the quotation's last comma or full stop closes it ('unusual,\u201c said').
             spans.append(Span(opening, i + 1))
             opening = -1
     if opening >= 0:

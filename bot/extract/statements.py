@@ -211,7 +211,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     mention: Mention | None
     # Inverted: '"...," said Austin.' or '..., says the report.'
     last = before.rstrip()[-1:]
-    if last in {",", '"', "\u201d"} and lemma not in NEEDS_QUOTE:
+    if last in {",", '"', "\u201d", "\u201c"} and lemma not in NEEDS_QUOTE:
         mention = mention_after(text, m.end(), sent.end)
         tail = text[mention.end : sent.end] if mention else ""
         if mention is not None and (opening is not None and _adjacent(text, opening.end, m.start())
@@ -280,8 +280,8 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         # '"..." in Russia, Austin said.' / '... , Kirby told reporters.': the content stands before the speaker.
         end = mention.start if mention.start > sent.start else m.start()
         content = _trim(text, sent.start, end)
-        if not content or lemma in NEEDS_QUOTE:
-            return None
+        if not content or lemma in NEEDS_QUOTE and not TAIL.match(text[cstart:sent.end]):
+            return None  # '..., he estimated.' reports; '..., he ordered the officer to ...' need not
         return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span)
     content = _trim(text, cstart, after_end)
     if content is None or NO_CONTENT.match(text, content.start):
