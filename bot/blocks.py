@@ -36,7 +36,7 @@ def _day(d: date | None) -> str:
 
 def _line(item: Item, slack: bool) -> str:
     words = cut(" ".join(item.words.split()))
-    if item.kind != "direct" and item.cue:
+    if item.kind != "direct" and item.cue and item.cue[:1].isalpha():  # a transcript's ":" says nothing more
         words = f"_{item.cue}_ {words}" if slack else f"({item.cue}) {words}"
     where = f", {item.place}" if item.place else ""
     if item.also_in:

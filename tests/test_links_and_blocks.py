@@ -52,3 +52,12 @@ def test_blocks_stay_within_slack_limits_and_say_how_many_more() -> None:
 def test_text_fallback_names_speakers_and_more() -> None:
     text = to_text(_answer(2, 1))
     assert "Speaker 0, minister" in text and "7 more statements" in text
+
+
+def test_the_reporting_verb_prefixes_reported_speech_but_not_a_transcript_colon() -> None:
+    item = Item("the talks had failed", "indirect", "warned", date(2024, 1, 1), None, "https://n.example/a", "A story")
+    transcript = Item("This is a man who never ran a negative ad", "indirect", ":", date(2024, 1, 1), None,
+                      "https://n.example/b", "B story")
+    text = to_text(Answer("Briefing: test", [Group("Ana Silva", None, [item, transcript])], total=2, shown=2))
+    assert "(warned) the talks had failed" in text
+    assert "(:)" not in text and "This is a man who never ran a negative ad" in text
