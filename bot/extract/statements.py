@@ -10,19 +10,13 @@ from bot.extract import when
 from bot.extract.cues import ACCORDING, FORM_TO_LEMMA, LEARNED, NEEDS_QUOTE, TAKES_AUDIENCE, find_cues
 from bot.extract.sentences import Span, find_quotes, split_sentences
 from bot.extract.speakers import (
-    DETERMINERS,
     NOT_NAME,
-    PRONOUNS,
-    SKIP_BEFORE_CUE,
-    STOP,
-    VERBISH,
     Mention,
     People,
-    Tok,
     mention_after,
     mention_before,
-    tokens,
 )
+from bot.extract.subjects import other_subject, sentence_subject, source_before
 
 PARAGRAPH = re.compile(r"[^\n]+")
 # What may stand between a cue and its content: "said in a statement on Tuesday that ...".
@@ -226,7 +220,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         shared = True
     elif cue.endswith("ing") and (last == "," or BY_DOING.search(before[-12:])):
         # "The candidate began by ..., saying that ...": the speaker is the sentence's subject.
-        mention = _sentence_subject(text, sent, m.start())
+        mention = sentence_subject(text, sent, m.start())
         shared = True
     else:
         subject_end = m.start()
@@ -236,12 +230,12 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         when_said = SUBJECT_TIME.search(text, max(sent.start, subject_end - 40), subject_end)
         if when_said:
             subject_end = when_said.start()  # "Sean Spicer on Thursday evening said"
-        mention = _source_before(text, sent, subject_end) or mention_before(text, sent.start, subject_end)
+        mention = source_before(text, sent, subject_end) or mention_before(text, sent.start, subject_end)
         if mention is not None and cue.endswith("ing") and AFTER_PREPOSITION.search(text, sent.start, mention.start):
             # "Swift posted on Twitter accusing ...": the name after a preposition is a place, not who speaks.
-            mention = _sentence_subject(text, sent, m.start())
+            mention = sentence_subject(text, sent, m.start())
         if mention is None:
-            mention = _other_subject(text, sent, m.start())
+            mention = other_subject(text, sent, m.start())
     if mention is None:
         return None
     if not shared and opening is not None and mention.start > opening.start \
@@ -312,95 +306,6 @@ STRANDED = re.compile(r"\s+(?:to|at|on|for|about|out|up)\s*(?:in|on|at|that|whic
 # "the talks", "their hopes": after a determiner the word is a noun.
 NOUN_BEFORE = re.compile(r"\b(?:the|a|an|his|her|their|its|our|these|those|this|that)\s+$", re.I)
 PASSIVE_AFTER = re.compile(r"\s+(?:by|in the|on the)\b")
-REFLEXIVE = {"himself", "herself", "themselves", "itself"}
-COORDINATORS = {"and", "but", "yet"}
-RELATIVES = {"who", "which", "that"}
-# Words that end a subject phrase read backwards from its verb.
-CLAUSE_WORDS = {"and", "but", "or", "that", "which", "who", "when", "where", "while", "because", "as", "if",
-                "after", "before", "since", "though", "although", "so", "than", "whether", "what", "how"}
-
-
-def _other_subject(text: str, sent: Span, cue_start: int) -> Mention | None:
-    """A subject the name-and-role reader does not know: 'Cruz himself said', '... and said' (the sentence's
-    subject), '..., who said' (whom the clause is about), 'Several supporters of reform said', '46 percent said'."""
-    toks = tokens(text, sent.start, cue_start)
-    i = len(toks) - 1
-    while i >= 0 and (toks[i].low in SKIP_BEFORE_CUE or (toks[i].low.endswith("ly") and toks[i].text.islower())):
-        i -= 1
-    if i < 0:
-        return None
-    if toks[i].low in REFLEXIVE:
-        return mention_before(text, sent.start, toks[i].start)
-    if toks[i].low in COORDINATORS:
-        return _sentence_subject(text, sent, toks[i].start)
-    if toks[i].low in RELATIVES and i > 0:
-        k = i - 1 if toks[i - 1].text != "," else i - 2  # "Tom Perez, who said": the name before the comma
-        if k < 0:
-            return None
-        return mention_before(text, sent.start, toks[k].end) or _phrase_before(toks, k)
-    return _phrase_before(toks, i)
-
-
-def _source_before(text: str, sent: Span, end: int) -> Mention | None:
-    """'a source close to him' (anonymous), 'people familiar with the talks' (a group as described)."""
-    source = SOURCE_PHRASE.search(text, max(sent.start, end - 120), end)
-    if source is None:
-        return None
-    phrase = source.group().strip(" ,")
-    kind = "group" if source.group("head").endswith(("s", "people")) else "anonymous"
-    return Mention(source.start(), source.start() + len(phrase), phrase, kind)
-
-
-def _phrase_before(toks: list[Tok], i: int) -> Mention | None:
-    """The noun phrase ending at token i, read back to a comma or a clause word; None if a verb stands in it."""
-    j = i
-    while j - 1 >= 0 and toks[j - 1].text[:1].isalnum() and toks[j - 1].low not in CLAUSE_WORDS and i - j < 7:
-        j -= 1
-    words = toks[j : i + 1]
-    if j > 0 and toks[j - 1].text[:1].isalnum() and toks[j - 1].low not in CLAUSE_WORDS:
-        return None  # longer than a subject
-    lows = [w.low for w in words]
-    if (lows[0] in STOP and lows[0] not in DEMONSTRATIVES) or lows[-1] in STOP | DETERMINERS \
-            or not words[-1].text[:1].isalnum() or any(_not_in_subject(w) for w in lows):
-        return None
-    kind = "anonymous" if lows[0] in {"a", "an", "one", "another"} else "group"
-    return Mention(words[0].start, words[-1].end, " ".join(w.text for w in words), kind)
-
-
-# "Thirty-one percent of those surveyed say": poll respondents named by how they were asked.
-RESPONDENTS = {"surveyed", "polled", "interviewed", "questioned", "asked", "sampled"}
-# "a source close to him said", "people familiar with the talks said": sources described, not named.
-SOURCE_PHRASE = re.compile(
-    r"(?:\b(?:a|an|one|two|three|several|other|another|some|the)\s+)?(?:[\w-]+\s+){0,2}"
-    r"(?P<head>source|sources|person|people|official|officials|insider|insiders|aide|aides|adviser|advisers|"
-    r"diplomat|diplomats|executive|executives|lawmaker|lawmakers|analyst|analysts)\s+"
-    r"(?:close to|familiar with|briefed on|with knowledge of|knowledgeable about|involved in|inside|within|"
-    r"who (?:spoke|asked|requested|declined))(?:\s+[\w'\u2019.-]+){1,8}?\s*,?\s*$")
-DEMONSTRATIVES = {"those", "these"}  # "Those in favor of reform said"
-INSIDE_SUBJECT = {"of", "for", "in", "at", "from", "on"} | DEMONSTRATIVES
-
-
-def _not_in_subject(w: str) -> bool:
-    """A verb, pronoun or clause word: what a bare subject phrase cannot hold."""
-    return w in VERBISH or w in PRONOUNS or (w.endswith(("ed", "ing", "'s", "\u2019s")) and "-" not in w
-                                             and w not in RESPONDENTS) \
-        or (w in STOP and w not in INSIDE_SUBJECT)
-
-
-SUBJECT_LEAD = re.compile(r"^[A-Z][a-z]+(?: [\w'\u2019-]+){0,4}, ")
-
-
-def _sentence_subject(text: str, sent: Span, end: int) -> Mention | None:
-    """The noun phrase a sentence opens with (after an opening phrase such as 'On Monday,')."""
-    start = sent.start
-    lead = SUBJECT_LEAD.match(text[start:end])
-    for begin in (start, start + lead.end()) if lead else (start,):
-        mention = mention_after(text, begin, end)
-        if mention is not None and mention.kind != "anonymous":
-            return mention
-    return None
-
-
 def _opening_quote(text: str, sent: Span, quotes: list[Span]) -> Span | None:
     """The quotation a sentence begins with, if it does."""
     first = next((q for q in quotes if q.start >= sent.start), None)
