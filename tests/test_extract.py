@@ -160,6 +160,25 @@ def test_two_reporting_verbs_make_two_statements() -> None:
     assert "accused" not in found[0].text and found[1].text.startswith("the mayor of hiding")
 
 
+def test_learned_cues_need_someone_to_hold_the_view() -> None:
+    text = ("Senator Ana Silva endorsed Mark Lee for governor. The videos show how many people liked them. "
+            "You feel like calling a friend. A new poll shows Lee leading by ten points.")
+    found = {s.cue: s for s in extract_statements(text, PUBLISHED)}
+    assert found["endorsed"].speaker == "Ana Silva"
+    assert [s.text for s in found.values() if s.cue in {"show", "feel"}] == []
+    assert found["shows"].text.startswith("Lee leading")
+
+
+def test_labels_are_speakers_only_when_the_article_names_them() -> None:
+    transcript = ("Kate Bolduan interviewed Joel Benenson, a strategist, on Monday.\n"
+                  "KATE BOLDUAN: Why not debate the senator again in New York?\n"
+                  "JOEL BENENSON: This is a man who said he would never run a negative ad.")
+    labels = [s for s in extract_statements(transcript, PUBLISHED) if s.cue == ":"]
+    assert [s.speaker for s in labels] == ["Kate Bolduan", "Joel Benenson"]
+    recipe = "Breakfast\nPortion Fix Containers: 1 Green, 1 Red, 1 Yellow.\nUpdate: the store opens at nine today."
+    assert [s for s in extract_statements(recipe, PUBLISHED) if s.cue == ":"] == []
+
+
 def test_a_refusal_to_comment_is_not_a_statement() -> None:
     assert extract_statements("Neumann declined to comment. WeWork also declined to comment on the report.") == []
 

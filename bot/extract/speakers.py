@@ -71,6 +71,16 @@ SPEAKER_NOUNS = _INSTITUTIONS | {
 # Bare group nouns that take the place named before them: "in Seoul, where officials said".
 GROUP_NOUNS = {"officials", "authorities", "police", "lawmakers", "leaders", "diplomats", "prosecutors",
                "investigators", "analysts", "experts", "residents", "government", "ministry", "military"}
+# Plural nouns for people who hold views: the groups a learned cue ("believe", "oppose") may speak for.
+PEOPLE_NOUNS = GROUP_NOUNS | _INSTITUTIONS | {
+    "voters", "supporters", "critics", "opponents", "advocates", "activists", "members", "residents", "citizens",
+    "americans", "people", "protesters", "demonstrators", "workers", "employees", "executives", "investors",
+    "traders", "economists", "scientists", "researchers", "doctors", "lawyers", "judges", "senators",
+    "republicans", "democrats", "conservatives", "liberals", "progressives", "candidates", "donors", "parents",
+    "students", "teachers", "fans", "users", "customers", "consumers", "respondents", "delegates", "allies",
+    "rivals", "aides", "advisers", "staff", "staffers", "spokesmen", "sources", "insiders", "observers",
+    "strategists", "pollsters", "governors", "mayors", "ministers", "presidents", "administration", "campaign",
+    "government", "party", "committee", "court", "company", "group", "union", "agency", "network"}
 # Capitalised words that begin sentences or name things, never a person's first name.
 NOT_NAME = {"the", "a", "an", "but", "and", "in", "on", "at", "for", "if", "as", "when", "while", "after",
             "this", "that", "these", "those", "it", "he", "she", "they", "we", "i", "his", "her", "there",
@@ -175,7 +185,7 @@ def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
         # An appositive between subject and verb: "Kirby, the spokesman, said", possibly with commas of
         # its own ("Nelson, a fellow at the institute in Munich, Germany, said"): walk back to the name.
         inside = _noun_phrase(toks, i - 1)
-        if inside is not None and _person_shaped(inside.text):
+        if inside is not None and person_shaped(inside.text):
             # "One delegate not on the slate, Kelly Schmidt, told POLITICO": the name is the aside.
             j = i - 1
             while j >= 0 and toks[j].text != ",":
@@ -203,7 +213,7 @@ def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
     return _noun_phrase(toks, i)
 
 
-def _person_shaped(name: str) -> bool:
+def person_shaped(name: str) -> bool:
     """Two or three capitalised words, none an acronym or an institution's word: 'Kelly Schmidt'."""
     words = name.split()
     return 2 <= len(words) <= 3 and all(w[:1].isupper() and not w.isupper() for w in words) \

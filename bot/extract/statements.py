@@ -11,14 +11,21 @@ from bot.extract.cues import ACCORDING, FORM_TO_LEMMA, LEARNED, NEEDS_QUOTE, TAK
 from bot.extract.sentences import Span, find_quotes, split_sentences
 from bot.extract.speakers import (
     NOT_NAME,
+    PEOPLE_NOUNS,
     Mention,
     People,
     mention_after,
     mention_before,
+    person_shaped,
 )
 from bot.extract.subjects import other_subject, sentence_subject, source_before
 
 PARAGRAPH = re.compile(r"[^\n]+")
+CONTRACTION = re.compile(r"(?:n't|n\u2019t|'ve|\u2019ve|'d|\u2019d|'re|\u2019re|'ll|\u2019ll)$", re.I)
+# What polls and papers find: sources in their own right ("the survey shows", "the report says").
+DOCUMENT_NOUNS = {"poll", "polls", "survey", "surveys", "report", "reports", "study", "studies", "results",
+                  "documents", "records", "filings", "emails", "analysis", "statement", "memo", "letter", "data"}
+NAME_PARTICLES = {"de", "van", "von", "bin", "al", "da", "del", "la", "le", "of", "the", "for", "and", "&"}
 # What may stand between a cue and its content: "said in a statement on Tuesday that ...".
 LEAD_IN = re.compile(
     r"(?:\s*(?:,|:|\u2014|that\b|of\b|about\b|(?:again|also|later|then|publicly|repeatedly)\b|"
@@ -122,12 +129,32 @@ def _extract(text: str, published: date | None) -> list[Statement]:
             sent_quotes = [q for q in quotes if sent.start <= q.start < sent.end]
             for found in _sentence(text, sent, sent_quotes):
                 st = _statement(text, sent, found, people, published, out + para_out)
-                if st is not None:
+                if st is not None and (st.cue not in LEARNED or _agent(found.mention, st.speaker)):
                     para_out.append(st)
         para_out += _floating(text, para.start(), quotes, para_out, out)
         para_out.sort(key=lambda s: s.start)
         out += para_out
     return out
+
+
+def _agent(mention: Mention | None, speaker: str | None) -> bool:
+    """Whether a learned cue ("endorsed", "believes") has someone to hold it: a person, a role, an organisation
+    or a group of people. In general news such words mostly follow things ("the videos show", "the sites offered")."""
+    if mention is None:
+        return False
+    words = mention.text.split()
+    if any(CONTRACTION.search(w) for w in words):
+        return False  # "didn't", "we've": a clause, not a subject
+    head = words[-1].lower()
+    if mention.kind == "role" or head in DOCUMENT_NOUNS:
+        return True  # "the candidate believes", "a new poll shows"
+    if speaker is None:
+        return False  # "it seems", "you feel", "we want": the writer's voice, not a source's
+    if mention.kind == "pronoun":
+        return True
+    if mention.kind == "name":
+        return all(w[:1].isupper() or w.lower() in NAME_PARTICLES for w in words)
+    return mention.kind == "group" and (words[-1][:1].isupper() or head in PEOPLE_NOUNS)
 
 
 def _sentence(text: str, sent: Span, quotes: list[Span]) -> list[_Found]:
@@ -162,7 +189,26 @@ NOT_LABELS = {"photo", "photos", "video", "related", "update", "updated", "note"
               "contact", "email", "phone", "tel", "address", "date", "time", "location", "price", "cost", "q", "a",
               "question", "answer", "here", "this", "that", "why", "how", "what", "who", "when", "where", "the",
               "bottom", "step", "part", "chapter", "day", "week", "fact", "facts", "background", "context",
-              "quote", "quotes", "summary", "verdict", "result", "results", "score", "final", "total", "example"}
+              "quote", "quotes", "summary", "verdict", "result", "results", "score", "final", "total", "example",
+              "dear"}
+
+
+def _named_elsewhere(text: str, surname: str, para_start: int, para_end: int) -> bool:
+    """A transcript's or headline's speaker is named in the article outside the labels too."""
+    for m in re.finditer(r"\b" + re.escape(surname) + r"\b", text, re.I):
+        if para_start <= m.start() < para_end:
+            continue
+        label = LABEL.match(text, text.rfind("\n", 0, m.start()) + 1)
+        if label is None or m.start() >= label.end():
+            return True
+    return False
+
+
+def _sentence_like(words: str) -> bool:
+    """Four or more words, mostly words, some in lower case: not '1 Green, 1 Red, 1 tsp.' or a list of places."""
+    toks = words.split()
+    alpha = [t for t in toks if t.strip(".,;:!?\"'()\u201c\u201d").isalpha()]
+    return len(toks) >= 4 and len(alpha) >= 0.7 * len(toks) and sum(t.islower() for t in alpha) >= 2
 
 
 def _labelled(text: str, para: re.Match, people: People) -> _Found | None:
@@ -174,10 +220,13 @@ def _labelled(text: str, para: re.Match, people: People) -> _Found | None:
     words = name.split()
     if words[0].lower().rstrip(".") in NOT_LABELS | NOT_NAME or words[-1].lower() in NOT_LABELS:
         return None
-    if len(words) == 1 and name.lower() not in people.by_surname:
-        return None  # "Report:", "Poll:": one word that names no one in the article
+    document = len(words) == 1 and name.lower() in DOCUMENT_NOUNS  # "Poll: ..." reports
+    shaped = person_shaped(name.title() if name.isupper() else name) \
+        or len(words) == 1 and person_shaped(people.by_surname.get(name.lower(), ""))
+    if not document and not (shaped and _named_elsewhere(text, words[-1], para.start(), para.end())):
+        return None  # "Update:", "Portion Fix Containers:", a police blotter's names: labels, not speakers
     content = _trim(text, m.end(), para.end())
-    if content is None or len(text[content.start : content.end].split()) < 3:
+    if content is None or not _sentence_like(text[content.start : content.end]):
         return None
     mention = Mention(m.start(), m.start() + len(name), name, "name")
     colon = text.index(":", m.end("name"))
@@ -185,7 +234,14 @@ def _labelled(text: str, para: re.Match, people: People) -> _Found | None:
 
 
 def _cues(text: str, sent: Span, quotes: list[Span]) -> list[re.Match]:
-    ms = [*find_cues(text, sent.start, sent.end), *ACCORDING.finditer(text, sent.start, sent.end)]
+    # A title line capitalises its verbs ("Cruz Slams Trump Over ..."): read its words in lower case, which keeps
+    # the offsets. Only the article's first line: lists of other stories' titles further down are not its news.
+    words = text[sent.start : sent.end].split()
+    title = text.find("\n", 0, sent.start) < 0 and len(words) >= 3 \
+        and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
+    lowered = text.lower() if title else text
+    source = lowered if len(lowered) == len(text) else text
+    ms = [*find_cues(source, sent.start, sent.end), *ACCORDING.finditer(text, sent.start, sent.end)]
     ms.sort(key=lambda m: m.start())
     return [m for m in ms if not any(q.start < m.start() < q.end for q in quotes)]
 
