@@ -421,6 +421,7 @@ class People:
     genders: dict[str, str] = field(default_factory=dict)  # full name -> "he" | "she", from the text
     mentions: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name) of people named
     names: list[tuple[int, str]] = field(default_factory=list)  # (offset, name) of every capitalised name
+    last_group: tuple[int, str] | None = None  # (offset, name) of the latest group quoted: whom "they" means
 
     def prescan(self, text: str, quoted: Sequence[tuple[int, int]] = ()) -> None:
         """Full names in the article; those inside quotations name surnames but are not who 'he' or 'she' is."""
@@ -478,6 +479,8 @@ class People:
             return full
         if m.kind == "pronoun":
             pronoun = m.text.lower()
+            if pronoun == "they" and self.last_group and m.start - self.last_group[0] < 600:
+                return self.last_group[1]
             if pronoun not in {"he", "she"}:
                 return None
             # The latest person quoted who can be called so; else the latest such person named.

@@ -488,6 +488,8 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
         if speaker in people.quoted:
             people.quoted.remove(speaker)
         people.quoted.append(speaker)
+    elif f.mention and f.mention.kind == "group" and speaker and f.mention.text.split()[-1].lower().endswith("s"):
+        people.last_group = (f.mention.start, speaker)  # "Officials said ... They believe ...": whom "they" means
     role = (f.mention.role if f.mention else None) or people.role_of(speaker)
     before, after = text[sent.start : start], text[end : sent.end]
     day, _ = when.said_on(before + " " + after, published)
