@@ -422,6 +422,7 @@ class People:
     mentions: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name) of people named
     names: list[tuple[int, str]] = field(default_factory=list)  # (offset, name) of every capitalised name
     last_group: tuple[int, str] | None = None  # (offset, name) of the latest group quoted: whom "they" means
+    last_org: tuple[int, str] | None = None  # the latest organisation quoted: whom "it" means
 
     def prescan(self, text: str, quoted: Sequence[tuple[int, int]] = ()) -> None:
         """Full names in the article; those inside quotations name surnames but are not who 'he' or 'she' is."""
@@ -481,6 +482,8 @@ class People:
             pronoun = m.text.lower()
             if pronoun == "they" and self.last_group and m.start - self.last_group[0] < 600:
                 return self.last_group[1]
+            if pronoun == "it" and self.last_org and m.start - self.last_org[0] < 600:
+                return self.last_org[1]
             if pronoun not in {"he", "she"}:
                 return None
             # The latest person quoted who can be called so; else the latest such person named.

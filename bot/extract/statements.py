@@ -488,8 +488,11 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
         if speaker in people.quoted:
             people.quoted.remove(speaker)
         people.quoted.append(speaker)
-    elif f.mention and f.mention.kind == "group" and speaker and f.mention.text.split()[-1].lower().endswith("s"):
-        people.last_group = (f.mention.start, speaker)  # "Officials said ... They believe ...": whom "they" means
+    elif f.mention and f.mention.kind == "group" and speaker:
+        # "Officials said ... They believe ...", "The company said ... It expects ...": whom "they" or "it" means.
+        plural = f.mention.text.split()[-1].lower().endswith("s")
+        people.last_group = (f.mention.start, speaker) if plural else people.last_group
+        people.last_org = (f.mention.start, speaker) if not plural else people.last_org
     role = (f.mention.role if f.mention else None) or people.role_of(speaker)
     before, after = text[sent.start : start], text[end : sent.end]
     day, _ = when.said_on(before + " " + after, published)
