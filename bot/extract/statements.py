@@ -25,6 +25,7 @@ CONTRACTION = re.compile(r"(?:n't|n\u2019t|'ve|\u2019ve|'d|\u2019d|'re|\u2019re|
 # What polls and papers find: sources in their own right ("the survey shows", "the report says").
 DOCUMENT_NOUNS = {"poll", "polls", "survey", "surveys", "report", "reports", "study", "studies", "results",
                   "documents", "records", "filings", "emails", "analysis", "statement", "memo", "letter", "data"}
+IMPERSONAL = {"seems", "seemed", "seem", "appears", "appeared", "appear", "sounds", "sounded", "looks", "looked"}
 NAME_PARTICLES = {"de", "van", "von", "bin", "al", "da", "del", "la", "le", "of", "the", "for", "and", "&"}
 # What may stand between a cue and its content: "said in a statement on Tuesday that ...".
 LEAD_IN = re.compile(
@@ -129,7 +130,7 @@ def _extract(text: str, published: date | None) -> list[Statement]:
             sent_quotes = [q for q in quotes if sent.start <= q.start < sent.end]
             for found in _sentence(text, sent, sent_quotes):
                 st = _statement(text, sent, found, people, published, out + para_out)
-                if st is not None and (st.cue not in LEARNED or _agent(found.mention, st.speaker)):
+                if st is not None and (st.cue not in LEARNED or _agent(found.mention, st.speaker, st.cue)):
                     para_out.append(st)
         para_out += _floating(text, para.start(), quotes, para_out, out)
         para_out.sort(key=lambda s: s.start)
@@ -137,7 +138,7 @@ def _extract(text: str, published: date | None) -> list[Statement]:
     return out
 
 
-def _agent(mention: Mention | None, speaker: str | None) -> bool:
+def _agent(mention: Mention | None, speaker: str | None, cue: str | None) -> bool:
     """Whether a learned cue ("endorsed", "believes") has someone to hold it: a person, a role, an organisation
     or a group of people. In general news such words mostly follow things ("the videos show", "the sites offered")."""
     if mention is None:
@@ -148,8 +149,12 @@ def _agent(mention: Mention | None, speaker: str | None) -> bool:
     head = words[-1].lower()
     if mention.kind == "role" or head in DOCUMENT_NOUNS:
         return True  # "the candidate believes", "a new poll shows"
+    if head in {"i", "we", "they", "it"}:
+        # "they fear", "we believe", "it endorsed": someone holds the view, though the text may not say who;
+        # but "it seems", "it sounds like" hold nothing.
+        return not (head == "it" and cue in IMPERSONAL)
     if speaker is None:
-        return False  # "it seems", "you feel", "we want": the writer's voice, not a source's
+        return False  # "you feel", "Often" or "the videos" show: no one holds a view there
     if mention.kind == "pronoun":
         return True
     if mention.kind == "name":
