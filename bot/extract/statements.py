@@ -359,7 +359,7 @@ SUBJECT_TIME = re.compile(
 # "won the seat by promising ...", "after mocking him": the sentence's subject does the speaking.
 BY_DOING = re.compile(r"\b(?:by|after|while|before|when|without|in)\s+$")
 # "asked whether ...", "asked Congress to ...": a question or a request put in words.
-QUESTION = re.compile(r"(?:whether|if|what|why|how|who|when|where|which)\b|(?:[\w.'\u2019-]+ ){1,4}to\b")
+QUESTION = re.compile(r"(?:whether|if|what|why|how|who|when|where|which|to)\b|(?:[\w.'\u2019-]+ ){1,4}to\b")
 # "declined to comment": a refusal carries no words to report.
 NO_CONTENT = re.compile(r"to (?:comment|be interviewed|elaborate|respond|answer questions)\b|comment\b")
 # "the evidence the governments have pointed to in recent weeks": the object stood before the verb.

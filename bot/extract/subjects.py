@@ -102,7 +102,16 @@ def sentence_subject(text: str, sent: Span, end: int) -> Mention | None:
     start = sent.start
     lead = SUBJECT_LEAD.match(text[start:end])
     for begin in (start, start + lead.end()) if lead else (start,):
+        owner = POSSESSOR.match(text, begin, end)
+        if owner:
+            # "Mr. Trump's rivals have seized on it, saying ...": the rivals speak, not Trump.
+            phrase = owner.group().strip()
+            return Mention(owner.start(), owner.start() + len(phrase), phrase, "group")
         mention = mention_after(text, begin, end)
         if mention is not None and mention.kind != "anonymous":
             return mention
     return None
+
+
+POSSESSOR = re.compile(r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep)\. )?(?:[A-Z][\w.-]*\s){0,3}[A-Z][\w.-]*(?:'s|\u2019s)"
+                       r"(?:\s[a-z][\w-]*){1,3}?(?=\s(?:have|has|had|were|was|are|is|reached|said|say|says|\w+ed)\b)")
