@@ -181,6 +181,15 @@ def test_labels_are_speakers_only_when_the_article_names_them() -> None:
     assert [s for s in extract_statements(recipe, PUBLISHED) if s.cue == ":"] == []
 
 
+def test_the_statement_and_it_stand_for_the_organisation_quoted() -> None:
+    text = ('Two service members were killed in a crash, the US military said in a statement on Wednesday.\n'
+            '"The cause of the crash is under investigation," the statement said.\n'
+            'It did not reveal the location and said it was withholding the names of those killed.')
+    found = extract_statements(text, PUBLISHED)
+    assert [s.speaker for s in found] == ["US military"] * 3
+    assert found[0].text == "Two service members were killed in a crash"
+
+
 def test_a_refusal_to_comment_is_not_a_statement() -> None:
     assert extract_statements("Neumann declined to comment. WeWork also declined to comment on the report.") == []
 

@@ -107,6 +107,7 @@ ORG_NOUNS = {"company", "firm", "brokerage", "label", "retailer", "manufacturer"
 TITLE_PARTICIPLES = {"acting", "outgoing", "incoming", "ranking", "leading", "founding", "managing", "presiding",
                      "visiting", "sitting", "reigning", "governing", "retiring", "striking", "working", "consulting",
                      "supervising", "commanding", "marketing", "polling", "publishing", "reporting", "training"}
+ISSUED = {"statement", "release", "letter", "filing", "memo", "announcement"}
 KEEPS_DOT = {"jr.", "sr.", "inc.", "co.", "corp.", "ltd.", "bros.", "u.s.", "u.k.", "u.n."}
 
 
@@ -134,6 +135,10 @@ class Tok:
     @property
     def cap(self) -> bool:
         return self.text[:1].isupper()
+
+
+def text_of(toks: list[Tok]) -> str:
+    return " ".join(x.text for x in toks)
 
 
 def tokens(text: str, start: int, end: int) -> list[Tok]:
@@ -245,6 +250,14 @@ def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
         while j - 1 >= 0 and (toks[j - 1].cap or toks[j - 1].low in {"de", "van", "von", "bin", "al", "da"}) \
                 and toks[j - 1].low not in NOT_NAME - {"may", "march"}:
             j -= 1
+        if j - 2 >= 0 and toks[j - 1].low == "to" and toks[j - 2].low in ROLE_WORDS \
+                and is_place_or_org(text_of(toks[j : i + 1])):
+            # "China's ambassador to Britain accused ...": the ambassador speaks, not Britain.
+            k = j - 2
+            while k - 1 >= 0 and toks[k - 1].text[:1].isalpha() and toks[k - 1].low not in STOP \
+                    and toks[k - 1].low not in DETERMINERS and j - k < 6:
+                k -= 1
+            return Mention(toks[k].start, t.end, text_of(toks[k : i + 1]), "role")
         while j - 2 >= 0 and toks[j - 1].low in {"of", "for"} and toks[j - 2].cap:
             j -= 2  # "Office for the Western District of New York", "Secretary of State"
             while j - 1 >= 0 and toks[j - 1].cap and toks[j - 1].low not in NOT_NAME:
@@ -278,7 +291,8 @@ def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
             name = " ".join(x.text for x in run)
         return Mention(start, t.end, name, kind, role or None)
     # A common-noun phrase: "officials", "South Korean officials", "the spokesman", "a source".
-    while j - 1 >= 0 and toks[j - 1].text[:1].isalpha() and toks[j - 1].low not in STOP and i - j < 5:
+    while j - 1 >= 0 and toks[j - 1].text[:1].isalpha() and i - j < 5 \
+            and (toks[j - 1].low not in STOP or toks[j - 1].text == "US"):  # "the US military", not "us"
         j -= 1
         if toks[j].low in DETERMINERS:
             break
@@ -493,13 +507,18 @@ class People:
             return next((n for pos, n in reversed(self.mentions)
                          if pos < m.start and self.genders.get(n, pronoun) == pronoun), None)
         if m.kind == "role":
-            head = m.text.split()[-1].lower()
+            head = next((w for w in reversed(m.text.lower().split()) if w in ROLE_WORDS), m.text.split()[-1].lower())
             for person, role in reversed(list(self.roles.items())):
                 if head in role.lower():
                     return person
             return None
         if m.kind == "group":
             words = m.text.split()
+            if len(words) == 2 and words[0].lower() == "the" and words[1].lower() in ISSUED:
+                # '"...," the statement said.': whoever issued it, quoted just before.
+                issuers = [g for g in (self.last_org, self.last_group) if g and m.start - g[0] < 1500]
+                if issuers:
+                    return max(issuers)[1]
             if len(words) == 2 and words[0].lower() in {"the", "its"} and words[1].lower() in ORG_NOUNS:
                 return self._organisation_before(m.start) or words[1]  # "the company said": the one named
             text = m.text

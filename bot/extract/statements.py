@@ -10,6 +10,7 @@ from bot.extract import when
 from bot.extract.cues import ACCORDING, FORM_TO_LEMMA, LEARNED, NEEDS_QUOTE, TAKES_AUDIENCE, find_cues
 from bot.extract.sentences import Span, find_quotes, split_sentences
 from bot.extract.speakers import (
+    ISSUED,
     NOT_NAME,
     PEOPLE_NOUNS,
     Mention,
@@ -493,7 +494,7 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
         if speaker in people.quoted:
             people.quoted.remove(speaker)
         people.quoted.append(speaker)
-    elif f.mention and f.mention.kind == "group" and speaker:
+    elif f.mention and f.mention.kind == "group" and speaker and f.mention.text.split()[-1].lower() not in ISSUED:
         # "Officials said ... They believe ...", "The company said ... It expects ...": whom "they" or "it" means.
         plural = f.mention.text.split()[-1].lower().endswith("s")
         people.last_group = (f.mention.start, speaker) if plural else people.last_group
