@@ -387,6 +387,12 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
             kind = "role"
         name = " ".join(x.text for x in words).rstrip(".")
         return Mention(words[0].start, words[0].start + len(name), name, kind)
+    if j < len(toks) and toks[j - 1].text.endswith(("'s", "\u2019s")):
+        # "said The We Company's recently named executive chair Marcelo Claure": the owner belongs to the title.
+        named = _mention_after(text, toks[j].start, end)
+        if named is not None and named.kind == "name":
+            named.role = named.role or _clean_role(text[toks[0].start : named.start])
+            return named
     return _noun_phrase(toks[:j], j - 1) and _appositive(text, toks, j, _noun_phrase(toks[:j], j - 1))
 
 
