@@ -2,6 +2,10 @@
 
 Runs `briefing-bot extract --jsonl` (the same code path evaluation uses) on each gold file, then
 ../shared/tools/score_quotes.py, and prints the scorer's lines plus articles a second and peak memory.
+
+It also reads the scrapinghub pages that no gold set annotates (unseen news of every kind: reviews, recipes,
+sport) and counts what it finds there by the kind of cue: a learned cue or a "Name:" label firing often on them
+is noise no gold set shows.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -42,6 +47,27 @@ def main(argv: list[str]) -> None:
         print(score.strip())
         print(f"speed: {n} articles in {cpu:.2f} s CPU = {n / cpu:.0f} articles/s; peak RSS {rss:.0f} MB")
         print(json.dumps({"file": gold.name, "articles_per_s": round(n / cpu)}))
+    if not argv:
+        _unseen(extract_statements)
+
+
+def _unseen(extract: Callable[..., list]) -> None:
+    from bot.extract.cues import LEARNED
+
+    annotated = {json.loads(line)["id"] for line in (SHARED / "eval" / "news-dev.jsonl").open()}
+    pages = json.loads((SHARED / "articles" / "scrapinghub" / "ground-truth.json").read_text())
+    counts = {"speech verbs and 'according to'": 0, "learned cues": 0, "'Name:' labels": 0, "floating quotes": 0}
+    n = 0
+    for key, page in pages.items():
+        if key in annotated:
+            continue
+        n += 1
+        for s in extract(page.get("articleBody") or "", None):
+            kind = ("floating quotes" if s.cue is None else "learned cues" if s.cue.lower() in LEARNED
+                    else "'Name:' labels" if s.cue == ":" else "speech verbs and 'according to'")
+            counts[kind] += 1
+    print(f"== {n} unannotated scrapinghub pages: statements by kind of cue")
+    print("; ".join(f"{k} {v}" for k, v in counts.items()))
 
 
 if __name__ == "__main__":
