@@ -87,7 +87,8 @@ NOT_NAME = {"the", "a", "an", "but", "and", "in", "on", "at", "for", "if", "as",
             "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
             "february", "march", "april", "may", "june", "july", "august", "september", "october",
             "november", "december", "so", "yet", "speaking", "asked", "meanwhile", "still", "both",
-            "last", "earlier", "since", "then", "now", "according", "what", "how", "why", "where", "who"}
+            "last", "earlier", "since", "then", "now", "according", "what", "how", "why", "where", "who",
+            "like", "even", "just", "only", "also", "good", "every", "each", "such", "sitting"}
 _CAP = r"(?:[A-Z][\w'\u2019\-]*\.?|[A-Z]\.)"
 # Words on one line only, and a particle ("de", "van") only as a whole word: not the "da" of "darling".
 CAP_RUN = re.compile(r"\b" + _CAP + r"(?:[ \t]+(?:" + _CAP + r"|(?:de|van|von|bin|al|da|del|la|le)\b))*")

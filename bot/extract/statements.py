@@ -22,7 +22,7 @@ from bot.extract.speakers import (
 from bot.extract.subjects import other_subject, sentence_subject, source_before
 
 PARAGRAPH = re.compile(r"[^\n]+")
-CONTRACTION = re.compile(r"(?:n't|n\u2019t|'ve|\u2019ve|'d|\u2019d|'re|\u2019re|'ll|\u2019ll)$", re.I)
+CONTRACTION = re.compile(r"(?:n't|n\u2019t|'ve|\u2019ve|'d|\u2019d|'re|\u2019re|'ll|\u2019ll|'m|\u2019m)$", re.I)
 # What polls and papers find: sources in their own right ("the survey shows", "the report says").
 DOCUMENT_NOUNS = {"poll", "polls", "survey", "surveys", "report", "reports", "study", "studies", "results",
                   "documents", "records", "filings", "emails", "analysis", "statement", "memo", "letter", "data"}
@@ -131,7 +131,7 @@ def _extract(text: str, published: date | None) -> list[Statement]:
             sent_quotes = [q for q in quotes if sent.start <= q.start < sent.end]
             for found in _sentence(text, sent, sent_quotes):
                 st = _statement(text, sent, found, people, published, out + para_out)
-                if st is not None and (st.cue not in LEARNED or _agent(found.mention, st.speaker, st.cue)):
+                if st is not None and (st.cue not in LEARNED or _agent(text, found.mention, st.speaker, st.cue)):
                     para_out.append(st)
         para_out += _floating(text, para.start(), quotes, para_out, out)
         para_out.sort(key=lambda s: s.start)
@@ -139,7 +139,17 @@ def _extract(text: str, published: date | None) -> list[Statement]:
     return out
 
 
-def _agent(mention: Mention | None, speaker: str | None, cue: str | None) -> bool:
+def _sentence_initial(text: str, i: int) -> bool:
+    before = text[max(0, i - 3) : i].rstrip(" \"\u201c")
+    return not before or before[-1] in ".!?\n"
+
+
+def _named_mid_sentence(text: str, word: str) -> bool:
+    """Whether the article capitalises the word where a sentence does not start: a proper name."""
+    return any(not _sentence_initial(text, m.start()) for m in re.finditer(r"\b" + re.escape(word) + r"\b", text))
+
+
+def _agent(text: str, mention: Mention | None, speaker: str | None, cue: str | None) -> bool:
     """Whether a learned cue ("endorsed", "believes") has someone to hold it: a person, a role, an organisation
     or a group of people. In general news such words mostly follow things ("the videos show", "the sites offered")."""
     if mention is None:
@@ -159,6 +169,11 @@ def _agent(mention: Mention | None, speaker: str | None, cue: str | None) -> boo
     if mention.kind == "pronoun":
         return True
     if mention.kind == "name":
+        if len(words) == 1 and _sentence_initial(text, mention.start) and not _named_mid_sentence(text, words[0]) \
+                and not (words[0].endswith("s") and words[0][:-1].isalpha()):
+            # "Water", "Research", "Sitting" at a sentence's start are capitalised there, not names; plurals such as
+            # "Delegates" or "Scholars" are groups of people all the same.
+            return False
         return all(w[:1].isupper() or w.lower() in NAME_PARTICLES for w in words)
     return mention.kind == "group" and (words[-1][:1].isupper() or head in PEOPLE_NOUNS)
 
