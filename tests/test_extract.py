@@ -109,6 +109,8 @@ def test_offsets_index_the_input_and_mentions_point_at_the_speaker(seed) -> None
          "they show he is unfit"),
         ("Job cuts will come this week, said The We Company's recently named chair Marcelo Claure in an email.",
          "Marcelo Claure", "Job cuts will come this week"),
+        ("The company that runs the awards, Dick Clark Productions, denies that anything has been sorted.",
+         "Dick Clark Productions", "anything has been sorted"),
         ("Thirty-one percent of those surveyed say they would be satisfied.", "Thirty-one percent of those surveyed",
          "they would be satisfied"),
         ("He succeeded only about 8 to 10 percent of the time, Ana Silva estimated.", "Ana Silva",

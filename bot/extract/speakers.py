@@ -196,7 +196,8 @@ def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
             j = i - 1
             while j >= 0 and toks[j].text != ",":
                 j -= 1
-            if j >= 1 and inside.start > toks[j].start and toks[j - 1].text.islower():
+            if j >= 1 and inside.start > toks[j].start and (toks[j - 1].text.islower() or toks[0].low in DETERMINERS):
+                # ... or "The company that runs the AMAs, Dick Clark Productions, denies": a description, then the name.
                 return inside
         end = i
         fallback: tuple[Mention, int] | None = None
