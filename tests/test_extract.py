@@ -207,6 +207,14 @@ def test_double_apostrophe_quotes_keep_the_article_words() -> None:
 
 
 @pytest.mark.parametrize("source", ["a source", "a source close to him", "another person familiar with the plans"])
+def test_he_is_the_person_the_sentence_opens_with() -> None:
+    text = ('U.S. Attorney James Kennedy Jr. said the case was serious.\n'
+            'Patrick Carlineo Jr. was arrested in April.\n'
+            'When Carlineo was approached, he told police he supported the president.')
+    told = next(s for s in extract_statements(text, PUBLISHED) if s.cue == "told")
+    assert told.speaker == "Patrick Carlineo Jr."
+
+
 def test_anonymous_source_has_no_speaker(source: str) -> None:
     (s,) = extract_statements(f"The plant will close next year, {source} said.", PUBLISHED)
     assert s.speaker is None and s.text.startswith("The plant will close")

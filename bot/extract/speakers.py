@@ -423,6 +423,9 @@ def _clean_role(s: str) -> str:
     return s
 
 
+OPENING_NAME = re.compile(r"(?:(?:When|After|As|While|Although|Though|Because|If|Once|Before|Since|Later|Then),?\s+)?"
+                          r"(?:(?:Mr|Mrs|Ms|Dr)\.\s+)?(?:[A-Z][\w'\u2019-]+\s+)?(?P<name>[A-Z][\w\u2019-]+)\b(?!['\u2019]s)"
+                          r"(?=\s+[a-z])")
 HONORIFIC_NAME = re.compile(r"\b(Mr|Mrs|Ms)\.? ([A-Z][\w'\u2019-]+)")
 GENDERED = re.compile(r"\b(he|his|him|she|her|hers)\b", re.I)
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
@@ -443,11 +446,14 @@ class People:
     genders: dict[str, str] = field(default_factory=dict)  # full name -> "he" | "she", from the text
     mentions: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name) of people named
     names: list[tuple[int, str]] = field(default_factory=list)  # (offset, name) of every capitalised name
+    text: str = ""
+    sentence_start: int = 0  # where the sentence being read begins: a name there is the likeliest "he" or "she"
     last_group: tuple[int, str] | None = None  # (offset, name) of the latest group quoted: whom "they" means
     last_org: tuple[int, str] | None = None  # the latest organisation quoted: whom "it" means
 
     def prescan(self, text: str, quoted: Sequence[tuple[int, int]] = ()) -> None:
         """Full names in the article; those inside quotations name surnames but are not who 'he' or 'she' is."""
+        self.text = text
         inside = iter(sorted(quoted))
         q = next(inside, None)
         for m in CAP_RUN.finditer(text):
@@ -508,7 +514,11 @@ class People:
                 return self.last_org[1]
             if pronoun not in {"he", "she"}:
                 return None
-            # The latest person quoted who can be called so; else the latest such person named.
+            # A person named earlier in the same sentence ("When Carlineo was approached, he told police");
+            # else the latest person quoted who can be called so; else the latest such person named.
+            named = self._named_in_sentence(m.start, pronoun)
+            if named:
+                return named
             fits = [n for n in reversed(self.quoted) if self.genders.get(n, pronoun) == pronoun]
             if fits:
                 return fits[0]
@@ -531,6 +541,17 @@ class People:
                 return self._organisation_before(m.start) or words[1]  # "the company said": the one named
             text = m.text
             return text[4:] if text.lower().startswith("the ") else text
+        return None
+
+    def _named_in_sentence(self, pos: int, pronoun: str) -> str | None:
+        """The person a sentence opens with, when 'he' or 'she' comes later in it: 'When Carlineo was approached,
+        he told police'. Only its subject: names later in it are objects ('a call to Omar's office')."""
+        m = OPENING_NAME.match(self.text, self.sentence_start, pos)
+        if m is None:
+            return None
+        full = self.by_surname.get(_surname(m.group("name")))
+        if full and len(full.split()) >= 2 and self.genders.get(full, pronoun) == pronoun:
+            return full
         return None
 
     def _organisation_before(self, pos: int) -> str | None:

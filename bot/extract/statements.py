@@ -128,6 +128,7 @@ def _extract(text: str, published: date | None) -> list[Statement]:
             if st is not None:
                 para_out.append(st)
         for sent in split_sentences(text, para.start(), para.end(), quotes):
+            people.sentence_start = sent.start
             sent_quotes = [q for q in quotes if sent.start <= q.start < sent.end]
             for found in _sentence(text, sent, sent_quotes):
                 st = _statement(text, sent, found, people, published, out + para_out)
