@@ -206,7 +206,6 @@ def test_double_apostrophe_quotes_keep_the_article_words() -> None:
     assert s.text == text[s.start : s.end] and s.text.startswith("''We run") and s.kind == "direct"
 
 
-@pytest.mark.parametrize("source", ["a source", "a source close to him", "another person familiar with the plans"])
 def test_he_is_the_person_the_sentence_opens_with() -> None:
     text = ('U.S. Attorney James Kennedy Jr. said the case was serious.\n'
             'Patrick Carlineo Jr. was arrested in April.\n'
@@ -215,6 +214,7 @@ def test_he_is_the_person_the_sentence_opens_with() -> None:
     assert told.speaker == "Patrick Carlineo Jr."
 
 
+@pytest.mark.parametrize("source", ["a source", "a source close to him", "another person familiar with the plans"])
 def test_anonymous_source_has_no_speaker(source: str) -> None:
     (s,) = extract_statements(f"The plant will close next year, {source} said.", PUBLISHED)
     assert s.speaker is None and s.text.startswith("The plant will close")
