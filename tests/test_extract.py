@@ -111,6 +111,10 @@ def test_offsets_index_the_input_and_mentions_point_at_the_speaker(seed) -> None
          "Marcelo Claure", "Job cuts will come this week"),
         ("The company that runs the awards, Dick Clark Productions, denies that anything has been sorted.",
          "Dick Clark Productions", "anything has been sorted"),
+        ("Members of the family soured on Lewandowski, the Post reported, citing another anonymous source.",
+         "Post", "Members of the family soured on Lewandowski"),
+        ("Judge Ana Silva ordered that the records be released by Thursday.", "Ana Silva",
+         "the records be released by Thursday"),
         ("Thirty-one percent of those surveyed say they would be satisfied.", "Thirty-one percent of those surveyed",
          "they would be satisfied"),
         ("He succeeded only about 8 to 10 percent of the time, Ana Silva estimated.", "Ana Silva",
@@ -157,6 +161,11 @@ def test_the_company_is_the_organisation_the_article_names() -> None:
 def test_asides_between_speaker_and_verb(text: str, speaker: str, role: str | None) -> None:
     (s,) = extract_statements(text, PUBLISHED)
     assert (s.speaker, s.role) == (speaker, role) and s.start > text.index(",", text.index(speaker) + len(speaker) + 2)
+
+
+def test_one_sentence_read_twice_gives_one_statement() -> None:
+    found = extract_statements("The plant will close, the Post reported, citing a source at the company.", PUBLISHED)
+    assert [(s.speaker, s.cue) for s in found] == [("Post", "reported")]
 
 
 def test_two_reporting_verbs_make_two_statements() -> None:

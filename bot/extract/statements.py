@@ -49,7 +49,8 @@ AUDIENCE = re.compile(
 )
 PARTICIPLE_CLAUSE = re.compile(
     r",\s+(?:adding|saying|calling|noting|warning|arguing|insisting|explaining|describing|stressing|"
-    r"claiming|urging|telling|declaring|acknowledging|accusing|suggesting|asserting|referring)\b"
+    r"claiming|urging|telling|declaring|acknowledging|accusing|suggesting|asserting|referring|citing|"
+    r"pointing|reiterating|echoing|responding|speaking|writing|quoting)\b"
     r"|,?\s+(?:but|and|while)\s+(?=(?:he|she|they|we|I|[A-Z][\w'\u2019-]+)\s+(?:also\s+)?"
     r"(?:said|says|added|noted|told|argued|insisted)\b)"
 )
@@ -186,7 +187,7 @@ def _sentence(text: str, sent: Span, quotes: list[Span]) -> list[_Found]:
         if any(c.start <= m.start() < c.end for c in covered):
             continue
         f = _attribution(text, sent, quotes, m, found)
-        if f is not None and not any(f.content == g.content for g in found):
+        if f is not None and not any(_same_words(f.content, g.content) for g in found):
             found.append(f)
             covered += f.content
     for colon in COLON_QUOTE.finditer(text, sent.start, sent.end):
@@ -198,6 +199,13 @@ def _sentence(text: str, sent: Span, quotes: list[Span]) -> list[_Found]:
         if mention is not None and mention.kind in {"name", "role"} and mention.end == colon.start():
             found.append(_Found([quote], mention, ":", Span(colon.start(), colon.start() + 1)))
     return found
+
+
+def _same_words(a: list[Span], b: list[Span]) -> bool:
+    """Two readings of one sentence that found (nearly) the same words: keep the first."""
+    x = {i for p in a for i in range(p.start, p.end)}
+    y = {i for p in b for i in range(p.start, p.end)}
+    return bool(x and y) and len(x & y) >= 0.8 * min(len(x), len(y))
 
 
 COLON_QUOTE = re.compile(r":\s*[\"\u201c]")
@@ -358,7 +366,8 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     content = _trim(text, cstart, after_end)
     if content is None or NO_CONTENT.match(text, content.start):
         return None
-    if lemma in NEEDS_QUOTE and not any(content.start <= q.start < content.end for q in quotes) \
+    said_that = lead is not None and lead.group().rstrip().endswith("that")  # "ordered that ..." reports words
+    if lemma in NEEDS_QUOTE and not any(content.start <= q.start < content.end for q in quotes) and not said_that \
             and not (lemma == "ask" and QUESTION.match(text, content.start)):
         return None
     if len(text[content.start : content.end].split()) < (1 if lemma in LEARNED else 3) and not any(
