@@ -177,11 +177,11 @@ def test_two_reporting_verbs_make_two_statements() -> None:
 
 def test_learned_cues_need_someone_to_hold_the_view() -> None:
     text = ("Senator Ana Silva endorsed Mark Lee for governor. The videos show how many people liked them. "
-            "You feel like calling a friend. It seems like a good day. A new poll shows Lee leading by ten points. "
+            "You feel like calling a friend. We want you to buy it. It seems like a good day. A new poll shows Lee leading by ten points. "
             "Photos show the crowd at the rally. Delegates questioned how Lee could change his pledge.")
     found = {s.cue: s for s in extract_statements(text, PUBLISHED)}
     assert found["endorsed"].speaker == "Ana Silva"
-    assert [s.text for s in found.values() if s.cue in {"show", "feel", "seems"}] == []
+    assert [s.text for s in found.values() if s.cue in {"show", "feel", "want", "seems"}] == []
     assert found["questioned"].speaker == "Delegates"
     assert found["shows"].text.startswith("Lee leading")
 

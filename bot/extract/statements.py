@@ -162,9 +162,9 @@ def _agent(text: str, mention: Mention | None, speaker: str | None, cue: str | N
     head = words[-1].lower()
     if mention.kind == "role" or head in DOCUMENT_NOUNS:
         return True  # "the candidate believes", "a new poll shows"
-    if head in {"i", "we", "they", "it"}:
-        # "they fear", "we believe", "it endorsed": someone holds the view, though the text may not say who;
-        # but "it seems", "it sounds like" hold nothing.
+    if head in {"they", "it"}:
+        # "they fear", "it endorsed": someone holds the view, though the text may not say who; but "it seems" holds
+        # nothing, and "I" or "we" outside a quotation is the writer's own voice.
         return not (head == "it" and cue in IMPERSONAL)
     if speaker is None:
         return False  # "you feel", "Often" or "the videos" show: no one holds a view there
