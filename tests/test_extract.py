@@ -165,7 +165,7 @@ def test_asides_between_speaker_and_verb(text: str, speaker: str, role: str | No
 
 def test_one_sentence_read_twice_gives_one_statement() -> None:
     found = extract_statements("The plant will close, the Post reported, citing a source at the company.", PUBLISHED)
-    assert [(s.speaker, s.cue) for s in found] == [("Post", "reported")]
+    assert [(s.speaker, s.cue, s.text) for s in found] == [("Post", "reported", "The plant will close")]
 
 
 def test_two_reporting_verbs_make_two_statements() -> None:
@@ -177,7 +177,8 @@ def test_two_reporting_verbs_make_two_statements() -> None:
 
 def test_learned_cues_need_someone_to_hold_the_view() -> None:
     text = ("Senator Ana Silva endorsed Mark Lee for governor. The videos show how many people liked them. "
-            "You feel like calling a friend. We want you to buy it. It seems like a good day. A new poll shows Lee leading by ten points. "
+            "You feel like calling a friend. We want you to buy it. It seems like a good day. "
+            "A new poll shows Lee leading by ten points. "
             "Photos show the crowd at the rally. Delegates questioned how Lee could change his pledge.")
     found = {s.cue: s for s in extract_statements(text, PUBLISHED)}
     assert found["endorsed"].speaker == "Ana Silva"

@@ -332,7 +332,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             and text[sent.start : mention.start].rstrip().rstrip(QUOTE_CHARS)[-1:] == ",":
         # "This campaign, he says, is different." / "..., Sanders said, a policy that ...": the words
         # stand around the attribution.
-        content = _trim(text, sent.start, mention.start)
+        content = _trim(text, sent.start, _before(text, mention.start))
         if content and lemma not in NEEDS_QUOTE:
             rest = _trim(text, m.end(), sent.end)
             if rest and text[content.start].isupper() and text[rest.start].islower() \
@@ -342,7 +342,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     if not shared and _content_before(text, sent, mention, m):
         # 'Apple was "pulled into the enterprise," CEO Tim Cook said Tuesday in a chat with ...' /
         # '..., Cook said while visiting ...': the words come first, then who said them and where.
-        content = _trim(text, sent.start, mention.start)
+        content = _trim(text, sent.start, _before(text, mention.start))
         if content and lemma not in NEEDS_QUOTE:
             return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span)
     lead = LEAD_IN.match(text, m.end(), after_end)
@@ -358,7 +358,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             cstart = lead2.end() if lead2 else aud.end()
     if aside or TAIL.match(text[cstart:sent.end]) or text[cstart:cstart + 1] in {",", ".", ";"}:
         # '"..." in Russia, Austin said.' / '... , Kirby told reporters.': the content stands before the speaker.
-        end = mention.start if mention.start > sent.start else m.start()
+        end = _before(text, mention.start) if mention.start > sent.start else m.start()
         content = _trim(text, sent.start, end)
         if not content or lemma in NEEDS_QUOTE and not TAIL.match(text[cstart:sent.end]):
             return None  # '..., he estimated.' reports; '..., he ordered the officer to ...' need not
@@ -488,6 +488,15 @@ def _clause_end(text: str, start: int, end: int) -> int:
         if joined and FORM_TO_LEMMA[cue.group()] not in LEARNED:
             return joined.start()
     return end
+
+
+def _before(text: str, mention_start: int) -> int:
+    """Where the words end before a speaker's mention: 'the' of 'the Post reported' is not among them."""
+    m = TRAILING_DETERMINER.search(text, max(0, mention_start - 8), mention_start)
+    return m.start() if m else mention_start
+
+
+TRAILING_DETERMINER = re.compile(r"\s(?:the|a|an)\s+$", re.I)
 
 
 def _trim(text: str, start: int, end: int) -> Span | None:
