@@ -163,6 +163,14 @@ def test_asides_between_speaker_and_verb(text: str, speaker: str, role: str | No
     assert (s.speaker, s.role) == (speaker, role) and s.start > text.index(",", text.index(speaker) + len(speaker) + 2)
 
 
+def test_words_after_a_quotation_and_a_gap_before_the_verb() -> None:
+    text = ('"We are seeing evidence that there are troops" in Russia, Austin said.\n'
+            "The plan needs fast responses, something Kyiv believes is crucial for success.")
+    found = extract_statements(text, PUBLISHED)
+    assert [(s.speaker, s.kind, s.text) for s in found] == [
+        ("Austin", "mixed", '"We are seeing evidence that there are troops" in Russia')]
+
+
 def test_one_sentence_read_twice_gives_one_statement() -> None:
     found = extract_statements("The plant will close, the Post reported, citing a source at the company.", PUBLISHED)
     assert [(s.speaker, s.cue, s.text) for s in found] == [("Post", "reported", "The plant will close")]

@@ -327,7 +327,13 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     if not shared and opening is not None and mention.start > opening.start \
             and _near(text, opening.end, mention.start):
         # '"...," Heyward said, via the Post-Gazette.': a quote opening the sentence, then its speaker.
-        return _Found(_with_later_quotes(opening, quotes, m.end()), mention, cue, cue_span)
+        words = opening
+        tail = CONTINUED.match(text, opening.end, mention.start)
+        if tail:
+            # '"We are seeing evidence that there are North Korean troops" in Russia, Austin said.': the words
+            # after the quotation are part of what was said.
+            words = Span(opening.start, tail.end(1))
+        return _Found(_with_later_quotes(words, quotes, m.end()), mention, cue, cue_span)
     if re.match(r"\s*,", text[m.end() : sent.end]) and mention.start > sent.start + 12 \
             and text[sent.start : mention.start].rstrip().rstrip(QUOTE_CHARS)[-1:] == ",":
         # "This campaign, he says, is different." / "..., Sanders said, a policy that ...": the words
@@ -364,7 +370,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             return None  # '..., he estimated.' reports; '..., he ordered the officer to ...' need not
         return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span)
     content = _trim(text, cstart, after_end)
-    if content is None or NO_CONTENT.match(text, content.start):
+    if content is None or NO_CONTENT.match(text, content.start) or GAP.match(text, content.start):
         return None
     said_that = lead is not None and lead.group().rstrip().endswith("that")  # "ordered that ..." reports words
     if lemma in NEEDS_QUOTE and not any(content.start <= q.start < content.end for q in quotes) and not said_that \
@@ -386,6 +392,8 @@ SUBJECT_TIME = re.compile(
 BY_DOING = re.compile(r"\b(?:by|after|while|before|when|without|in)\s+$")
 # "asked whether ...", "asked Congress to ...": a question or a request put in words.
 QUESTION = re.compile(r"(?:whether|if|what|why|how|who|when|where|which|to)\b|(?:[\w.'\u2019-]+ ){1,4}to\b")
+# "something Kyiv believes is crucial", "what he said was wrong": the verb's object stood before it.
+GAP = re.compile(r"(?:is|are|was|were|has|have|had|will|would|can|could|should|must|may|might|does|did)\b")
 # "declined to comment": a refusal carries no words to report.
 NO_CONTENT = re.compile(r"to (?:comment|be interviewed|elaborate|respond|answer questions)\b|comment\b")
 # "the evidence the governments have pointed to in recent weeks": the object stood before the verb.
@@ -426,6 +434,7 @@ def _content_before(text: str, sent: Span, mention: Mention, m: re.Match) -> boo
     return bool(comma or re.search(r"[\"\u201d]\s*(?:[\w.'\u2019-]+\s+){0,8}$", tail))
 
 
+CONTINUED = re.compile(r"(\s+[a-z][^,.!?\"\u201c\u201d]*?),\s*$")
 TITLE_ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Maj|Prof|Rev|St)\.")
 
 
