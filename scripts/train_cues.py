@@ -7,10 +7,11 @@ A word form becomes a cue when annotators marked it as (part of) an attribution 
 places and in at least MIN_PRECISION of the places it occurs outside quotations. The hand-written speech verbs
 in cues.py stay as they are: this adds what they miss ("endorsed", "blasted", "believes", "the poll shows").
 
-The defaults (4, 0.35) were chosen by 3-fold cross-validation on polnear-train (learn on two thirds, score the
-third with score_quotes.py), taking the loosest setting whose news-dev statement F1 stays within .01 of the
-strictest: looser settings read more of PolNeAR's beliefs and attitudes, which news-dev (speech only) does not
-count. Measured that way: (5, .40) CV .657 / news-dev .843; (4, .35) CV .670 / .838; (5, .30) CV .675 / .823.
+The defaults (4, 0.35) were chosen with `python bench/cue_cv.py`: 3-fold cross-validation on polnear-train (learn
+on two thirds, score the third with score_quotes.py), taking the loosest setting whose news-dev statement F1 stays
+within .01 of the strictest one's: looser settings read more of PolNeAR's beliefs and attitudes, which news-dev
+(speech only) does not count. Measured so: (5, .40) CV .651 / news-dev .875; (4, .35) CV .659 / .873;
+(5, .30) CV .662 / .862.
 """
 
 from __future__ import annotations

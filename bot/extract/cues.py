@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 # Speech and writing acts: verb stems with their inflections, as news writes them.
@@ -101,9 +102,8 @@ TAKES_AUDIENCE = {"tell", "warn", "assure", "remind", "ask", "urge"}
 FORM_TO_LEMMA = {form: lemma for lemma, forms in SPEECH_VERBS.items() for form in forms}
 # Cue words learned from PolNeAR train by scripts/train_cues.py: attitudes and acts the list above leaves out
 # ("endorsed", "blasted", "the poll shows"). Each is its own lemma and needs no quotation.
-_learned = json.loads((Path(__file__).parent / "data" / "cues.json").read_text(encoding="utf-8"))["cues"]
-LEARNED = frozenset(form for form in _learned if form not in FORM_TO_LEMMA)
-FORM_TO_LEMMA.update({form: form for form in LEARNED})
+HAND = frozenset(FORM_TO_LEMMA)
+LEARNED: set[str] = set()
 
 
 def _trie_pattern(words: list[str]) -> str:
@@ -126,7 +126,19 @@ def _trie_pattern(words: list[str]) -> str:
     return emit(trie)
 
 
-CUE = re.compile(r"(?<![\w-])(?:" + _trie_pattern(list(FORM_TO_LEMMA)) + r")(?![\w-])")
+def use_learned(forms: Iterable[str]) -> None:
+    """Read these learned cue words from now on, beside the hand-written verbs (cross-validation swaps them)."""
+    global CUE
+    LEARNED.clear()
+    LEARNED.update(form for form in forms if form not in HAND)
+    for form in set(FORM_TO_LEMMA) - HAND:
+        del FORM_TO_LEMMA[form]
+    FORM_TO_LEMMA.update({form: form for form in LEARNED})
+    CUE = re.compile(r"(?<![\w-])(?:" + _trie_pattern(list(FORM_TO_LEMMA)) + r")(?![\w-])")
+
+
+CUE: re.Pattern[str]
+use_learned(json.loads((Path(__file__).parent / "data" / "cues.json").read_text(encoding="utf-8"))["cues"])
 
 
 def find_cues(text: str, start: int, end: int) -> list[re.Match]:
