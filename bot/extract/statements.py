@@ -328,11 +328,11 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             and _near(text, opening.end, mention.start):
         # '"...," Heyward said, via the Post-Gazette.': a quote opening the sentence, then its speaker.
         words = opening
-        tail = CONTINUED.match(text, opening.end, mention.start)
-        if tail:
+        continued = CONTINUED.match(text, opening.end, mention.start)
+        if continued:
             # '"We are seeing evidence that there are North Korean troops" in Russia, Austin said.': the words
             # after the quotation are part of what was said.
-            words = Span(opening.start, tail.end(1))
+            words = Span(opening.start, continued.end(1))
         return _Found(_with_later_quotes(words, quotes, m.end()), mention, cue, cue_span)
     if re.match(r"\s*,", text[m.end() : sent.end]) and mention.start > sent.start + 12 \
             and text[sent.start : mention.start].rstrip().rstrip(QUOTE_CHARS)[-1:] == ",":
