@@ -491,6 +491,19 @@ class People:
             if p and not any(pos < other < p.start() for other, _ in self.mentions):
                 self.genders[full] = "he" if p.group(1).lower() in {"he", "his", "him"} else "she"
 
+    def heard(self, m: Mention, speaker: str) -> None:
+        """Note who has just spoken: whom a later "he", "she", "they" or "it" most likely means."""
+        if m.kind in {"name", "role", "pronoun"}:
+            if speaker in self.quoted:
+                self.quoted.remove(speaker)
+            self.quoted.append(speaker)
+        elif m.kind == "group" and m.text.split()[-1].lower() not in ISSUED:
+            # "Officials said ... They believe ...", "The company said ... It expects ...".
+            if m.text.split()[-1].lower().endswith("s"):
+                self.last_group = (m.start, speaker)
+            else:
+                self.last_org = (m.start, speaker)
+
     def register(self, name: str, role: str | None) -> None:
         key = _surname(name)
         if len(name.split()) >= 2:

@@ -10,7 +10,6 @@ from bot.extract import when
 from bot.extract.cues import ACCORDING, FORM_TO_LEMMA, LEARNED, NEEDS_QUOTE, TAKES_AUDIENCE, find_cues
 from bot.extract.sentences import Span, find_quotes, split_sentences
 from bot.extract.speakers import (
-    ISSUED,
     NOT_NAME,
     PEOPLE_NOUNS,
     Mention,
@@ -120,6 +119,8 @@ def _extract(text: str, published: date | None) -> list[Statement]:
     paragraphs = [(para, find_quotes(text, para.start(), para.end())[0]) for para in PARAGRAPH.finditer(text)]
     people = People()
     people.prescan(text, [(q.start, q.end) for _, quotes in paragraphs for q in quotes])
+    first_line_end = len(text) if (nl := text.find("\n")) < 0 else nl
+    lowered: str | None = None  # the text in lower case, made once, for a title line's capitalised verbs
     out: list[Statement] = []
     for para, quotes in paragraphs:
         para_out: list[Statement] = []
@@ -131,7 +132,11 @@ def _extract(text: str, published: date | None) -> list[Statement]:
         for sent in split_sentences(text, para.start(), para.end(), quotes):
             people.sentence_start = sent.start
             sent_quotes = [q for q in quotes if sent.start <= q.start < sent.end]
-            for found in _sentence(text, sent, sent_quotes):
+            cue_text = text
+            if sent.start <= first_line_end and _title_cased(text[sent.start : sent.end]):
+                lowered = lowered or text.lower()
+                cue_text = lowered if len(lowered) == len(text) else text
+            for found in _sentence(text, sent, sent_quotes, cue_text):
                 st = _statement(text, sent, found, people, published, out + para_out)
                 if st is not None and (st.cue not in LEARNED or _agent(text, found.mention, st.speaker, st.cue)):
                     para_out.append(st)
@@ -180,10 +185,18 @@ def _agent(text: str, mention: Mention | None, speaker: str | None, cue: str | N
     return mention.kind == "group" and (words[-1][:1].isupper() or head in PEOPLE_NOUNS)
 
 
-def _sentence(text: str, sent: Span, quotes: list[Span]) -> list[_Found]:
+def _title_cased(sentence: str) -> bool:
+    """A title line capitalises its verbs ("Cruz Slams Trump Over ..."). Only the article's first line is read so:
+    lists of other stories' titles further down are not its news."""
+    words = sentence.split()
+    return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
+
+
+def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str) -> list[_Found]:
+    """cue_text is the text cues are looked for in: the text itself, or a title line in lower case (same offsets)."""
     found: list[_Found] = []
     covered: list[Span] = []
-    for m in _cues(text, sent, quotes):
+    for m in _cues(text, cue_text, sent, quotes):
         if any(c.start <= m.start() < c.end for c in covered):
             continue
         f = _attribution(text, sent, quotes, m, found)
@@ -263,15 +276,8 @@ def _labelled(text: str, para: re.Match, people: People) -> _Found | None:
     return _Found([content], mention, ":", Span(colon, colon + 1))
 
 
-def _cues(text: str, sent: Span, quotes: list[Span]) -> list[re.Match]:
-    # A title line capitalises its verbs ("Cruz Slams Trump Over ..."): read its words in lower case, which keeps
-    # the offsets. Only the article's first line: lists of other stories' titles further down are not its news.
-    words = text[sent.start : sent.end].split()
-    title = text.find("\n", 0, sent.start) < 0 and len(words) >= 3 \
-        and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
-    lowered = text.lower() if title else text
-    source = lowered if len(lowered) == len(text) else text
-    ms = [*find_cues(source, sent.start, sent.end), *ACCORDING.finditer(text, sent.start, sent.end)]
+def _cues(text: str, cue_text: str, sent: Span, quotes: list[Span]) -> list[re.Match]:
+    ms = [*find_cues(cue_text, sent.start, sent.end), *ACCORDING.finditer(text, sent.start, sent.end)]
     ms.sort(key=lambda m: m.start())
     return [m for m in ms if not any(q.start < m.start() < q.end for q in quotes)]
 
@@ -533,15 +539,8 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
     spans = sorted(f.content, key=lambda s: s.start)
     start, end = spans[0].start, spans[-1].end
     speaker = people.resolve(f.mention) if f.mention else None
-    if f.mention and f.mention.kind in {"name", "role", "pronoun"} and speaker:
-        if speaker in people.quoted:
-            people.quoted.remove(speaker)
-        people.quoted.append(speaker)
-    elif f.mention and f.mention.kind == "group" and speaker and f.mention.text.split()[-1].lower() not in ISSUED:
-        # "Officials said ... They believe ...", "The company said ... It expects ...": whom "they" or "it" means.
-        plural = f.mention.text.split()[-1].lower().endswith("s")
-        people.last_group = (f.mention.start, speaker) if plural else people.last_group
-        people.last_org = (f.mention.start, speaker) if not plural else people.last_org
+    if f.mention and speaker:
+        people.heard(f.mention, speaker)
     role = (f.mention.role if f.mention else None) or people.role_of(speaker)
     before, after = text[sent.start : start], text[end : sent.end]
     day, _ = when.said_on(before + " " + after, published)
