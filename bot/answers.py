@@ -151,7 +151,8 @@ def _groups(page: queries.Page) -> list[Group]:
                                                      -s.article_id, s.start))
     groups = []
     for speaker, sts in queries.statements_by_speaker(ordered).items():
-        role = next((s.role for s in sts if s.role), None) or (sts[0].actor.role if sts[0].actor else None)
+        # A role belongs to the statement it was read with: only the shown statements' roles count.
+        role = next((s.role for s in sts if s.role), None)
         groups.append(Group(speaker, role, [_item(s, page.copies.get(s.id, 0)) for s in sts]))
     return groups
 

@@ -70,9 +70,9 @@ def _engine(sessions: sessionmaker[Session]):  # noqa: ANN202
 def make_runner(settings: Settings, sessions: sessionmaker[Session], client: WebClient) -> JobRunner:
     """RQ on Redis when REDIS_URL is set, else this process's own worker pool."""
     if settings.redis_url:
-        from bot.queue import QueuedRunner
+        from bot.queue import queued_runner
 
-        return QueuedRunner(sessions, settings, notifier(settings, sessions, client))
+        return queued_runner(sessions, settings, notifier(settings, sessions, client))
     return JobRunner(sessions, settings, notifier(settings, sessions, client))
 
 

@@ -1,24 +1,35 @@
-"""Run ingestion jobs after Slack's ack: recorded in the database first, so a restart finishes them."""
+"""Ingestion jobs: recorded in the database before they run; one sweeper retries, resumes and resends.
+
+The jobs table is the truth. A job is `queued` (not before `run_after`), `running` (its runner beats
+`heartbeat_at`), or `done` (every link has its result and the reply is written; `reply_sent_at` says
+whether it went out). Every retry, of a page that timed out, a database outage, a dead process or a
+reply Slack refused, is the same move: the job goes back to `queued` with a later `run_after`, or its
+reply stays unsent, and the sweeper in any live process picks it up.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
 from typing import Protocol
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks import ingest_reply
 from bot.config import Settings
-from bot.pipeline import IngestResult, Origin, ingest
+from bot.pipeline import IngestResult, Origin, ingest, strip_userinfo
 from storage import queries
+from storage.errors import is_outage
 
 log = logging.getLogger(__name__)
 TRANSIENT = {"timeout", "unreachable", "server_error"}
-DB_ATTEMPTS = 6
+MAX_ATTEMPTS = 8  # claims of one job before its remaining links are reported as not read
+MAX_BACKOFF = 60.0
+OUTAGE_REASON = "the briefing store was unavailable; post the link again later"
 
 
 class Notifier(Protocol):
@@ -29,98 +40,184 @@ class Notifier(Protocol):
     def finished(self, team_id: str, channel_id: str, message_ts: str, reply: str, ok: bool) -> None: ...
 
 
-class JobRunner:
-    """A small in-process worker pool; the jobs table is the source of truth."""
+Dispatch = Callable[[int], None]
 
-    def __init__(self, sessions: sessionmaker[Session], settings: Settings, notifier: Notifier) -> None:
+
+class JobRunner:
+    """Records, runs and finishes jobs; `dispatch` hands a job id to whoever runs it (a pool or a queue)."""
+
+    def __init__(self, sessions: sessionmaker[Session], settings: Settings, notifier: Notifier,
+                 dispatch: Dispatch | None = None) -> None:
         self.sessions = sessions
         self.settings = settings
         self.notifier = notifier
-        self.pool = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="ingest")
+        self.pool: ThreadPoolExecutor | None = None
+        if dispatch is None:
+            self.pool = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="ingest")
+            pool = self.pool
+
+            def dispatch(job_id: int) -> None:
+                pool.submit(self.run, job_id)
+
+        self.dispatch = dispatch
+        self.running: dict[int, int] = {}  # job id -> claim token, for the heartbeat
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.sweeper: threading.Thread | None = None
+
+    # ---- recording ----------------------------------------------------------------------------
 
     def enqueue(self, team_id: str, channel_id: str, message_ts: str, user_id: str | None,
-                urls: list[str], skipped: int, private: bool = False, attempt: int = 0) -> int | None:
-        """Record the message's job and start it; None if Slack already delivered this message.
+                urls: list[str], skipped: int, private: bool = False) -> int | None:
+        """Record the message's job and hand it on; None if Slack already delivered this message.
 
-        While the database is away the record is retried with backoff, so a link posted during an
-        outage is still read once it is back."""
-        try:
-            with self.sessions.begin() as session:
-                job_id = queries.create_job(session, team_id, channel_id, message_ts, user_id, urls, skipped,
-                                            private)
-        except OperationalError:
-            if attempt + 1 >= DB_ATTEMPTS:
-                log.error("message %s/%s dropped: database unavailable", channel_id, message_ts)
-                raise
-            self._later(attempt, self.enqueue, team_id, channel_id, message_ts, user_id, urls, skipped, private,
-                        attempt + 1)
-            return None
+        A database error raises: Slack then hears an error and delivers the event again, so the link
+        is never held only in memory."""
+        urls = [strip_userinfo(u) for u in urls]
+        with self.sessions.begin() as session:
+            job_id = queries.create_job(session, team_id, channel_id, message_ts, user_id, urls, skipped, private)
         if job_id is not None:
-            self.submit(job_id)
+            self._hand_on(job_id)
         return job_id
 
-    def submit(self, job_id: int, resumed: bool = False) -> None:
-        """Hand a recorded job to a worker: here, this process's thread pool."""
-        self.pool.submit(self.run, job_id, 0, resumed)
-
-    def _later(self, attempt: int, fn, *args) -> None:  # noqa: ANN001
-        delay = self.settings.retry_backoff * 2**attempt
-        log.warning("database unavailable; retrying in %.1f s", delay)
-        timer = threading.Timer(delay, lambda: self.pool.submit(fn, *args))
-        timer.daemon = True
-        timer.start()
-
-    def resume(self) -> int:
-        """Start the jobs a previous process left unfinished (a claim token keeps each reply single)."""
-        with self.sessions.begin() as session:
-            ids = queries.unfinished_jobs(session)
-        for job_id in ids:
-            self.submit(job_id, resumed=True)
-        return len(ids)
-
-    def run(self, job_id: int, attempt: int = 0, resumed: bool = False) -> None:
+    def _hand_on(self, job_id: int) -> None:
         try:
-            self.run_once(job_id, resumed=resumed or attempt > 0)
-        except OperationalError:
-            # The database is away: try the whole job again later, a bounded number of times.
-            if attempt + 1 >= DB_ATTEMPTS:
-                log.error("job %s left for the next start: database unavailable", job_id)
-                return
-            self._later(attempt, self.run, job_id, attempt + 1, True)
+            with self.sessions.begin() as session:
+                if not queries.mark_dispatched(session, job_id):
+                    return
+            self.dispatch(job_id)
+        except Exception as exc:  # the queue or database is away: the sweeper hands it on later
+            log.warning("job %s not handed on yet (%s); the sweeper will", job_id, exc)
 
-    def run_once(self, job_id: int, resumed: bool = False) -> None:
-        """Claim a job, ingest its links and reply in the thread; database errors propagate."""
+    # ---- running ------------------------------------------------------------------------------
+
+    def run(self, job_id: int) -> None:
+        """Claim a job, read its links that have no result yet, then finish it or put it back for later."""
+        try:
+            self._run(job_id)
+        except Exception as exc:
+            # Whatever stopped it (an outage, a crash in a step), the job stays unfinished: once its
+            # heartbeat stops, the sweeper puts it back in the queue.
+            log.exception("job %s stopped: %s", job_id, exc)
+
+    def _run(self, job_id: int) -> None:
         with self.sessions.begin() as session:
-            claimed = queries.claim_job(session, job_id, reclaim=resumed)
+            claimed = queries.claim_job(session, job_id)
             if claimed is None:
                 return
             job, token = claimed
-            team, channel, ts = job.team_id, job.channel_id, job.message_ts
-            origin = Origin(team, channel, job.user_id, job.private)
-            urls, skipped = list(job.urls), job.skipped
-        self.notifier.working(team, channel, ts)
-        results = [self._ingest(origin, url) for url in urls]
-        ok = any(r.status != "failed" for r in results)
-        reply = ingest_reply(results, skipped)
-        with self.sessions.begin() as session:
-            still_ours = queries.finish_job(session, job_id, token, "done" if ok else "failed", reply)
-        if still_ours:
-            self.notifier.finished(team, channel, ts, reply, ok)
+            origin = Origin(job.team_id, job.channel_id, job.user_id, job.private, job.message_ts)
+            urls, skipped, results = list(job.urls), job.skipped, dict(job.results or {})
+        with self.lock:
+            self.running[job_id] = token
+        try:
+            if token == 1:
+                self.notifier.working(origin.team_id, origin.channel_id or "", origin.message_ts or "")
+            outage = self._read(origin, urls, results, final=token >= MAX_ATTEMPTS)
+            pending = [u for u in urls if u not in results]
+            with self.sessions.begin() as session:
+                if pending and token < MAX_ATTEMPTS:
+                    delay = min(MAX_BACKOFF, self.settings.retry_backoff * 2 ** (token - 1))
+                    queries.retry_job(session, job_id, token, results, delay, outage or "a page timed out")
+                    log.info("job %s: %d links to try again in %.0f s", job_id, len(pending), delay)
+                    return
+                done = [IngestResult(**results[u]) for u in urls]
+                reply = ingest_reply(done, skipped)
+                if not queries.finish_job(session, job_id, token, results, reply,
+                                          any(r.status != "failed" for r in done)):
+                    return  # another runner took it over
+        finally:
+            with self.lock:
+                self.running.pop(job_id, None)
+        self.send_reply(job_id)
 
-    def _ingest(self, origin: Origin, url: str) -> IngestResult:
-        """One link, with transient failures (timeouts, 5xx) retried with backoff."""
-        for attempt in range(self.settings.fetch_retries + 1):
+    def _read(self, origin: Origin, urls: list[str], results: dict, final: bool) -> str | None:
+        """Read the links without a result; returns why some must wait (an outage), if so."""
+        for url in urls:
+            if url in results:
+                continue
             try:
                 result = ingest(self.sessions, self.settings, origin, url)
-            except OperationalError:
-                raise
+            except DBAPIError as exc:
+                if is_outage(exc) and not final:
+                    log.warning("database unavailable while reading %s: %s", url, exc)
+                    return "database unavailable"
+                log.exception("storing %s failed", url)
+                reason = OUTAGE_REASON if is_outage(exc) else "it could not be stored; the error has been logged"
+                result = IngestResult(url, "failed", reason=reason, code="storage")
             except Exception:  # one bad page must not sink the others
                 log.exception("ingesting %s failed", url)
-                return IngestResult(url, "failed", reason="an internal error; it has been logged")
-            if result.code not in TRANSIENT or attempt == self.settings.fetch_retries:
-                return result
-            time.sleep(self.settings.retry_backoff * 2**attempt)
-        return result
+                result = IngestResult(url, "failed", reason="an internal error; it has been logged", code="internal")
+            if result.code in TRANSIENT and not final and self._may_retry(results, url):
+                continue
+            results[url] = asdict(result)
+        return None
+
+    def _may_retry(self, results: dict, url: str) -> bool:
+        # Transient page failures get FETCH_RETRIES more tries, counted per link.
+        tries = results.setdefault("_tries", {})
+        tries[url] = tries.get(url, 0) + 1
+        return tries[url] <= self.settings.fetch_retries
+
+    # ---- replying -----------------------------------------------------------------------------
+
+    def send_reply(self, job_id: int) -> None:
+        """Post a finished job's reply once: take the reply's lease, send, then mark it sent."""
+        with self.sessions.begin() as session:
+            job = queries.lease_reply(session, job_id, self.settings.job_stale_after)
+            if job is None:
+                return
+            team, channel, ts, reply, ok = job.team_id, job.channel_id, job.message_ts, job.reply or "", bool(job.ok)
+        try:
+            self.notifier.finished(team, channel, ts, reply, ok)
+        except Exception as exc:
+            log.error("reply to %s/%s not sent, will try again: %s", channel, ts, exc)
+            with self.sessions.begin() as session:
+                queries.reply_failed(session, job_id, str(exc)[:500])
+            return
+        with self.sessions.begin() as session:
+            queries.reply_sent(session, job_id)
+
+    # ---- the sweeper --------------------------------------------------------------------------
+
+    def sweep(self) -> None:
+        """One round: beat the heartbeat of this process's jobs, requeue jobs whose runner died, hand on
+        due jobs nobody holds, and send replies that did not go out."""
+        with self.lock:
+            mine = dict(self.running)
+        stale = self.settings.job_stale_after
+        with self.sessions.begin() as session:
+            queries.beat(session, mine)
+            requeued = queries.requeue_stale(session, stale)
+            due = queries.due_jobs(session, stale)
+            unsent = queries.unsent_replies(session, stale)
+        if requeued:
+            log.warning("jobs %s lost their runner; queued again", requeued)
+        for job_id in due:
+            self._hand_on(job_id)
+        for job_id in unsent:
+            self.send_reply(job_id)
+
+    def start(self) -> None:
+        """Start the sweeper thread (a first round runs at once: jobs left by a stopped process)."""
+        if self.sweeper is not None:
+            return
+        interval = max(0.2, min(1.0, self.settings.job_stale_after / 4))
+
+        def loop() -> None:
+            while not self.stopping.is_set():
+                try:
+                    self.sweep()
+                except Exception as exc:
+                    log.warning("sweep failed (database unavailable?): %s", exc)
+                self.stopping.wait(interval)
+
+        self.sweeper = threading.Thread(target=loop, name="job-sweeper", daemon=True)
+        self.sweeper.start()
 
     def shutdown(self) -> None:
-        self.pool.shutdown(wait=True)
+        self.stopping.set()
+        if self.sweeper is not None:
+            self.sweeper.join(timeout=5)
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)

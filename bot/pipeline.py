@@ -37,11 +37,24 @@ class IngestResult:
 
 
 def canonical_url(url: str) -> str:
-    """Drop fragments and tracking parameters so the same article is stored once."""
-    parts = urlsplit(url.strip())
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not k.lower().startswith(TRACKING)]
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(query), ""))
+    """Drop credentials, fragments and tracking parameters: the same article is stored once, no secret kept."""
+    try:
+        parts = urlsplit(url.strip())
+        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                 if not k.lower().startswith(TRACKING)]
+        netloc = parts.netloc.rsplit("@", 1)[-1].lower()  # user:secret@ never reaches storage or a reply
+        return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
+    except ValueError:  # not a URL the fetcher could read either: it says why
+        return strip_userinfo(url.strip())
+
+
+def strip_userinfo(url: str) -> str:
+    """The link without user:password@, for anything stored or shown before it is read."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority, slash, path = rest.partition("/")
+    return f"{scheme}{sep}{authority.rsplit('@', 1)[-1]}{slash}{path}"
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,7 @@ class Origin:
     channel_id: str | None = None
     user_id: str | None = None
     private: bool = False  # a private channel or DM: what it stores is shown only there
+    message_ts: str | None = None  # the Slack message that posted the link: deleting it deletes what it brought
 
     @property
     def private_channel(self) -> str | None:
@@ -60,7 +74,9 @@ class Origin:
 
 def ingest(sessions: sessionmaker[Session], settings: Settings, origin: Origin | str, source: str, *,
            fetcher: Callable[..., Fetched] = fetch) -> IngestResult:
-    """Store one page's statements unless it is stored already; failures are recorded, never raised."""
+    """Store one page's statements unless it is stored already; failures are recorded, never raised.
+
+    Database errors propagate: the caller tells an outage (try again later) from bad data."""
     origin = Origin(origin) if isinstance(origin, str) else origin
     local = Path(source)
     url = local.resolve().as_uri() if local.is_file() else canonical_url(source)
@@ -82,21 +98,28 @@ def ingest(sessions: sessionmaker[Session], settings: Settings, origin: Origin |
     try:
         with sessions.begin() as session:
             queries.save_article(session, article, [_to_new(page.text, s) for s in found])
-    except IntegrityError:
-        # Another worker stored the same article a moment ago.
+            _add_source(session, origin, article.id)
+    except (IntegrityError, queries.AlreadyStored):
+        # Another worker stored the same article a moment ago: theirs stays, this message is its source too.
         return _stored(sessions, origin, url) or IngestResult(url, "duplicate", title=page.title)
     return IngestResult(url, "stored", page.title, _speakers(found), len(found))
 
 
 def _stored(sessions: sessionmaker[Session], origin: Origin, url: str) -> IngestResult | None:
     # A public copy serves every channel; a private channel also has its own.
-    with sessions() as session:
+    with sessions.begin() as session:
         for scope in dict.fromkeys([None, origin.private_channel]):
             art = queries.find_article(session, origin.team_id, url, scope)
             if art is not None and art.status == "stored":
+                _add_source(session, origin, art.id)
                 speakers = list(dict.fromkeys(s.speaker for s in art.statements if s.speaker))
                 return IngestResult(url, "duplicate", art.title, speakers, len(art.statements))
     return None
+
+
+def _add_source(session: Session, origin: Origin, article_id: int) -> None:
+    if origin.channel_id and origin.message_ts:
+        queries.add_source(session, article_id, origin.team_id, origin.channel_id, origin.message_ts)
 
 
 def _read_local(path: Path) -> Page:

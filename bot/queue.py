@@ -1,4 +1,7 @@
-"""Ingestion through RQ on Redis: `serve` records a job and queues its id; `briefing-bot worker` runs it."""
+"""Ingestion through RQ on Redis: `serve` records a job and queues its id; `briefing-bot worker` runs it.
+
+RQ only carries job ids: retries, takeovers after a crash and unsent replies are the jobs table's sweeper's
+(bot/jobs.py), so a lost Redis message or a Redis outage delays a job but never loses it."""
 
 from __future__ import annotations
 
@@ -6,63 +9,58 @@ import logging
 from functools import lru_cache
 
 from redis import Redis
-from rq import Queue, Retry, SimpleWorker
+from rq import Queue, SimpleWorker
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.jobs import JobRunner, Notifier
+from bot.jobs import Dispatch, JobRunner, Notifier
 from storage.db import make_engine, make_sessionmaker
 
 log = logging.getLogger(__name__)
-RETRY = Retry(max=3, interval=[2, 10, 30])  # a database outage or a crash mid-job: try again, then stop
 JOB_TIMEOUT = 600
 
 
-class QueuedRunner(JobRunner):
-    """Records jobs like the in-process runner, but workers anywhere run them."""
+def rq_dispatch(settings: Settings) -> Dispatch:
+    """Hand job ids to RQ; a Redis error raises, and the sweeper hands the job on later."""
+    queue = Queue(settings.queue_name, connection=Redis.from_url(settings.redis_url or "", socket_timeout=5,
+                                                                 socket_connect_timeout=2))
 
-    def __init__(self, sessions, settings: Settings, notifier: Notifier) -> None:  # noqa: ANN001
-        super().__init__(sessions, settings, notifier)
-        self.queue = Queue(settings.queue_name, connection=Redis.from_url(settings.redis_url or ""))
+    def dispatch(job_id: int) -> None:
+        queue.enqueue(run_job, job_id, job_timeout=JOB_TIMEOUT, description=f"ingest job {job_id}")
 
-    def submit(self, job_id: int, resumed: bool = False) -> None:
-        self.queue.enqueue(run_job, job_id, resumed, retry=RETRY, job_timeout=JOB_TIMEOUT,
-                           description=f"ingest job {job_id}")
+    return dispatch
+
+
+def queued_runner(sessions: sessionmaker[Session], settings: Settings, notifier: Notifier) -> JobRunner:
+    return JobRunner(sessions, settings, notifier, dispatch=rq_dispatch(settings))
 
 
 @lru_cache(maxsize=1)
 def _worker_runner() -> JobRunner:
-    # Built once per worker process (SimpleWorker runs jobs in-process, so pools are reused).
+    # Built once per worker process (SimpleWorker runs jobs in-process, so connections are reused).
     from bot.app import notifier
 
     settings = Settings.from_env()
     sessions = make_sessionmaker(make_engine(settings.database_url))
-    return JobRunner(sessions, settings, notifier(settings, sessions))
+    return queued_runner(sessions, settings, notifier(settings, sessions))
 
 
-def run_job(job_id: int, resumed: bool = False) -> None:
-    """The RQ task: run one recorded job; a database error raises so RQ retries it later."""
-    _worker_runner().run_once(job_id, resumed=True)
+def run_job(job_id: int) -> None:
+    """The RQ task: run one recorded job (it finishes it, or puts it back in the queue for later)."""
+    _worker_runner().run(job_id)
 
 
 def work(settings: Settings) -> int:
-    """`briefing-bot worker`: first queue what crashed processes left, then run jobs until stopped."""
+    """`briefing-bot worker`: run queued jobs until stopped, with the sweeper finishing what others left."""
     from storage.db import migrate
 
     if not settings.redis_url:
         log.error("REDIS_URL is not set: without it `serve` runs ingestion itself and no worker is needed")
         return 2
     migrate(make_engine(settings.database_url))
-    redis = Redis.from_url(settings.redis_url)
-    queue = Queue(settings.queue_name, connection=redis)
     runner = _worker_runner()
-    with runner.sessions.begin() as session:
-        from storage import queries
-
-        stale = queries.unfinished_jobs(session, older_than=settings.job_stale_after)
-    for job_id in stale:
-        queue.enqueue(run_job, job_id, True, retry=RETRY, job_timeout=JOB_TIMEOUT)
-    if stale:
-        log.info("queued %d unfinished jobs left by stopped processes", len(stale))
-    SimpleWorker([queue], connection=redis).work(with_scheduler=True)
+    runner.start()
+    redis = Redis.from_url(settings.redis_url)
+    SimpleWorker([Queue(settings.queue_name, connection=redis)], connection=redis).work()
+    runner.shutdown()
     return 0
-

@@ -28,9 +28,7 @@ def create_wsgi(settings: Settings) -> Callable:
 
     sessions = make_sessionmaker(make_engine(settings.database_url))
     app, runner = build_app(settings, sessions)
-    resumed = runner.resume()
-    if resumed:
-        log.info("resumed %d unfinished ingestion jobs", resumed)
+    runner.start()  # the sweeper: finishes what stopped processes left, retries, resends replies
     slack = SlackRequestHandler(app, path="/slack/events")
     verifier = SignatureVerifier(settings.slack_signing_secret or "")
 
@@ -112,7 +110,7 @@ def _socket_mode(settings: Settings) -> int:
     from storage.db import make_engine, make_sessionmaker
 
     app, runner = build_app(settings, make_sessionmaker(make_engine(settings.database_url)))
-    runner.resume()
+    runner.start()
     SocketModeHandler(app, settings.slack_app_token).start()
     return 0
 

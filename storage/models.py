@@ -76,11 +76,27 @@ class Article(Base):
 
 
 class Actor(Base):
+    """A speaker's name within one workspace. It holds nothing read from an article but the name, and a
+    name is shown only with statements the asker may see; roles live on the statements they came with."""
+
     __tablename__ = "actors"
+    __table_args__ = (UniqueConstraint("team_id", "name", name="uq_actors_team_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(255), unique=True)
-    role: Mapped[str | None] = mapped_column(String(255))
+    team_id: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(255))
+
+
+class ArticleSource(Base):
+    """A Slack message that posted an article's link: deleting the message deletes what only it brought in."""
+
+    __tablename__ = "article_sources"
+    __table_args__ = (Index("ix_article_sources_message", "team_id", "channel_id", "message_ts"),)
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    message_ts: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
 class Topic(Base):
@@ -138,7 +154,8 @@ class Job(Base):
     """One Slack message with links to ingest; unique per message so retries are no-ops."""
 
     __tablename__ = "jobs"
-    __table_args__ = (UniqueConstraint("team_id", "channel_id", "message_ts", name="uq_jobs_message"),)
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", "message_ts", name="uq_jobs_message"),
+                      Index("ix_jobs_status", "status"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
@@ -148,8 +165,17 @@ class Job(Base):
     private: Mapped[bool] = mapped_column(default=False)  # posted in a private channel or DM
     urls: Mapped[list[str]] = mapped_column(JSON)
     skipped: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued | running | done | failed
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # queued: waiting to run (not before run_after); running: claimed, its runner beats heartbeat_at;
+    # done: every link has its result and the reply is written (reply_sent_at says whether it went out).
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # claims so far; the latest is the claim token
+    results: Mapped[dict | None] = mapped_column(JSON)  # url -> its final result, kept across attempts
+    ok: Mapped[bool | None] = mapped_column()  # at least one link read
     reply: Mapped[str | None] = mapped_column(Text)
+    run_after: Mapped[datetime | None] = mapped_column(DateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime)  # last handed to a queue
+    reply_sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    error: Mapped[str | None] = mapped_column(Text)  # the last failure, for the logs and operators
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())

@@ -9,12 +9,25 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import cast
 
-from sqlalchemy import ColumnElement, CursorResult, Select, delete, func, literal_column, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Date,
+    Select,
+    delete,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
-from storage.models import Actor, Alias, Article, Job, Statement, Topic, statement_topics
+from storage.models import Actor, Alias, Article, ArticleSource, Job, Statement, Topic, statement_topics
 
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 12
@@ -60,17 +73,41 @@ def fingerprint(speaker: str | None, text: str) -> str:
     return hashlib.sha1(words.encode()).hexdigest()
 
 
+class AlreadyStored(Exception):
+    """The article is stored already: a racing ingest never replaces it."""
+
+    def __init__(self, article: Article) -> None:
+        super().__init__(article.url)
+        self.article = article
+
+
+# Column widths, so a long og:site_name or role is shortened rather than refused by PostgreSQL.
+NAME_CHARS = 255
+MAX_SEARCH_CHARS = 100_000  # PostgreSQL's tsvector holds at most 1 MB; the words beyond add nothing findable
+
+
+def _fit(value: str | None, limit: int = NAME_CHARS) -> str | None:
+    return value[:limit] if value else value
+
+
 def save_article(session: Session, article: Article, statements: Sequence[NewStatement]) -> Article:
-    """Store an article with its statements, replacing an earlier failed attempt at the same URL."""
+    """Store an article with its statements; an earlier failed attempt at the same URL is replaced, a stored
+    copy never is (AlreadyStored). The unique (team, url) key stops a racing insert."""
     article.url_key = url_key(article.url, article.private_channel)
+    article.site, article.author = _fit(article.site), _fit(article.author)
     old = find_article(session, article.team_id, article.url, article.private_channel)
     if old is not None:
+        if old.status == "stored":
+            raise AlreadyStored(old)
         session.delete(old)
         session.flush()
     session.add(article)
-    full = _full_names(session, article.team_id, {s.speaker for s in statements if s.speaker})
+    statements = [replace(s, speaker=_fit(s.speaker), role=_fit(s.role), place=_fit(s.place), cue=_fit(s.cue, 64))
+                  for s in statements]
+    full = _full_names(session, article.team_id, article.private_channel,
+                       {s.speaker for s in statements if s.speaker})
     statements = [replace(s, speaker=full.get(s.speaker, s.speaker)) if s.speaker else s for s in statements]
-    actors = _actor_ids(session, {(s.speaker, s.role) for s in statements if s.speaker})
+    actors = _actor_ids(session, article.team_id, {s.speaker for s in statements if s.speaker})
     topic_ids = _topic_ids(session, {t for s in statements for t in s.topics})
     prints = [fingerprint(s.speaker, s.text) for s in statements]
     firsts = _first_copies(session, article.team_id, article.private_channel, prints)
@@ -81,7 +118,8 @@ def save_article(session: Session, article: Article, statements: Sequence[NewSta
             said_on=s.said_on, place=s.place, start=s.start, end=s.end, fingerprint=fp,
             duplicate_of=firsts.get(fp), actor_id=actors.get(s.speaker) if s.speaker else None,
             private_channel=article.private_channel,
-            search_text=" ".join(filter(None, [s.speaker, s.role, s.cue, " ".join(s.topics), s.text])),
+            search_text=" ".join(filter(None, [s.speaker, s.role, s.cue, " ".join(s.topics), s.text]))
+            [:MAX_SEARCH_CHARS],
         )
         article.statements.append(st)
         session.flush()
@@ -96,6 +134,73 @@ def save_article(session: Session, article: Article, statements: Sequence[NewSta
     return article
 
 
+def add_source(session: Session, article_id: int, team_id: str, channel_id: str, message_ts: str) -> None:
+    """Remember that a Slack message posted this article (again: a repost is a source too)."""
+    session.execute(_insert(session, ArticleSource)
+                    .values(article_id=article_id, team_id=team_id, channel_id=channel_id, message_ts=message_ts)
+                    .on_conflict_do_nothing(index_elements=["article_id", "channel_id", "message_ts"]))
+
+
+def forget_message(session: Session, team_id: str, channel_id: str, message_ts: str) -> int:
+    """A deleted message takes with it the articles that only it posted, and its job; returns articles deleted."""
+    mine = ArticleSource.team_id == team_id, ArticleSource.channel_id == channel_id, \
+        ArticleSource.message_ts == message_ts
+    ids = set(session.scalars(select(ArticleSource.article_id).where(*mine)))
+    session.execute(delete(ArticleSource).where(*mine))
+    others = set(session.scalars(select(ArticleSource.article_id).where(ArticleSource.article_id.in_(ids))))
+    # Only articles a Slack message brought in: one stored from the command line stays.
+    gone = sorted(session.scalars(select(Article.id).where(Article.id.in_(ids - others),
+                                                           Article.channel_id.is_not(None))))
+    delete_articles(session, gone)
+    session.execute(delete(Job).where(Job.team_id == team_id, Job.channel_id == channel_id,
+                                      Job.message_ts == message_ts))
+    return len(gone)
+
+
+def delete_articles(session: Session, ids: Sequence[int]) -> None:
+    """Delete articles with their statements; a quote another article also carries stays listed there."""
+    if not ids:
+        return
+    _promote_copies(session, ids)
+    in_them = Statement.article_id.in_(ids)
+    # Copies first, then first copies: SQLite's full-text triggers then see every row as it was indexed.
+    session.execute(delete(Statement).where(in_them, Statement.duplicate_of.is_not(None)))
+    session.execute(delete(Statement).where(in_them))
+    session.execute(delete(Article).where(Article.id.in_(ids)))
+    session.flush()
+    session.expire_all()
+
+
+def _promote_copies(session: Session, ids: Sequence[int]) -> None:
+    # The earliest copy elsewhere becomes the first copy, with the topic links the first had.
+    firsts = select(Statement.id).where(Statement.article_id.in_(ids), Statement.duplicate_of.is_(None))
+    rows = session.execute(select(Statement.id, Statement.duplicate_of, Statement.said_on)
+                           .where(Statement.duplicate_of.in_(firsts), Statement.article_id.not_in(ids))
+                           .order_by(Statement.id)).all()
+    heirs: dict[int, tuple[int, date | None]] = {}
+    for sid, first, said_on in rows:
+        if first is not None:
+            heirs.setdefault(first, (sid, said_on))
+    st = statement_topics.c
+    for first, (heir, said_on) in heirs.items():
+        session.execute(update(Statement).where(Statement.duplicate_of == first, Statement.id != heir)
+                        .values(duplicate_of=heir))
+        session.execute(update(Statement).where(Statement.id == heir).values(duplicate_of=None))
+        session.execute(statement_topics.insert().from_select(
+            ["statement_id", "topic_id", "team_id", "said_on", "private_channel"],
+            select(literal_column(str(heir)), st.topic_id, st.team_id, literal(said_on, Date), st.private_channel)
+            .where(st.statement_id == first)))
+
+
+def forget_workspace(session: Session, team_id: str) -> None:
+    """The app was uninstalled: everything the workspace stored goes."""
+    ids = list(session.scalars(select(Article.id).where(Article.team_id == team_id)))
+    for start in range(0, len(ids), 500):
+        delete_articles(session, ids[start:start + 500])
+    for model in (Actor, Alias, Job):
+        session.execute(delete(model).where(model.team_id == team_id))
+
+
 def _first_copies(session: Session, team_id: str, private_channel: str | None, prints: list[str]) -> dict[str, int]:
     if not prints:
         return {}
@@ -107,37 +212,33 @@ def _first_copies(session: Session, team_id: str, private_channel: str | None, p
     return {fp: sid for fp, sid in rows if fp is not None}
 
 
-def _full_names(session: Session, team_id: str, names: set[str]) -> dict[str, str]:
-    """'Kirby' alone is the 'John Kirby' already quoted in this workspace, when he is the only Kirby."""
+def _full_names(session: Session, team_id: str, private_channel: str | None, names: set[str]) -> dict[str, str]:
+    """'Kirby' alone is the 'John Kirby' already quoted in this workspace, when he is the only Kirby, and only
+    from statements the new statement's own audience may see: a name read in a private channel stays there."""
     out = {}
     for name in names:
         if " " in name or not name[:1].isupper():
             continue
         pattern = "% " + _like_escape(name)
+        seen_here = select(Statement.id).where(Statement.actor_id == Actor.id, Statement.team_id == team_id,
+                                               _visible(Statement.private_channel, private_channel))
         known = session.scalars(
-            select(Actor.name).where(Actor.name.like(pattern, escape="\\"),
-                                     select(Statement.id).where(Statement.actor_id == Actor.id,
-                                                                Statement.team_id == team_id).exists())
+            select(Actor.name).where(Actor.team_id == team_id, Actor.name.like(pattern, escape="\\"),
+                                     seen_here.exists())
             .limit(2)).all()
         if len(known) == 1:
             out[name] = known[0]
     return out
 
 
-def _actor_ids(session: Session, speakers: Iterable[tuple[str, str | None]]) -> dict[str, int]:
-    roles: dict[str, str | None] = {}
-    for name, role in speakers:
-        roles[name] = roles.get(name) or role
-    if not roles:
+def _actor_ids(session: Session, team_id: str, names: set[str]) -> dict[str, int]:
+    if not names:
         return {}
-    # Insert-or-ignore keeps one actor per name even when workers race.
-    session.execute(_insert(session, Actor).values([{"name": n, "role": r} for n, r in roles.items()])
-                    .on_conflict_do_nothing(index_elements=["name"]))
-    rows = session.execute(select(Actor.id, Actor.name, Actor.role).where(Actor.name.in_(roles))).all()
-    for actor_id, name, role in rows:
-        if roles[name] and role != roles[name]:
-            session.execute(update(Actor).where(Actor.id == actor_id).values(role=roles[name]))
-    return {name: actor_id for actor_id, name, _ in rows}
+    # Insert-or-ignore keeps one actor per workspace and name even when workers race.
+    session.execute(_insert(session, Actor).values([{"team_id": team_id, "name": n} for n in names])
+                    .on_conflict_do_nothing(index_elements=["team_id", "name"]))
+    rows = session.execute(select(Actor.id, Actor.name).where(Actor.team_id == team_id, Actor.name.in_(names)))
+    return {name: actor_id for actor_id, name in rows}
 
 
 def _topic_ids(session: Session, names: set[str]) -> dict[str, int]:
@@ -187,7 +288,7 @@ def find_actors(session: Session, team_id: str, name: str, channel: str | None =
         return []
     quoted_here = select(Statement.actor_id).where(Statement.team_id == team_id, Statement.actor_id == Actor.id,
                                                    _visible(Statement.private_channel, channel))
-    base = select(Actor).where(quoted_here.exists())
+    base = select(Actor).where(Actor.team_id == team_id, quoted_here.exists())
     exact = session.scalars(base.where(func.lower(Actor.name) == q)).all()
     if exact:
         return list(exact)
@@ -396,15 +497,29 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def claim_job(session: Session, job_id: int, reclaim: bool = False) -> tuple[Job, int] | None:
-    """Take a job to run, returning it with a claim token; None if it is finished or someone holds it.
+def _ago(seconds: float) -> datetime:
+    return _now() - timedelta(seconds=seconds)
 
-    A running job can be reclaimed (after a crash, or a retry by its own runner); the token makes sure
-    only the latest claimant may finish it and reply, so a reclaimed job still answers once."""
-    states = ["queued", "interrupted", "running"] if reclaim else ["queued", "interrupted"]
-    res = session.execute(update(Job).where(Job.id == job_id, Job.status.in_(states))
-                          .values(status="running", attempts=Job.attempts + 1, updated_at=_now()))
-    if cast(CursorResult, res).rowcount != 1:
+
+def _changed(result: object) -> bool:
+    return cast(CursorResult, result).rowcount == 1
+
+
+def mark_dispatched(session: Session, job_id: int, stale: float = 0) -> bool:
+    """Note that a queued job is being handed to a runner; False if it is not queued or was just handed on."""
+    recent = Job.dispatched_at.is_not(None) & (Job.dispatched_at > _ago(stale)) if stale else Job.id.is_(None)
+    return _changed(session.execute(update(Job).where(Job.id == job_id, Job.status == "queued", ~recent)
+                                    .values(dispatched_at=_now())))
+
+
+def claim_job(session: Session, job_id: int) -> tuple[Job, int] | None:
+    """Take a queued, due job to run, returning it with a claim token; None if someone else has it.
+
+    The token (the claim's number) makes sure only the latest claimant may finish the job."""
+    due = or_(Job.run_after.is_(None), Job.run_after <= _now())
+    if not _changed(session.execute(update(Job).where(Job.id == job_id, Job.status == "queued", due)
+                                    .values(status="running", attempts=Job.attempts + 1, heartbeat_at=_now(),
+                                            updated_at=_now()))):
         return None
     job = session.get(Job, job_id)
     if job is None:
@@ -413,18 +528,78 @@ def claim_job(session: Session, job_id: int, reclaim: bool = False) -> tuple[Job
     return job, job.attempts
 
 
-def finish_job(session: Session, job_id: int, token: int, status: str, reply: str) -> bool:
-    """Close a job if this claim is still the latest; False means another runner took it over."""
-    res = session.execute(update(Job).where(Job.id == job_id, Job.attempts == token, Job.status == "running")
-                          .values(status=status, reply=reply, updated_at=_now()))
-    return cast(CursorResult, res).rowcount == 1
+def _held(job_id: int, token: int):  # noqa: ANN202
+    return (Job.id == job_id) & (Job.attempts == token) & (Job.status == "running")
 
 
-def unfinished_jobs(session: Session, older_than: float = 0) -> list[int]:
-    """Jobs not finished: queued, or running when a process died (seconds since their last change)."""
-    cutoff = _now() - timedelta(seconds=older_than)
-    return list(session.scalars(select(Job.id).where(Job.status.in_(["queued", "interrupted", "running"]),
-                                                     Job.updated_at <= cutoff).order_by(Job.id)))
+def retry_job(session: Session, job_id: int, token: int, results: dict, delay: float, error: str) -> bool:
+    """Put a claimed job back in the queue, to run again in `delay` seconds, keeping the results so far."""
+    return _changed(session.execute(update(Job).where(_held(job_id, token)).values(
+        status="queued", results=results, run_after=_now() + timedelta(seconds=delay), dispatched_at=None,
+        heartbeat_at=None, error=error[:500], updated_at=_now())))
+
+
+def finish_job(session: Session, job_id: int, token: int, results: dict, reply: str, ok: bool) -> bool:
+    """Close a job with its reply, if this claim is still the latest; False means another runner took it over."""
+    return _changed(session.execute(update(Job).where(_held(job_id, token)).values(
+        status="done", results=results, reply=reply, ok=ok, heartbeat_at=None, updated_at=_now())))
+
+
+def beat(session: Session, running: dict[int, int]) -> None:
+    """The heartbeat of the jobs one process is running: while it beats, nobody takes them over."""
+    for job_id, token in running.items():
+        session.execute(update(Job).where(_held(job_id, token)).values(heartbeat_at=_now()))
+
+
+def requeue_stale(session: Session, stale: float) -> list[int]:
+    """Running jobs whose runner stopped beating (a killed process) go back to the queue."""
+    dead = (Job.status == "running") & or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < _ago(stale))
+    ids = list(session.scalars(select(Job.id).where(dead)))
+    if ids:
+        session.execute(update(Job).where(Job.id.in_(ids), dead).values(
+            status="queued", run_after=None, dispatched_at=None, heartbeat_at=None, updated_at=_now()))
+    return ids
+
+
+def due_jobs(session: Session, stale: float) -> list[int]:
+    """Queued jobs due to run that no runner has been handed lately (a lost queue message, Redis away)."""
+    return list(session.scalars(select(Job.id).where(
+        Job.status == "queued", or_(Job.run_after.is_(None), Job.run_after <= _now()),
+        or_(Job.dispatched_at.is_(None), Job.dispatched_at < _ago(stale))).order_by(Job.id).limit(100)))
+
+
+def unfinished_jobs(session: Session) -> list[int]:
+    """Jobs not done yet, for operators and tests."""
+    return list(session.scalars(select(Job.id).where(Job.status != "done").order_by(Job.id)))
+
+
+def lease_reply(session: Session, job_id: int, lease: float) -> Job | None:
+    """Take the right to send a done job's unsent reply for `lease` seconds."""
+    free = or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < _ago(lease))
+    if not _changed(session.execute(update(Job).where(Job.id == job_id, Job.status == "done",
+                                                      Job.reply_sent_at.is_(None), free)
+                                    .values(heartbeat_at=_now()))):
+        return None
+    job = session.get(Job, job_id)
+    if job is not None:
+        session.refresh(job)
+    return job
+
+
+def reply_failed(session: Session, job_id: int, error: str) -> None:
+    """Slack did not take the reply: the lease runs out and the sweeper sends it again."""
+    session.execute(update(Job).where(Job.id == job_id).values(error=error, updated_at=_now()))
+
+
+def reply_sent(session: Session, job_id: int) -> None:
+    session.execute(update(Job).where(Job.id == job_id).values(reply_sent_at=_now(), heartbeat_at=None,
+                                                               updated_at=_now()))
+
+
+def unsent_replies(session: Session, lease: float) -> list[int]:
+    return list(session.scalars(select(Job.id).where(
+        Job.status == "done", Job.reply_sent_at.is_(None),
+        or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < _ago(lease))).order_by(Job.id).limit(100)))
 
 
 def statements_by_speaker(statements: Sequence[Statement]) -> dict[str, list[Statement]]:

@@ -11,5 +11,5 @@ from bot.listeners import commands, events
 
 
 def register(app: App, sessions: sessionmaker[Session], runner: JobRunner, settings: Settings) -> None:
-    events.register(app, runner, settings)
+    events.register(app, runner, settings, sessions)
     commands.register(app, sessions)
