@@ -118,19 +118,22 @@ def _socket_mode(settings: Settings) -> int:
 
 
 def _gunicorn(settings: Settings) -> None:
+    """gunicorn with uvicorn's worker: requests are read on an event loop, so clients that trickle
+    bytes hold sockets, not the threads that answer Slack (see bot/asgi.py)."""
     from gunicorn.app.base import BaseApplication
+
+    from bot.asgi import to_asgi, worker_class
 
     class Server(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"0.0.0.0:{settings.port}")
             self.cfg.set("workers", int(os.environ.get("WEB_CONCURRENCY", "1")))
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", 8)
+            self.cfg.set("worker_class", worker_class(settings.header_timeout))
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 20)
             self.cfg.set("loglevel", settings.log_level.lower())
 
         def load(self) -> Callable:
-            return create_wsgi(settings)  # built in each worker, after the fork
+            return to_asgi(create_wsgi(settings), MAX_BODY)  # built in each worker, after the fork
 
     Server().run()
