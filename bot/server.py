@@ -19,24 +19,30 @@ MAX_BODY = 1024 * 1024  # Slack's payloads are a few KB
 
 
 def create_wsgi(settings: Settings) -> Callable:
-    settings = replace(settings, slack_app_token=None)  # HTTP mode verifies signatures, always
     """The WSGI app: POST /slack/events for Slack, GET /healthz for load balancers."""
+    settings = replace(settings, slack_app_token=None)  # HTTP mode verifies signatures, always
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
     from bot.app import build_app
+    from bot.health import SlackCheck
+    from bot.oauth import oauth_enabled
     from storage.db import make_engine, make_sessionmaker
 
     sessions = make_sessionmaker(make_engine(settings.database_url))
-    app, runner = build_app(settings, sessions)
+    # Slack may be out of reach right now: start anyway, and verify the token in the background.
+    app, runner = build_app(settings, sessions, verify_token=False)
     resumed = runner.resume()
     if resumed:
         log.info("resumed %d unfinished ingestion jobs", resumed)
+    check = None if oauth_enabled(settings) else SlackCheck(app.client).start()
     slack = SlackRequestHandler(app, path="/slack/events")
     verifier = SignatureVerifier(settings.slack_signing_secret or "")
 
     def wsgi(environ: dict, start_response: Callable) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz":
-            return _plain(start_response, "200 OK", "ok")
+            health = check.health() if check else {"status": "ok", "slack": "tokens per workspace (OAuth)"}
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [json.dumps(health).encode()]
         if environ.get("PATH_INFO") == "/slack/events" and environ.get("REQUEST_METHOD") == "POST":
             problem = _vet(environ, verifier)
             if problem:

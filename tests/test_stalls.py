@@ -46,3 +46,26 @@ def test_fifty_slow_clients_do_not_hold_up_commands(start_bot, fake_slack) -> No
         assert len(closed) == 50 and max(closed) < 12
     finally:
         stop.set()
+
+
+# ---- Slack unreachable at start-up ----------------------------------------------------------
+
+def wait_for_health(bot: RunningBot, slack: str, timeout: float = 20) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        health = bot.http.get(bot.url + "/healthz").json()
+        if health["slack"] == slack or time.monotonic() > deadline:
+            return health
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_serve_starts_while_slack_is_unreachable_and_works_once_it_answers(start_bot, fake_slack) -> None:  # noqa: ANN001
+    fake_slack.statuses["auth.test"] = [(503, {})] * 1000
+    bot = start_bot()  # used to exit: gunicorn's worker failed to boot on auth.test
+    health = wait_for_health(bot, "unreachable")
+    assert health["status"] == "ok" and health["slack"] == "unreachable" and "fatal_error" in health["detail"]
+    fake_slack.statuses["auth.test"].clear()  # Slack is back
+    assert wait_for_health(bot, "verified")["slack"] == "verified"
+    assert bot.command("/briefing", "dprk", fake_slack.url + "/respond/2").status_code == 200
+    assert "Nothing found" in str(fake_slack.wait_for("/respond/2")[0])
