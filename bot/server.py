@@ -69,7 +69,8 @@ def _vet(environ: dict, verifier: SignatureVerifier) -> tuple[str, str] | None:
     environ["wsgi.input"] = io.BytesIO(body)  # hand the same bytes on to bolt
     headers = {"x-slack-request-timestamp": environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
                "x-slack-signature": environ.get("HTTP_X_SLACK_SIGNATURE", "")}
-    if not verifier.is_valid_request(body, headers):
+    # The verifier turns a missing or non-numeric timestamp into a ValueError: that is a 401 too.
+    if not headers["x-slack-request-timestamp"].isdigit() or not verifier.is_valid_request(body, headers):
         return "401 Unauthorized", "invalid request signature"
     try:
         _parse(body.decode("utf-8"), environ.get("CONTENT_TYPE") or "")

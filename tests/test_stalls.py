@@ -48,6 +48,12 @@ def test_fifty_slow_clients_do_not_hold_up_commands(start_bot, fake_slack) -> No
         stop.set()
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_request_without_signature_headers_gets_401_not_500(bot) -> None:  # noqa: ANN001
+    assert bot.http.post(bot.url + "/slack/events", content=b"{}",
+                         headers={"Content-Type": "application/json"}).status_code == 401
+
+
 # ---- Slack unreachable at start-up ----------------------------------------------------------
 
 def wait_for_health(bot: RunningBot, slack: str, timeout: float = 20) -> dict:
