@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
+from urllib.parse import urlencode
 
 import pytest
 
+from bot import answers
+from bot.answers import Answer
+from bot.blocks import to_text
+from storage import queries
 from tests.conftest import RunningBot
 
 # ---- slow clients ---------------------------------------------------------------------------
@@ -75,3 +81,73 @@ def test_serve_starts_while_slack_is_unreachable_and_works_once_it_answers(start
     assert wait_for_health(bot, "verified")["slack"] == "verified"
     assert bot.command("/briefing", "dprk", fake_slack.url + "/respond/2").status_code == 200
     assert "Nothing found" in str(fake_slack.wait_for("/respond/2")[0])
+
+
+# ---- aliases: bounded, NUL-free, built-in names redefined only when confirmed ---------------
+
+def alias_cmd(sessions, text: str, team: str = "T1") -> Answer:  # noqa: ANN001
+    with sessions.begin() as s:
+        got = answers.manage_aliases(s, team, text)
+        assert got is not None
+        return got
+
+
+def test_alias_commands_are_bounded_with_a_clear_message(sessions) -> None:  # noqa: ANN001
+    huge = "alias North Korea = " + ", ".join(f"name number {i}" for i in range(50_000))  # ~650 KB
+    started = time.monotonic()
+    assert "at most 1,000 characters" in alias_cmd(sessions, huge).message
+    assert time.monotonic() - started < 1
+    many = "alias North Korea = " + ", ".join(f"n{i}" for i in range(21))
+    assert "at most 20 aliases" in alias_cmd(sessions, many).message
+    assert "at most 100 characters" in alias_cmd(sessions, "alias North Korea = " + "x" * 101).message
+    with sessions.begin() as s:
+        assert queries.list_aliases(s, "T1") == []
+        queries.set_aliases(s, "T1", "Somewhere", (f"old {i}" for i in range(495)))
+    six = "alias North Korea = " + ", ".join(f"new {i}" for i in range(6))
+    assert "at most 500" in alias_cmd(sessions, six).message
+    assert alias_cmd(sessions, "alias North Korea = old 1, new 1, new 2, new 3, new 4, new 5").message.startswith(
+        "Saved")  # redefining one of its own names adds nothing to the workspace's count
+
+
+def test_nul_bytes_are_stripped_from_aliases_and_queries(sessions) -> None:  # noqa: ANN001
+    saved = alias_cmd(sessions, "alias North\x00 Korea = hermit\x00 kingdom")
+    assert saved.message == "Saved: hermit kingdom \u2192 North Korea"
+    with sessions.begin() as s:
+        assert answers.briefing(s, "T1", "hermit\x00 kingdom").heading == "Briefing: hermit kingdom (North Korea)"
+
+
+def test_redefining_a_built_in_name_asks_first(sessions) -> None:  # noqa: ANN001
+    asked = alias_cmd(sessions, "alias France = north korea, hexagon")
+    assert "North Korea" in asked.message and asked.confirm == "alias! France = north korea, hexagon"
+    assert "alias! France = north korea, hexagon" in to_text(asked)  # the CLI's way to confirm
+    with sessions.begin() as s:
+        assert queries.list_aliases(s, "T1") == []  # nothing changes until confirmed
+    assert alias_cmd(sessions, "alias North Korea = dprk").confirm is None  # same meaning: nothing to ask
+    assert alias_cmd(sessions, asked.confirm).message == "Saved: north korea, hexagon \u2192 France"
+    with sessions.begin() as s:
+        assert answers.briefing(s, "T1", "north korea").heading == "Briefing: north korea (France)"
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_confirmation_buttons_over_http(bot, fake_slack) -> None:  # noqa: ANN001
+    def press(button: dict, n: int) -> dict:
+        payload = {"type": "block_actions", "team": {"id": "T1"}, "user": {"id": "U1"}, "api_app_id": "A1",
+                   "token": "x", "trigger_id": "1.2", "response_url": f"{fake_slack.url}/respond/{n}",
+                   "container": {"type": "message"}, "channel": {"id": "C1"},
+                   "actions": [{"type": "button", "action_id": button["action_id"], "block_id": "b",
+                                "value": button["value"], "action_ts": "1.1"}]}
+        assert bot.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+                        ).status_code == 200
+        return fake_slack.wait_for(f"/respond/{n}")[0]
+
+    def ask(n: int) -> dict[str, dict]:
+        bot.command("/briefing", "alias France = north korea", f"{fake_slack.url}/respond/{n}")
+        blocks = fake_slack.wait_for(f"/respond/{n}")[0]["blocks"]
+        return {b["text"]["text"]: b for b in blocks[-1]["elements"]}
+
+    cancelled = press(ask(1)["Cancel"], 2)
+    assert cancelled["replace_original"] is True and "nothing changed" in cancelled["text"].lower()
+    saved = press(ask(3)["Yes, redefine"], 4)
+    assert saved["replace_original"] is True and "Saved: north korea" in saved["text"]
+    bot.command("/briefing", "north korea", f"{fake_slack.url}/respond/5")
+    assert "(France)" in fake_slack.wait_for("/respond/5")[0]["text"]
