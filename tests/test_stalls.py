@@ -18,11 +18,13 @@ from tests.conftest import RunningBot
 
 # ---- slow clients ---------------------------------------------------------------------------
 
-def trickle(port: int, stop: threading.Event, closed: list[float], started: float) -> None:
+def trickle(port: int, connected: threading.Semaphore, stop: threading.Event, closed: list[float],
+            started: float) -> None:
     """A client sending a request's headers one byte every 0.5 s, never finishing (gives up after 15 s)."""
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
             s.sendall(b"POST /slack/events HTTP/1.1\r\nX-Pad: ")
+            connected.release()
             for _ in range(30):
                 if stop.wait(0.5):
                     return
@@ -35,12 +37,14 @@ def trickle(port: int, stop: threading.Event, closed: list[float], started: floa
 def test_fifty_slow_clients_do_not_hold_up_commands(start_bot, fake_slack) -> None:  # noqa: ANN001
     bot: RunningBot = start_bot(HEADER_TIMEOUT="4")
     port = int(bot.url.rsplit(":", 1)[1])
-    stop, closed, started = threading.Event(), [], time.monotonic()
-    clients = [threading.Thread(target=trickle, args=(port, stop, closed, started), daemon=True) for _ in range(50)]
+    connected, stop, closed, started = threading.Semaphore(0), threading.Event(), [], time.monotonic()
+    clients = [threading.Thread(target=trickle, args=(port, connected, stop, closed, started), daemon=True)
+               for _ in range(50)]
     for t in clients:
         t.start()
     try:
-        time.sleep(1)  # let every slow client get its connection in first
+        for _ in clients:  # every slow client is in before the commands
+            assert connected.acquire(timeout=5)
         began = time.monotonic()
         assert bot.http.get(bot.url + "/healthz", timeout=3).status_code == 200
         assert bot.command("/briefing", "dprk", fake_slack.url + "/respond/1").status_code == 200
