@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -24,24 +25,21 @@ class SlackCheck:
         self.client = WebClient(token=client.token, base_url=client.base_url, timeout=10, retry_handlers=[])
         self.first_wait, self.max_wait = first_wait, max_wait
         self.state, self.detail = "verifying", ""
-        self.stopped = threading.Event()
 
     def start(self) -> SlackCheck:
         threading.Thread(target=self._run, name="slack-check", daemon=True).start()
         return self
 
-    def stop(self) -> None:
-        self.stopped.set()
-
     def _run(self) -> None:
         wait, tries = self.first_wait, 1
         while not self.check():
+            if self.state == "rejected":
+                wait = self.max_wait
             log.warning("Slack is not verified yet (%s): serving anyway, trying auth.test again in %.0f s",
                         self.detail, wait)
-            if self.stopped.wait(wait):
-                return
+            time.sleep(wait)
             wait, tries = min(wait * 2, self.max_wait), tries + 1
-        if tries > 1:
+        if tries > 1:  # as loud as the failures were
             log.warning("Slack verified after %d tries: %s", tries, self.detail)
 
     def check(self) -> bool:
