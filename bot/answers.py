@@ -22,7 +22,14 @@ BRIEFING_USAGE = ("Usage: `/briefing TOPIC_OR_PERSON`, for example `/briefing dp
                   "`/briefing aliases` lists them.")
 WHO_SAID_USAGE = ("Usage: `/who-said KEYWORD`, for example `/who-said troops` or `/who-said \"nuclear "
                   "programme\" in 2024`: every speaker who said something about it, with their words and sources.")
-ALIAS = re.compile(r"^alias\s+(.+?)\s*=\s*(.+)$", re.I | re.S)
+# `alias!` goes ahead where `alias` would ask first (redefining a built-in topic name).
+ALIAS = re.compile(r"^alias(!?)\s+(.+?)\s*=\s*(.+)$", re.I | re.S)
+ALIAS_COMMAND = re.compile(r"^alias!?\s", re.I)
+# Bounds: one command is one short write, whatever is pasted (a 650 KB one held SQLite's lock 102 s).
+MAX_ALIAS_COMMAND = 1000  # characters
+MAX_ALIASES_PER_COMMAND = 20
+MAX_ALIAS_CHARS = 100  # a name or an alias
+MAX_ALIASES_PER_WORKSPACE = 500
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,7 @@ class Answer:
     shown: int = 0
     message: str | None = None  # usage help, "nothing found", or a question
     choices: list[tuple[str, Query]] = field(default_factory=list)  # ambiguous names, each with its query
+    confirm: str | None = None  # the command that goes ahead anyway, when the message asks "are you sure?"
     next: Query | None = None  # the next page, when there is one
 
     @property
@@ -81,7 +89,7 @@ def answer(session: Session, team_id: str, query: Query, today: date | None = No
     """The answer to a /briefing or /who-said query (aliases commands excepted: see manage_aliases).
 
     channel is where it was asked: what was posted in a private channel is shown only there."""
-    text = " ".join(query.text.split())[:MAX_QUERY_CHARS]
+    text = " ".join(query.text.replace("\x00", "").split())[:MAX_QUERY_CHARS]  # PostgreSQL refuses NUL
     title = "Briefing" if query.kind == "briefing" else "Who said"
     if not text and query.actor_id is None:
         return Answer(title, message=BRIEFING_USAGE if query.kind == "briefing" else WHO_SAID_USAGE)
@@ -126,23 +134,61 @@ def who_said(session: Session, team_id: str, text: str, offset: int = 0) -> Answ
 
 def manage_aliases(session: Session, team_id: str, text: str) -> Answer | None:
     """`/briefing alias NAME = A, B` and `/briefing aliases`; None when the text is a query."""
-    text = " ".join(text.split())
+    text = " ".join(text.replace("\x00", "").split())  # PostgreSQL refuses NUL in text
     if text.lower() == "aliases":
-        rows = queries.list_aliases(session, team_id)
-        if not rows:
-            return Answer("Aliases", message="No aliases yet. Add one: `/briefing alias North Korea = hermit kingdom`")
-        lines: dict[str, list[str]] = {}
-        for name, alias in rows:
-            lines.setdefault(name, []).append(alias)
-        return Answer("Aliases", message="\n".join(f"{n}: {', '.join(a)}" for n, a in lines.items()))
+        return _list_aliases(session, team_id)
+    if not ALIAS_COMMAND.match(text):
+        return None
+    if len(text) > MAX_ALIAS_COMMAND:
+        return _aliases_say(f"That alias command is {len(text):,} characters long; at most "
+                            f"{MAX_ALIAS_COMMAND:,} characters fit in one. Add the aliases in a few commands.")
     m = ALIAS.match(text)
     if not m:
         return None
-    name = m.group(1).strip()[:MAX_QUERY_CHARS]
-    stored = queries.set_aliases(session, team_id, name, (a.strip() for a in m.group(2).split(",")))
-    if not stored:
-        return Answer("Aliases", message="Give at least one alias: `/briefing alias NAME = ALIAS, ALIAS`")
-    return Answer("Aliases", message=f"Saved: {', '.join(stored)} \u2192 {name}")
+    force, name = m.group(1) == "!", m.group(2).strip()
+    new = list(dict.fromkeys(a.strip().lower() for a in m.group(3).split(",") if a.strip()))
+    problem = _alias_problem(session, team_id, name, new)
+    if problem:
+        return _aliases_say(problem)
+    clashes = {a: topics_for_query(a)[0] for a in new if topics_for_query(a) not in ([], topics_for_query(name))}
+    if clashes and not force:
+        said = "; ".join(f"\u201c{a}\u201d already means {topic}" for a, topic in clashes.items())
+        return Answer("Aliases", message=f"{said}. Redefine {'it' if len(clashes) == 1 else 'them'} to mean "
+                                         f"{name} in this workspace? Nothing is saved until you confirm.",
+                      confirm=f"alias! {name} = {', '.join(new)}")
+    stored = queries.set_aliases(session, team_id, name, new)
+    return _aliases_say(f"Saved: {', '.join(stored)} \u2192 {name}")
+
+
+def _alias_problem(session: Session, team_id: str, name: str, new: list[str]) -> str | None:
+    """Why an alias command cannot be saved as it is, or None."""
+    if not new:
+        return "Give at least one alias: `/briefing alias NAME = ALIAS, ALIAS`"
+    if len(new) > MAX_ALIASES_PER_COMMAND:
+        return f"You gave {len(new)} aliases; at most {MAX_ALIASES_PER_COMMAND} aliases fit in one command."
+    too_long = next((n for n in [name, *new] if len(n) > MAX_ALIAS_CHARS), None)
+    if too_long:
+        return (f"\u201c{too_long[:40]}\u2026\u201d is {len(too_long)} characters long; a name or an alias can "
+                f"be at most {MAX_ALIAS_CHARS} characters.")
+    others = queries.count_aliases(session, team_id, besides=new)  # redefining an alias adds nothing
+    if others + len(new) > MAX_ALIASES_PER_WORKSPACE:
+        return (f"This workspace has {others} other aliases, and at most {MAX_ALIASES_PER_WORKSPACE} are kept: "
+                f"there is room for {max(0, MAX_ALIASES_PER_WORKSPACE - others)} more.")
+    return None
+
+
+def _list_aliases(session: Session, team_id: str) -> Answer:
+    rows = queries.list_aliases(session, team_id)
+    if not rows:
+        return _aliases_say("No aliases yet. Add one: `/briefing alias North Korea = hermit kingdom`")
+    lines: dict[str, list[str]] = {}
+    for name, alias in rows:
+        lines.setdefault(name, []).append(alias)
+    return _aliases_say("\n".join(f"{n}: {', '.join(a)}" for n, a in lines.items()))
+
+
+def _aliases_say(message: str) -> Answer:
+    return Answer("Aliases", message=message)
 
 
 def _groups(page: queries.Page) -> list[Group]:

@@ -77,7 +77,8 @@ def make_runner(settings: Settings, sessions: sessionmaker[Session], client: Web
 
 
 def build_app(settings: Settings, sessions: sessionmaker[Session], runner: JobRunner | None = None,
-              client: WebClient | None = None) -> tuple[App, JobRunner]:
+              client: WebClient | None = None, verify_token: bool = True) -> tuple[App, JobRunner]:
+    """verify_token=False: no auth.test here, so the app is built while Slack is unreachable (see bot/health.py)."""
     socket_mode = bool(settings.slack_app_token)
     if oauth_enabled(settings):
         # Many workspaces: bolt finds each one's token in the installation store.
@@ -90,7 +91,8 @@ def build_app(settings: Settings, sessions: sessionmaker[Session], runner: JobRu
         # process_before_response: an event's job is recorded before Slack hears 200, so a failed
         # insert makes Slack retry instead of losing the link; commands answer in lazy listeners.
         app = App(client=client, signing_secret=settings.slack_signing_secret or "",
-                  request_verification_enabled=not socket_mode, process_before_response=True)
+                  request_verification_enabled=not socket_mode, process_before_response=True,
+                  token_verification_enabled=verify_token)
     runner = runner or make_runner(settings, sessions, client)
     listeners.register(app, sessions, runner, settings)
 

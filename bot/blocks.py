@@ -15,6 +15,8 @@ MAX_WORDS_CHARS = 600
 MAX_CHOICES = 5
 SHOW_MORE = "show_more"
 PICK_ACTOR = "pick_actor"
+CONFIRM = "confirm"  # "Yes, redefine": the button's value is the command that goes ahead (`alias! ...`)
+CANCEL = "cancel"
 
 
 def escape(text: str) -> str:
@@ -67,6 +69,8 @@ def to_text(answer: Answer) -> str:
     if answer.message:
         lines.append(answer.message)
         lines += [f"  - {name}" for name, _ in answer.choices]
+        if answer.confirm:
+            lines.append(f"To go ahead, repeat the command as: {answer.confirm}")
         return "\n".join(lines)
     lines.append(_summary(answer))
     for g in answer.groups:
@@ -86,6 +90,10 @@ def to_blocks(answer: Answer) -> list[dict]:
         if answer.choices:
             blocks.append({"type": "actions", "elements": [
                 _button(name, PICK_ACTOR, query) for name, query in answer.choices[:MAX_CHOICES]]})
+        if answer.confirm:
+            blocks.append({"type": "actions", "elements": [
+                {**_button("Yes, redefine", CONFIRM, None), "value": answer.confirm[:2000], "style": "danger"},
+                {**_button("Cancel", CANCEL, None), "value": "cancel"}]})
         return blocks
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(_summary(answer))}]})
     hidden = 0
@@ -104,9 +112,9 @@ def to_blocks(answer: Answer) -> list[dict]:
     return blocks
 
 
-def _button(label: str, action_id: str, query: Query) -> dict:
+def _button(label: str, action_id: str, query: Query | None) -> dict:
     return {"type": "button", "text": {"type": "plain_text", "text": cut(label, 70)}, "action_id": action_id,
-            "value": encode_query(query)}
+            "value": encode_query(query) if query else ""}
 
 
 def encode_query(query: Query) -> str:

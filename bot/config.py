@@ -32,6 +32,7 @@ class Settings:
     redis_url: str | None = None  # set: ingestion jobs go through RQ to `briefing-bot worker`
     queue_name: str = "briefing-ingest"
     job_stale_after: float = 30.0  # seconds unfinished before a starting worker takes a job over
+    header_timeout: float = 10.0  # seconds a client has to send a request's headers before it is cut off
 
     @classmethod
     def from_env(cls, load_dotenv_file: bool = True) -> Settings:
@@ -61,4 +62,5 @@ class Settings:
             redis_url=env.get("REDIS_URL") or None,
             queue_name=env.get("QUEUE_NAME") or cls.queue_name,
             job_stale_after=float(env.get("JOB_STALE_AFTER") or cls.job_stale_after),
+            header_timeout=float(env.get("HEADER_TIMEOUT") or cls.header_timeout),
         )

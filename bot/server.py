@@ -19,22 +19,28 @@ MAX_BODY = 1024 * 1024  # Slack's payloads are a few KB
 
 
 def create_wsgi(settings: Settings) -> Callable:
-    settings = replace(settings, slack_app_token=None)  # HTTP mode verifies signatures, always
     """The WSGI app: POST /slack/events for Slack, GET /healthz for load balancers."""
+    settings = replace(settings, slack_app_token=None)  # HTTP mode verifies signatures, always
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
     from bot.app import build_app
+    from bot.health import SlackCheck
+    from bot.oauth import oauth_enabled
     from storage.db import make_engine, make_sessionmaker
 
     sessions = make_sessionmaker(make_engine(settings.database_url))
-    app, runner = build_app(settings, sessions)
+    # Slack may be out of reach right now: start anyway, and verify the token in the background.
+    app, runner = build_app(settings, sessions, verify_token=False)
     runner.start()  # the sweeper: finishes what stopped processes left, retries, resends replies
+    check = None if oauth_enabled(settings) else SlackCheck(app.client).start()
     slack = SlackRequestHandler(app, path="/slack/events")
     verifier = SignatureVerifier(settings.slack_signing_secret or "")
 
     def wsgi(environ: dict, start_response: Callable) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz":
-            return _plain(start_response, "200 OK", "ok")
+            health = check.health() if check else {"status": "ok", "slack": "tokens per workspace (OAuth)"}
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [json.dumps(health).encode()]
         if environ.get("PATH_INFO") == "/slack/events" and environ.get("REQUEST_METHOD") == "POST":
             problem = _vet(environ, verifier)
             if problem:
@@ -61,7 +67,8 @@ def _vet(environ: dict, verifier: SignatureVerifier) -> tuple[str, str] | None:
     environ["wsgi.input"] = io.BytesIO(body)  # hand the same bytes on to bolt
     headers = {"x-slack-request-timestamp": environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
                "x-slack-signature": environ.get("HTTP_X_SLACK_SIGNATURE", "")}
-    if not verifier.is_valid_request(body, headers):
+    # The verifier turns a missing or non-numeric timestamp into a ValueError: that is a 401 too.
+    if not headers["x-slack-request-timestamp"].isdigit() or not verifier.is_valid_request(body, headers):
         return "401 Unauthorized", "invalid request signature"
     try:
         _parse(body.decode("utf-8"), environ.get("CONTENT_TYPE") or "")
@@ -116,19 +123,22 @@ def _socket_mode(settings: Settings) -> int:
 
 
 def _gunicorn(settings: Settings) -> None:
+    """gunicorn with uvicorn's worker: requests are read on an event loop, so clients that trickle
+    bytes hold sockets, not the threads that answer Slack (see bot/asgi.py)."""
     from gunicorn.app.base import BaseApplication
+
+    from bot.asgi import to_asgi, worker_class
 
     class Server(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"0.0.0.0:{settings.port}")
             self.cfg.set("workers", int(os.environ.get("WEB_CONCURRENCY", "1")))
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", 8)
+            self.cfg.set("worker_class", worker_class(settings.header_timeout))
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 20)
             self.cfg.set("loglevel", settings.log_level.lower())
 
         def load(self) -> Callable:
-            return create_wsgi(settings)  # built in each worker, after the fork
+            return to_asgi(create_wsgi(settings), MAX_BODY)  # built in each worker, after the fork
 
     Server().run()

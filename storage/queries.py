@@ -450,22 +450,31 @@ def _fts_day(d: date) -> int:
 # ---- workspace aliases ----------------------------------------------------------------------
 
 def set_aliases(session: Session, team_id: str, name: str, aliases: Iterable[str]) -> list[str]:
-    """Store ALIAS -> NAME for a workspace; a later definition of the same alias replaces it."""
-    stored = []
-    for alias in aliases:
-        key = " ".join(alias.lower().split())[:200]
-        if not key:
-            continue
-        session.execute(delete(Alias).where(Alias.team_id == team_id, Alias.alias == key))
-        session.add(Alias(team_id=team_id, alias=key, name=name[:200]))
-        stored.append(key)
-    session.flush()
-    return stored
+    """Store ALIAS -> NAME for a workspace; a later definition of the same alias replaces it.
+
+    One delete and one insert however many aliases: the caller (bot.answers) bounds how many."""
+    keys = list(dict.fromkeys(k for k in map(alias_key, aliases) if k))
+    if keys:
+        session.execute(delete(Alias).where(Alias.team_id == team_id, Alias.alias.in_(keys)))
+        session.add_all(Alias(team_id=team_id, alias=k, name=name.replace("\x00", "")[:200]) for k in keys)
+        session.flush()
+    return keys
+
+
+def alias_key(alias: str) -> str:
+    """How an alias is stored and looked up: lower case, single spaces, no NUL (PostgreSQL refuses it)."""
+    return " ".join(alias.replace("\x00", "").lower().split())[:200]
+
+
+def count_aliases(session: Session, team_id: str, besides: Iterable[str] = ()) -> int:
+    """A workspace's aliases, not counting those named in besides."""
+    others = [k for k in map(alias_key, besides) if k]
+    where = [Alias.team_id == team_id] + ([Alias.alias.not_in(others)] if others else [])
+    return session.scalar(select(func.count(Alias.id)).where(*where)) or 0
 
 
 def alias_for(session: Session, team_id: str, query: str) -> str | None:
-    key = " ".join(query.lower().split())
-    return session.scalar(select(Alias.name).where(Alias.team_id == team_id, Alias.alias == key))
+    return session.scalar(select(Alias.name).where(Alias.team_id == team_id, Alias.alias == alias_key(query)))
 
 
 def list_aliases(session: Session, team_id: str) -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""Slash commands and their buttons: /briefing, /who-said, "Show more" and "which person?"."""
+"""Slash commands and their buttons: /briefing, /who-said, "Show more", "which person?" and "are you sure?"."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import answers
 from bot.answers import Query
-from bot.blocks import PICK_ACTOR, SHOW_MORE, cut, decode_query, escape, to_blocks, to_text
+from bot.blocks import CANCEL, CONFIRM, PICK_ACTOR, SHOW_MORE, cut, decode_query, escape, to_blocks, to_text
 
 log = logging.getLogger(__name__)
 APOLOGY = "Sorry, the briefing store is unavailable right now. Please try again in a minute."
@@ -38,10 +38,20 @@ def register(app: App, sessions: sessionmaker[Session]) -> None:
         if query is not None:
             respond(**reply(sessions, _where(body), query), replace_original=True)
 
+    def confirm(body: dict, action: dict, respond: Respond) -> None:
+        command = action.get("value") or ""
+        if command.startswith("alias! "):  # buttons can be forged: this one only ever goes ahead with an alias
+            respond(**reply(sessions, _where(body), Query("briefing", command)), replace_original=True)
+
+    def cancel(respond: Respond) -> None:
+        respond(text="Cancelled: nothing changed.", response_type="ephemeral", replace_original=True)
+
     app.command("/briefing")(ack=ack_now, lazy=[briefing])
     app.command("/who-said")(ack=ack_now, lazy=[who_said])
     app.action(SHOW_MORE)(ack=ack_now, lazy=[show_more])
     app.action(PICK_ACTOR)(ack=ack_now, lazy=[pick_actor])
+    app.action(CONFIRM)(ack=ack_now, lazy=[confirm])
+    app.action(CANCEL)(ack=ack_now, lazy=[cancel])
 
 
 def _where(body: dict) -> tuple[str, str | None]:
