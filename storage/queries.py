@@ -109,6 +109,9 @@ def save_article(session: Session, article: Article, statements: Sequence[NewSta
     statements = [replace(s, speaker=full.get(s.speaker, s.speaker)) if s.speaker else s for s in statements]
     actors = _actor_ids(session, article.team_id, {s.speaker for s in statements if s.speaker})
     topic_ids = _topic_ids(session, {t for s in statements for t in s.topics})
+    # The same words by the same speaker twice in one article are one statement, not "another source".
+    unique = {fingerprint(s.speaker, s.text): s for s in reversed(statements)}
+    statements = [s for s in statements if unique.get(fingerprint(s.speaker, s.text)) is s]
     prints = [fingerprint(s.speaker, s.text) for s in statements]
     firsts = _first_copies(session, article.team_id, article.private_channel, prints)
     links = []
