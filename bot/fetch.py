@@ -5,11 +5,14 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from bot.errors import Unreadable
@@ -96,14 +99,71 @@ def check_url(url: str, allow_private: bool, resolver: Resolver = system_resolve
     return addresses[0]
 
 
+def _time_left(deadline: float, timeout: float | None, error: type[Exception]) -> float:
+    """The smaller of an operation's own timeout and the time left; past the deadline, error."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise error("the fetch deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every read and write ends by the deadline, however slowly bytes trickle in."""
+
+    def __init__(self, stream: httpcore.NetworkStream, deadline: float) -> None:
+        self.stream = stream
+        self.deadline = deadline
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self.stream.read(max_bytes, _time_left(self.deadline, timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.stream.write(buffer, _time_left(self.deadline, timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self.stream.close()
+
+    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        left = _time_left(self.deadline, timeout, httpcore.ConnectTimeout)
+        tls = self.stream.start_tls(ssl_context, server_hostname, left)
+        return _DeadlineStream(tls, self.deadline)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.SyncBackend):
+    """httpcore's sockets with one deadline for connecting, headers and body (httpx times each read alone)."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None) -> httpcore.NetworkStream:
+        left = _time_left(self.deadline, timeout, httpcore.ConnectTimeout)
+        stream = super().connect_tcp(host, port, left, local_address, socket_options)
+        return _DeadlineStream(stream, self.deadline)
+
+
+class _DeadlineTransport(httpx.HTTPTransport):
+    """httpx's transport over a pool of deadline-bound sockets (HTTPTransport offers no backend option)."""
+
+    def __init__(self, deadline: float) -> None:
+        # Only the pool is built: the parent's __init__ would build a second one that is never used.
+        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(trust_env=False),
+                                             network_backend=_DeadlineBackend(deadline))
+
+
 def fetch(url: str, *, allow_private: bool = False, resolver: Resolver = system_resolver,
           client: httpx.Client | None = None, total_timeout: float = TOTAL_TIMEOUT) -> Fetched:
-    """GET an HTML page, following at most five redirects, each one checked again."""
+    """GET an HTML page, following at most five redirects, each one checked again, all within total_timeout."""
     deadline = time.monotonic() + total_timeout
     own = client is None
     client = client or httpx.Client(timeout=httpx.Timeout(TOTAL_TIMEOUT, connect=CONNECT_TIMEOUT),
                                     headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.5"},
-                                    follow_redirects=False, trust_env=False)
+                                    follow_redirects=False, trust_env=False,
+                                    transport=_DeadlineTransport(deadline))
     try:
         for _ in range(MAX_REDIRECTS + 1):
             address = check_url(url, allow_private, resolver)
