@@ -24,6 +24,10 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 METADATA_HOSTS = {"metadata.google.internal", "metadata", "instance-data"}
+# NAT64's well-known prefix (RFC 6052) ends in the IPv4 address it reaches: DNS64 hands these out.
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+# Local-use NAT64 (RFC 8215) reaches whatever its operator chose; Teredo tunnels (2001::/32) are obsolete.
+NON_PUBLIC_IPV6 = (ipaddress.IPv6Network("64:ff9b:1::/48"), ipaddress.IPv6Network("2001::/32"))
 LEGACY_IPV4 = re.compile(r"(?:0[xX][0-9a-fA-F]+|\d+)(?:\.(?:0[xX][0-9a-fA-F]+|\d+)){0,3}")
 
 Resolver = Callable[[str, int], list[str]]
@@ -49,14 +53,23 @@ def system_resolver(host: str, port: int) -> list[str]:
 
 
 def is_public_address(ip: str) -> bool:
-    """True only for globally routable unicast addresses (IPv4-mapped IPv6 unwrapped)."""
+    """True only for globally routable unicast addresses; IPv6 forms that carry an IPv4 address are judged by it."""
     try:
-        addr = ipaddress.ip_address(ip.split("%")[0])
+        addr: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(ip.split("%")[0])
     except ValueError:
         return False
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
-        addr = addr.ipv4_mapped
+    if isinstance(addr, ipaddress.IPv6Address):
+        if any(addr in net for net in NON_PUBLIC_IPV6):
+            return False
+        addr = _embedded_ipv4(addr) or addr
     return addr.is_global and not (addr.is_multicast or addr.is_reserved or addr.is_link_local)
+
+
+def _embedded_ipv4(addr: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv4-mapped, 6to4 or NAT64 address reaches (2002:7f00:1:: is 127.0.0.1)."""
+    if addr in NAT64:
+        return ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
+    return addr.ipv4_mapped or addr.sixtofour
 
 
 def literal_address(host: str) -> str | None:
