@@ -22,12 +22,14 @@ CONNECT_TIMEOUT = 5.0
 TOTAL_TIMEOUT = 20.0
 MAX_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
+MAX_URL_CHARS = 4096  # browsers and servers refuse longer ones too
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 METADATA_HOSTS = {"metadata.google.internal", "metadata", "instance-data"}
 # NAT64's well-known prefix (RFC 6052) ends in the IPv4 address it reaches: DNS64 hands these out.
 NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 # Local-use NAT64 (RFC 8215) reaches whatever its operator chose; Teredo tunnels (2001::/32) are obsolete.
 NON_PUBLIC_IPV6 = (ipaddress.IPv6Network("64:ff9b:1::/48"), ipaddress.IPv6Network("2001::/32"))
+SCHEME = re.compile(r"\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 LEGACY_IPV4 = re.compile(r"(?:0[xX][0-9a-fA-F]+|\d+)(?:\.(?:0[xX][0-9a-fA-F]+|\d+)){0,3}")
 
 Resolver = Callable[[str, int], list[str]]
@@ -91,7 +93,12 @@ def check_url(url: str, allow_private: bool, resolver: Resolver = system_resolve
     """Refuse non-HTTP schemes and, unless allowed, hosts that resolve to non-public addresses.
 
     Returns the vetted address to connect to (None when private addresses are allowed)."""
-    parts = urlsplit(url)
+    if len(url) > MAX_URL_CHARS:
+        raise FetchError("bad_url", f"the link is longer than {MAX_URL_CHARS:,} characters")
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. an unclosed [ in http://[::1/
+        raise FetchError("bad_url", "the link is not a valid web address") from exc
     if parts.scheme not in {"http", "https"}:
         raise FetchError("bad_url", f"only http and https links can be read, not {parts.scheme or 'this'}:")
     host = parts.hostname
@@ -176,7 +183,8 @@ def fetch(url: str, *, allow_private: bool = False, resolver: Resolver = system_
     client = client or httpx.Client(timeout=httpx.Timeout(TOTAL_TIMEOUT, connect=CONNECT_TIMEOUT),
                                     headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.5"},
                                     follow_redirects=False, trust_env=False,
-                                    transport=_DeadlineTransport(deadline))
+                                    transport=_DeadlineTransport(deadline),
+                                    event_hooks={"response": [_refuse_odd_redirects]})
     try:
         for _ in range(MAX_REDIRECTS + 1):
             address = check_url(url, allow_private, resolver)
@@ -188,6 +196,8 @@ def fetch(url: str, *, allow_private: bool = False, resolver: Resolver = system_
                 _check_status(resp)
                 return Fetched(url, _read_body(resp, deadline), resp.charset_encoding)
         raise FetchError("redirects", f"the link redirected more than {MAX_REDIRECTS} times")
+    except httpx.InvalidURL as exc:
+        raise FetchError("bad_url", "the link, or a page it redirects to, is not a valid web address") from exc
     except httpx.TimeoutException as exc:
         raise FetchError("timeout", "the site took too long to answer") from exc
     except httpx.HTTPError as exc:
@@ -195,6 +205,14 @@ def fetch(url: str, *, allow_private: bool = False, resolver: Resolver = system_
     finally:
         if own:
             client.close()
+
+
+def _refuse_odd_redirects(resp: httpx.Response) -> None:
+    """Name a redirect to javascript:, data: or file: for what it is (httpx cannot even parse some)."""
+    m = SCHEME.match(resp.headers.get("location", "")) if resp.is_redirect else None
+    scheme = m.group(1).lower() if m else "http"  # no scheme: a path on the same site
+    if scheme not in {"http", "https"}:
+        raise FetchError("bad_url", f"the link redirects to a {scheme}: address, which is not a web page")
 
 
 def _pinned(url: str, address: str | None) -> tuple[str, dict]:

@@ -63,11 +63,12 @@ def ingest(sessions: sessionmaker[Session], settings: Settings, origin: Origin |
     """Store one page's statements unless it is stored already; failures are recorded, never raised."""
     origin = Origin(origin) if isinstance(origin, str) else origin
     local = Path(source)
-    url = local.resolve().as_uri() if local.is_file() else canonical_url(source)
+    is_local = _is_file(local)
+    url = local.resolve().as_uri() if is_local else canonical_url(source)
     if (done := _stored(sessions, origin, url)) is not None:
         return done
     try:
-        page = _read_local(local) if local.is_file() else _read_remote(url, settings, fetcher)
+        page = _read_local(local) if is_local else _read_remote(url, settings, fetcher)
     except Unreadable as exc:
         _record_failure(sessions, origin, url, exc.message)
         return IngestResult(url, "failed", reason=exc.message, code=exc.code)
@@ -97,6 +98,13 @@ def _stored(sessions: sessionmaker[Session], origin: Origin, url: str) -> Ingest
                 speakers = list(dict.fromkeys(s.speaker for s in art.statements if s.speaker))
                 return IngestResult(url, "duplicate", art.title, speakers, len(art.statements))
     return None
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a link too long to be a file name is a link: the fetcher says what is wrong with it
+        return False
 
 
 def _read_local(path: Path) -> Page:

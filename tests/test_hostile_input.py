@@ -11,12 +11,16 @@ import time
 import pytest
 
 from bot import fetch
+from bot.blocks import ingest_reply
 from bot.fetch import FetchError, check_url, is_public_address
+from bot.pipeline import ingest
 
 STALL_LIMIT = 2
 # IPv6 addresses that lead to private IPv4 ones: 6to4, NAT64 (well-known and local-use), Teredo.
 TUNNELLED_PRIVATE = ["2002:7f00:1::", "2002:0a00:0001::", "2002:c0a8:101::1", "64:ff9b::a00:1", "64:ff9b::7f00:1",
                      "64:ff9b:1::a00:1", "64:ff9b:1::5db8:d822", "2001:0:4136:e378:8000:63bf:f5ff:fffe", "2001::1"]
+
+ODD_REDIRECTS = {"javascript:alert(1)": "javascript:", "data:text/html,hi": "data:", "file:///etc/passwd": "file:"}
 
 
 def refuse_dns(host: str, port: int) -> list[str]:
@@ -69,3 +73,31 @@ def test_names_resolving_to_ipv6_tunnels_to_private_addresses_are_refused(ip: st
 def test_tunnels_to_public_addresses_stay_public() -> None:
     # 93.184.216.34 via 6to4 and via NAT64 (what DNS64 answers on an IPv6-only network).
     assert is_public_address("2002:5db8:d822::1") and is_public_address("64:ff9b::5db8:d822")
+
+
+# ---- links no web page can be read from ---------------------------------------------------------
+
+@pytest.mark.parametrize("location", ODD_REDIRECTS)
+def test_a_redirect_to_a_script_data_or_file_link_is_named(pages, location: str) -> None:  # noqa: ANN001
+    url = pages.add("/r", b"", status=302, headers={"Location": location})
+    with pytest.raises(FetchError) as err:
+        fetch.fetch(url, allow_private=True, total_timeout=5)
+    assert err.value.code == "bad_url"
+    assert f"redirects to a {ODD_REDIRECTS[location]} address" in err.value.message
+
+
+def test_a_link_over_4096_characters_is_refused_unfetched(pages) -> None:  # noqa: ANN001
+    with pytest.raises(FetchError) as err:
+        fetch.fetch(pages.url + "/story?q=" + "a" * 5000, allow_private=True, total_timeout=5)
+    assert err.value.code == "bad_url" and "longer than 4,096 characters" in err.value.message
+    assert pages.seen == []
+
+
+def test_odd_redirects_and_long_links_get_a_clear_thread_reply(sessions, settings, pages) -> None:  # noqa: ANN001
+    redirect = pages.add("/r", b"", status=302, headers={"Location": "javascript:alert(1)"})
+    results = [ingest(sessions, settings, "T1", redirect),
+               ingest(sessions, settings, "T1", pages.url + "/story?q=" + "a" * 5000)]
+    assert [(r.status, r.code) for r in results] == [("failed", "bad_url")] * 2
+    reply = ingest_reply(results)
+    assert reply.count("Could not read") == 2
+    assert "redirects to a javascript: address" in reply and "longer than 4,096 characters" in reply
