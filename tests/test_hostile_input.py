@@ -13,6 +13,7 @@ import pytest
 from bot import fetch
 from bot.blocks import ingest_reply
 from bot.fetch import FetchError, check_url, is_public_address
+from bot.links import find_links
 from bot.pipeline import ingest
 
 STALL_LIMIT = 2
@@ -101,3 +102,19 @@ def test_odd_redirects_and_long_links_get_a_clear_thread_reply(sessions, setting
     reply = ingest_reply(results)
     assert reply.count("Could not read") == 2
     assert "redirects to a javascript: address" in reply and "longer than 4,096 characters" in reply
+
+
+# ---- link parsing stays linear --------------------------------------------------------------
+
+@pytest.mark.parametrize("noise", ["<", "<a:", "<http://x|", "<http://x ", "<a:a"])
+def test_200kb_of_unclosed_brackets_is_read_in_linear_time(noise: str) -> None:
+    text = noise * (200_000 // len(noise))
+    started = time.monotonic()
+    find_links(text)
+    assert time.monotonic() - started < 1
+
+
+def test_links_among_bracket_noise_are_still_found() -> None:
+    text = ("<a:<a: see <https://a.example/x?a=1&amp;b=2|the story> <@U123> <#C1|general> <!here> "
+            "<mailto:x@y.z|mail> <<http://b.example/> <http://b.example/|again>")
+    assert find_links(text) == ["https://a.example/x?a=1&b=2", "http://b.example/"]
