@@ -6,6 +6,7 @@ stubbed resolver or none at all.
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -14,7 +15,7 @@ from bot import fetch
 from bot.blocks import ingest_reply
 from bot.fetch import FetchError, check_url, is_public_address
 from bot.links import find_links
-from bot.pipeline import ingest
+from bot.pipeline import IngestResult, ingest
 
 STALL_LIMIT = 2
 # IPv6 addresses that lead to private IPv4 ones: 6to4, NAT64 (well-known and local-use), Teredo.
@@ -22,6 +23,10 @@ TUNNELLED_PRIVATE = ["2002:7f00:1::", "2002:0a00:0001::", "2002:c0a8:101::1", "6
                      "64:ff9b:1::a00:1", "64:ff9b:1::5db8:d822", "2001:0:4136:e378:8000:63bf:f5ff:fffe", "2001::1"]
 
 ODD_REDIRECTS = {"javascript:alert(1)": "javascript:", "data:text/html,hi": "data:", "file:///etc/passwd": "file:"}
+
+HOSTILE_TITLE = "*Breaking* _news_ ~x~ `code` <!channel> <https://evil|click>"
+# A formatting character Slack could pair: one without a word joiner (U+2060) on both sides.
+BARE_FORMATTING = re.compile("(?<!\u2060)[*_~`]|[*_~`](?!\u2060)")
 
 
 def refuse_dns(host: str, port: int) -> list[str]:
@@ -118,3 +123,17 @@ def test_links_among_bracket_noise_are_still_found() -> None:
     text = ("<a:<a: see <https://a.example/x?a=1&amp;b=2|the story> <@U123> <#C1|general> <!here> "
             "<mailto:x@y.z|mail> <<http://b.example/> <http://b.example/|again>")
     assert find_links(text) == ["https://a.example/x?a=1&b=2", "http://b.example/"]
+
+
+# ---- page titles cannot format the thread reply -----------------------------------------------
+
+def test_a_page_title_shows_literally_in_the_thread_reply() -> None:
+    stored = IngestResult("https://n.example/a", "stored", HOSTILE_TITLE, ["*Kim* _Jong_"], 2)
+    failed = IngestResult("https://n.example/b", "failed", reason="that link is not an article but text/*x*")
+    reply = ingest_reply([stored, failed])
+    assert BARE_FORMATTING.search(reply) is None
+    for raw in ("<!channel>", "<https://evil"):
+        assert raw not in reply
+    shown = reply.replace("\u2060", "")  # what a reader sees: the title as the page wrote it
+    assert "*Kim* _Jong_: *Breaking* _news_ ~x~ `code` &lt;!channel&gt; &lt;https://evil|click&gt;" in shown
+    assert "text/*x*" in shown
