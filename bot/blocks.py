@@ -15,6 +15,9 @@ MAX_WORDS_CHARS = 600
 MAX_CHOICES = 5
 SHOW_MORE = "show_more"
 PICK_ACTOR = "pick_actor"
+MAX_OFFSET = 100_000
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+STALE_BUTTON = "That button is out of date or malformed. Ask again with `/briefing` or `/who-said`."
 INERT = str.maketrans({c: f"\u2060{c}\u2060" for c in "*_~`"})
 
 
@@ -128,9 +131,12 @@ def decode_query(value: str) -> Query | None:
         data = json.loads(value)
         q = Query(kind=str(data["kind"]), text=str(data["text"])[:200], offset=max(0, int(data.get("offset", 0))),
                   actor_id=int(data["actor_id"]) if data.get("actor_id") is not None else None)
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, OverflowError, AttributeError):
         return None
-    return q if q.kind in {"briefing", "who-said"} else None
+    # Numbers the database cannot take would fail the query, and no button of ours goes that far.
+    if q.kind not in {"briefing", "who-said"} or q.offset > MAX_OFFSET or not 0 <= (q.actor_id or 0) <= MAX_ID:
+        return None
+    return q
 
 
 def _group_sections(g: Group) -> list[str]:

@@ -6,8 +6,10 @@ stubbed resolver or none at all.
 
 from __future__ import annotations
 
+import json
 import re
 import time
+from urllib.parse import urlencode
 
 import pytest
 
@@ -27,6 +29,15 @@ ODD_REDIRECTS = {"javascript:alert(1)": "javascript:", "data:text/html,hi": "dat
 HOSTILE_TITLE = "*Breaking* _news_ ~x~ `code` <!channel> <https://evil|click>"
 # A formatting character Slack could pair: one without a word joiner (U+2060) on both sides.
 BARE_FORMATTING = re.compile("(?<!\u2060)[*_~`]|[*_~`](?!\u2060)")
+
+FORGED_BUTTONS = [
+    ("show_more", '{"kind":"briefing","text":"dprk","offset":10000000000000000000}'),
+    ("show_more", '{"kind":"who-said","text":"troops","offset":1e400}'),
+    ("pick_actor", '{"kind":"briefing","text":"kim","actor_id":99999999999999999999}'),
+    ("pick_actor", '{"kind":"briefing","text":"kim","actor_id":-1}'),
+    ("show_more", "not json"),
+    ("show_more", '["briefing"]'),
+]
 
 
 def refuse_dns(host: str, port: int) -> list[str]:
@@ -137,3 +148,23 @@ def test_a_page_title_shows_literally_in_the_thread_reply() -> None:
     shown = reply.replace("\u2060", "")  # what a reader sees: the title as the page wrote it
     assert "*Kim* _Jong_: *Breaking* _news_ ~x~ `code` &lt;!channel&gt; &lt;https://evil|click&gt;" in shown
     assert "text/*x*" in shown
+
+
+# ---- forged buttons -----------------------------------------------------------------------------
+
+def press(bot, action_id: str, value: str, response_url: str):  # noqa: ANN001, ANN201
+    payload = {"type": "block_actions", "team": {"id": "T1"}, "user": {"id": "U1"}, "api_app_id": "A1",
+               "token": "x", "trigger_id": "1.2", "response_url": response_url,
+               "container": {"type": "message"}, "channel": {"id": "C1"},
+               "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
+                            "action_ts": "1.1"}]}
+    return bot.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+
+def test_a_forged_or_garbled_button_is_told_so(bot, fake_slack) -> None:  # noqa: ANN001
+    for i, (action_id, value) in enumerate(FORGED_BUTTONS):
+        assert press(bot, action_id, value, f"{fake_slack.url}/respond/b{i}").status_code == 200
+    for i in range(len(FORGED_BUTTONS)):
+        (answer,) = fake_slack.wait_for(f"/respond/b{i}", timeout=10)
+        assert "out of date or malformed" in answer["text"], FORGED_BUTTONS[i]
+        assert answer["response_type"] == "ephemeral" and answer["replace_original"] is False
