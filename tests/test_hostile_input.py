@@ -13,11 +13,13 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot import fetch
+from bot import answers, fetch
+from bot.answers import Query
 from bot.blocks import ingest_reply
 from bot.fetch import FetchError, check_url, is_public_address
 from bot.links import find_links
 from bot.pipeline import IngestResult, ingest
+from tests.conftest import SEED_HTML
 
 STALL_LIMIT = 2
 # IPv6 addresses that lead to private IPv4 ones: 6to4, NAT64 (well-known and local-use), Teredo.
@@ -38,6 +40,10 @@ FORGED_BUTTONS = [
     ("show_more", "not json"),
     ("show_more", '["briefing"]'),
 ]
+
+# Windows at the ends of the calendar, and how the answer names them.
+EDGE_WINDOWS = {"since 31 december 9999": "since 31 Dec 9999", "after 9999-12-31": "since 31 Dec 9999",
+                "in 9999": "in 9999", "in december 9999": "in december 9999", "before 0001-01-01": "before 1 Jan 1"}
 
 
 def refuse_dns(host: str, port: int) -> list[str]:
@@ -168,3 +174,16 @@ def test_a_forged_or_garbled_button_is_told_so(bot, fake_slack) -> None:  # noqa
         (answer,) = fake_slack.wait_for(f"/respond/b{i}", timeout=10)
         assert "out of date or malformed" in answer["text"], FORGED_BUTTONS[i]
         assert answer["response_type"] == "ephemeral" and answer["replace_original"] is False
+
+
+# ---- date windows at the ends of the calendar ---------------------------------------------------
+
+def test_windows_at_the_ends_of_the_calendar_get_a_normal_answer(sessions, settings) -> None:  # noqa: ANN001
+    assert ingest(sessions, settings, "T1", str(SEED_HTML)).status == "stored"
+    with sessions() as s:
+        for kind in ("briefing", "who-said"):
+            for window, said in EDGE_WINDOWS.items():
+                got = answers.answer(s, "T1", Query(kind, f"dprk {window}"))
+                assert got.message and got.message.startswith("Nothing found on \u201cdprk\u201d " + said), window
+        since_year_one = answers.answer(s, "T1", Query("briefing", "dprk since 0001-01-01"))
+        assert "Lloyd Austin" in {g.speaker for g in since_year_one.groups}
