@@ -81,7 +81,7 @@ def answer(session: Session, team_id: str, query: Query, today: date | None = No
     """The answer to a /briefing or /who-said query (aliases commands excepted: see manage_aliases).
 
     channel is where it was asked: what was posted in a private channel is shown only there."""
-    text = " ".join(query.text.split())[:MAX_QUERY_CHARS]
+    text = " ".join(query.text.replace("\x00", "").split())[:MAX_QUERY_CHARS]  # PostgreSQL refuses NUL
     title = "Briefing" if query.kind == "briefing" else "Who said"
     if not text and query.actor_id is None:
         return Answer(title, message=BRIEFING_USAGE if query.kind == "briefing" else WHO_SAID_USAGE)

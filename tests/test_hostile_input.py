@@ -187,3 +187,32 @@ def test_windows_at_the_ends_of_the_calendar_get_a_normal_answer(sessions, setti
                 assert got.message and got.message.startswith("Nothing found on \u201cdprk\u201d " + said), window
         since_year_one = answers.answer(s, "T1", Query("briefing", "dprk since 0001-01-01"))
         assert "Lloyd Austin" in {g.speaker for g in since_year_one.groups}
+
+
+# ---- NUL bytes ----------------------------------------------------------------------------------
+
+def test_pages_and_text_files_with_nul_bytes_are_stored(sessions, settings, pages, tmp_path) -> None:  # noqa: ANN001
+    html = SEED_HTML.read_bytes().replace(b"US officials confirm", b"US officials\x00 confirm")
+    html = html.replace(b"These soldiers then", b"These\x00 soldiers\x00 then")
+    txt = tmp_path / "geneva.txt"
+    txt.write_bytes(b"The talks\x00 stalled again on Friday after a long night of negotiations in Geneva, where "
+                    b"delegations from a dozen countries had gathered to settle the terms of a ceasefire.\n"
+                    b'"We are not there\x00 yet, and we will keep working on it," Kirby told reporters on Friday. '
+                    b"The delegations are expected to meet again next week, officials from both sides said.")
+    for source in (pages.add("/nul.html", html), str(txt)):
+        assert ingest(sessions, settings, "T1", source).status == "stored", source
+    with sessions() as s:
+        got = answers.who_said(s, "T1", "soldiers")
+        titles = {i.source_title for g in got.groups for i in g.items}
+        assert "US officials confirm North Korean troops have deployed to Russia" in titles
+        assert "\x00" not in repr(got)
+        assert "We are not there yet" in repr(answers.who_said(s, "T1", "working"))
+
+
+def test_a_nul_byte_in_a_query_gets_a_normal_answer(sessions, settings) -> None:  # noqa: ANN001
+    assert ingest(sessions, settings, "T1", str(SEED_HTML)).status == "stored"
+    with sessions() as s:
+        assert "Lloyd Austin" in {g.speaker for g in answers.briefing(s, "T1", "dp\x00rk").groups}
+        assert answers.who_said(s, "T1", "troops\x00").groups
+        assert answers.answer(s, "T1", Query("who-said", "\x00", actor_id=None)).message == answers.WHO_SAID_USAGE
+        assert answers.answer(s, "T1", Query("briefing", "nothing\x00here")).message.startswith("Nothing found")
