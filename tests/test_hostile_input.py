@@ -1,8 +1,6 @@
-"""Hostile input from issue #11: stalling servers, disguised private addresses, odd links, forged buttons.
+"""Hostile input (issue #11): stalls, tunnelled private addresses, odd links, formatting, buttons, dates, NULs."""
 
-Only 127.0.0.1 is ever connected to: private-address cases go through the address check with a
-stubbed resolver or none at all.
-"""
+# Only 127.0.0.1 is ever connected to: private-address cases go through the address check alone.
 
 from __future__ import annotations
 
@@ -214,5 +212,5 @@ def test_a_nul_byte_in_a_query_gets_a_normal_answer(sessions, settings) -> None:
     with sessions() as s:
         assert "Lloyd Austin" in {g.speaker for g in answers.briefing(s, "T1", "dp\x00rk").groups}
         assert answers.who_said(s, "T1", "troops\x00").groups
-        assert answers.answer(s, "T1", Query("who-said", "\x00", actor_id=None)).message == answers.WHO_SAID_USAGE
+        assert answers.answer(s, "T1", Query("who-said", "\x00")).message == answers.WHO_SAID_USAGE
         assert answers.answer(s, "T1", Query("briefing", "nothing\x00here")).message.startswith("Nothing found")
