@@ -17,11 +17,23 @@ SHOW_MORE = "show_more"
 PICK_ACTOR = "pick_actor"
 CONFIRM = "confirm"  # "Yes, redefine": the button's value is the command that goes ahead (`alias! ...`)
 CANCEL = "cancel"
+MAX_OFFSET = 100_000
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+STALE_BUTTON = "That button is out of date or malformed. Ask again with `/briefing` or `/who-said`."
+INERT = str.maketrans({c: f"\u2060{c}\u2060" for c in "*_~`"})
 
 
 def escape(text: str) -> str:
     """Make article text inert in Slack: no <!channel>, <@U123> or hidden links can survive."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def inert(text: str) -> str:
+    """Escape text and keep Slack from pairing its *, _, ~ and ` into bold, italics, strikes or code.
+
+    A word joiner (invisible, U+2060) on each side of such a character means no pair of them can
+    open or close formatting, since Slack wants a space or punctuation there; the text reads the same."""
+    return escape(text).translate(INERT)
 
 
 def cut(text: str, limit: int = MAX_WORDS_CHARS) -> str:
@@ -127,9 +139,12 @@ def decode_query(value: str) -> Query | None:
         data = json.loads(value)
         q = Query(kind=str(data["kind"]), text=str(data["text"])[:200], offset=max(0, int(data.get("offset", 0))),
                   actor_id=int(data["actor_id"]) if data.get("actor_id") is not None else None)
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, OverflowError, AttributeError):
         return None
-    return q if q.kind in {"briefing", "who-said"} else None
+    # Numbers the database cannot take would fail the query, and no button of ours goes that far.
+    if q.kind not in {"briefing", "who-said"} or q.offset > MAX_OFFSET or not 0 <= (q.actor_id or 0) <= MAX_ID:
+        return None
+    return q
 
 
 def _group_sections(g: Group) -> list[str]:
@@ -154,15 +169,16 @@ def ingest_reply(results: list, skipped: int = 0) -> str:  # list[IngestResult]
     """The one thread reply for a message's links: what was stored, or why not."""
     lines = []
     for r in results:
-        title = escape(cut(r.title or r.url, 100))
-        who = ", ".join(escape(s) for s in r.speakers[:6]) + (" and others" if len(r.speakers) > 6 else "")
+        # Titles, names and reasons come from the page or its server: shown as written, never as formatting.
+        title = inert(cut(r.title, 100)) if r.title else escape(cut(r.url, 100))
+        who = ", ".join(inert(s) for s in r.speakers[:6]) + (" and others" if len(r.speakers) > 6 else "")
         if r.status == "stored":
             lines.append(f"Stored {r.statements} statements from {who or 'unnamed sources'}: {title}"
                          if r.statements else f"Stored {title}, but found no attributed statements in it.")
         elif r.status == "duplicate":
             lines.append(f"Already stored ({r.statements} statements from {who or 'unnamed sources'}): {title}")
         else:
-            lines.append(f"Could not read {escape(cut(r.url, 200))}: {escape(r.reason or 'unknown error')}")
+            lines.append(f"Could not read {escape(cut(r.url, 200))}: {inert(r.reason or 'unknown error')}")
     if skipped:
         lines.append(f"Skipped {skipped} more links: at most {len(results)} are read from one message.")
     return "\n".join(lines)

@@ -79,11 +79,12 @@ def ingest(sessions: sessionmaker[Session], settings: Settings, origin: Origin |
     Database errors propagate: the caller tells an outage (try again later) from bad data."""
     origin = Origin(origin) if isinstance(origin, str) else origin
     local = Path(source)
-    url = local.resolve().as_uri() if local.is_file() else canonical_url(source)
+    is_local = _is_file(local)
+    url = local.resolve().as_uri() if is_local else canonical_url(source)
     if (done := _stored(sessions, origin, url)) is not None:
         return done
     try:
-        page = _read_local(local) if local.is_file() else _read_remote(url, settings, fetcher)
+        page = _read_local(local) if is_local else _read_remote(url, settings, fetcher)
     except Unreadable as exc:
         _record_failure(sessions, origin, url, exc.message)
         return IngestResult(url, "failed", reason=exc.message, code=exc.code)
@@ -120,6 +121,13 @@ def _stored(sessions: sessionmaker[Session], origin: Origin, url: str) -> Ingest
 def _add_source(session: Session, origin: Origin, article_id: int) -> None:
     if origin.channel_id and origin.message_ts:
         queries.add_source(session, article_id, origin.team_id, origin.channel_id, origin.message_ts)
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a link too long to be a file name is a link: the fetcher says what is wrong with it
+        return False
 
 
 def _read_local(path: Path) -> Page:

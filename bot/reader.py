@@ -30,7 +30,7 @@ def read_html(content: bytes | str, url: str, encoding: str | None = None) -> Pa
     """Extract the main text and metadata of a news page with trafilatura."""
     import trafilatura
 
-    html = _decode(content, encoding)
+    html = _decode(content, encoding).replace("\x00", "")  # PostgreSQL text cannot hold NUL
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                       include_tables=False)
     if doc is None or isinstance(doc, dict):
@@ -46,7 +46,8 @@ def read_html(content: bytes | str, url: str, encoding: str | None = None) -> Pa
 
 
 def read_text(text: str, title: str | None = None) -> Page:
-    """A plain-text article (a local .txt file): the text as it is."""
+    """A plain-text article (a local .txt file): the text as it is, but for NUL bytes no database text holds."""
+    text = text.replace("\x00", "")
     if len(text.strip()) < MIN_TEXT_CHARS:
         raise NotArticle("too_short", "the text is too short to be an article")
     return Page(text=text.strip(), title=title)

@@ -8,11 +8,11 @@ from datetime import date, datetime, timedelta
 from storage.queries import Window
 
 WINDOW = re.compile(r"(?:^|\s)(since|after|before|until|in|during)\s+(.+)$", re.I)
-YEAR = re.compile(r"^(19|20)\d\d$")
+YEAR = re.compile(r"^[1-9]\d{3}$")
 MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
           "dec"}
-MONTH_YEAR = re.compile(r"^[a-z]{3,9}\.? (19|20)\d\d$", re.I)
+MONTH_YEAR = re.compile(r"^[a-z]{3,9}\.? [1-9]\d{3}$", re.I)
 
 
 def split_window(query: str, today: date | None = None) -> tuple[str, Window | None, str | None]:
@@ -38,15 +38,22 @@ def _span(text: str, today: date) -> tuple[date, date] | None:
     text = text.strip().rstrip("?.!")
     if YEAR.match(text):
         y = int(text)
-        return date(y, 1, 1), date(y + 1, 1, 1)
+        return date(y, 1, 1), date(y + 1, 1, 1) if y < date.max.year else date.max
     parsed = _parse(text, today)
     if parsed is None:
         return None
     if MONTH_YEAR.match(text) or text.lower().rstrip(".") in MONTHS:
         start = parsed.replace(day=1)
-        end = (start + timedelta(days=32)).replace(day=1)
-        return start, end
-    return parsed, parsed + timedelta(days=1)
+        return start, _later(start, 32).replace(day=1) if start < date.max.replace(day=1) else date.max
+    return parsed, _later(parsed, 1)
+
+
+def _later(d: date, days: int) -> date:
+    """d plus some days; windows that would end past 9999 end at the last date there is (clamped, not refused)."""
+    try:
+        return d + timedelta(days=days)
+    except OverflowError:
+        return date.max
 
 
 def _parse(text: str, today: date) -> date | None:

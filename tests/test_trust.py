@@ -24,7 +24,8 @@ from tests.conftest import SEED_HTML
 
 NIGHTJAR = ("Nightjar review widens\n\n\u201cWe will publish the full findings next month,\u201d said Maximilian Zorn, "
             "the director of Project Nightjar, on Tuesday.\n")
-BUDGET = "Budget talks stall\n\n\u201cThe budget for the radar programme is not settled,\u201d Zorn said on Wednesday.\n"
+BUDGET = ("Budget talks stall\n\n\u201cThe budget for the radar programme is not settled,\u201d Zorn said "
+          "on Wednesday.\n")
 RADAR = "Radar plans\n\n\u201cThe radar programme will go ahead,\u201d said Maximilian Zorn on Thursday.\n"
 SEED = SEED_HTML.read_bytes()
 FILLER = ("\n\nThe review began in the spring after a series of delays in the programme, which has been running "

@@ -10,7 +10,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import answers
 from bot.answers import Query
-from bot.blocks import CANCEL, CONFIRM, PICK_ACTOR, SHOW_MORE, cut, decode_query, escape, to_blocks, to_text
+from bot.blocks import (
+    CANCEL,
+    CONFIRM,
+    PICK_ACTOR,
+    SHOW_MORE,
+    STALE_BUTTON,
+    cut,
+    decode_query,
+    escape,
+    to_blocks,
+    to_text,
+)
 
 log = logging.getLogger(__name__)
 APOLOGY = "Sorry, the briefing store is unavailable right now. Please try again in a minute."
@@ -29,14 +40,10 @@ def register(app: App, sessions: sessionmaker[Session]) -> None:
         respond(**reply(sessions, _where(command), Query("who-said", command.get("text") or "")))
 
     def show_more(body: dict, action: dict, respond: Respond) -> None:
-        query = decode_query(action.get("value") or "")
-        if query is not None:
-            respond(**reply(sessions, _where(body), query), replace_original=False)
+        respond(**button_reply(sessions, _where(body), action, replace=False))
 
     def pick_actor(body: dict, action: dict, respond: Respond) -> None:
-        query = decode_query(action.get("value") or "")
-        if query is not None:
-            respond(**reply(sessions, _where(body), query), replace_original=True)
+        respond(**button_reply(sessions, _where(body), action, replace=True))
 
     def confirm(body: dict, action: dict, respond: Respond) -> None:
         command = action.get("value") or ""
@@ -58,6 +65,14 @@ def _where(body: dict) -> tuple[str, str | None]:
     """The workspace and channel a command or button press comes from."""
     team = (body.get("team") or {}).get("id") or body.get("team_id") or "unknown"
     return team, (body.get("channel") or {}).get("id") or body.get("channel_id")
+
+
+def button_reply(sessions: sessionmaker[Session], where: tuple[str, str | None], action: dict, replace: bool) -> dict:
+    """The message for a button press; a forged or garbled button is told so (beside the original), not ignored."""
+    query = decode_query(str(action.get("value") or ""))
+    if query is None:
+        return {"text": STALE_BUTTON, "response_type": "ephemeral", "replace_original": False}
+    return {**reply(sessions, where, query), "replace_original": replace}
 
 
 def reply(sessions: sessionmaker[Session], where: tuple[str, str | None], query: Query) -> dict:
