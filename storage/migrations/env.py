@@ -28,7 +28,7 @@ def _include(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001
     # The full-text index is written by hand in the migrations, and slack_sdk defines its OAuth tables
     # (created in 0005): autogenerate leaves both alone.
     name = name or ""
-    return not name.startswith(("statements_fts", "slack_")) and name != "search_vector"
+    return not name.startswith(("statements_fts", "slack_")) and "search_vector" not in name
 
 
 def _run(connection) -> None:  # noqa: ANN001
