@@ -72,7 +72,7 @@ def _speaker(group: Group, slack: bool) -> str:
 def _summary(answer: Answer) -> str:
     shown = sum(len(g.items) for g in answer.groups)
     more = f"; {answer.more_text} more" if answer.more else ""
-    return f"{shown} statements from {len(answer.groups)} speakers, newest first{more}"
+    return f"{plural(shown, 'statement')} from {plural(len(answer.groups), 'speaker')}, newest first{more}"
 
 
 def to_text(answer: Answer) -> str:
@@ -165,6 +165,11 @@ def _section(text: str) -> dict:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION]}}
 
 
+def plural(n: int, noun: str) -> str:
+    """'1 statement', '2 statements', '1,200 statements'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def ingest_reply(results: list, skipped: int = 0) -> str:  # list[IngestResult]
     """The one thread reply for a message's links: what was stored, or why not."""
     lines = []
@@ -173,12 +178,13 @@ def ingest_reply(results: list, skipped: int = 0) -> str:  # list[IngestResult]
         title = inert(cut(r.title, 100)) if r.title else escape(cut(r.url, 100))
         who = ", ".join(inert(s) for s in r.speakers[:6]) + (" and others" if len(r.speakers) > 6 else "")
         if r.status == "stored":
-            lines.append(f"Stored {r.statements} statements from {who or 'unnamed sources'}: {title}"
+            lines.append(f"Stored {plural(r.statements, 'statement')} from {who or 'unnamed sources'}: {title}"
                          if r.statements else f"Stored {title}, but found no attributed statements in it.")
         elif r.status == "duplicate":
-            lines.append(f"Already stored ({r.statements} statements from {who or 'unnamed sources'}): {title}")
+            lines.append(f"Already stored ({plural(r.statements, 'statement')} from {who or 'unnamed sources'}): "
+                         f"{title}")
         else:
             lines.append(f"Could not read {escape(cut(r.url, 200))}: {inert(r.reason or 'unknown error')}")
     if skipped:
-        lines.append(f"Skipped {skipped} more links: at most {len(results)} are read from one message.")
+        lines.append(f"Skipped {plural(skipped, 'more link')}: at most {len(results)} are read from one message.")
     return "\n".join(lines)

@@ -345,7 +345,7 @@ def test_a_huge_quotation_is_stored_and_the_other_link_too(sessions, settings, t
     runner.enqueue("T1", "C1", "95.1", "U1", [huge, page(tmp_path, "radar", RADAR)], 0)
     (_, reply, ok), = replies.wait()
     runner.shutdown()
-    assert ok and reply.count("Stored 1 statement") == 2, reply
+    assert ok and reply.count("Stored 1 statement from") == 2, reply
     assert "John Smith" in ask(sessions, "T1", "word", None, "who-said")
 
 
@@ -376,7 +376,7 @@ def test_a_data_error_fails_that_link_only_and_is_not_retried(sessions, settings
     runner.enqueue("T1", "C1", "96.1", "U1", [page(tmp_path, "bad", RADAR), page(tmp_path, "radar", RADAR)], 0)
     (_, reply, ok), = replies.wait()
     runner.shutdown()
-    assert ok and "could not be stored" in reply and "Stored 1 statement" in reply
+    assert ok and "could not be stored" in reply and "Stored 1 statement from" in reply
     with sessions() as s:
         assert s.scalars(select(Job.attempts)).one() == 1
 
