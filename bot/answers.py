@@ -51,6 +51,7 @@ class Item:
     place: str | None
     source_url: str
     source_title: str | None
+    source_site: str | None = None
     also_in: int = 0  # other sources carrying the same words
 
 
@@ -204,5 +205,5 @@ def _groups(page: queries.Page) -> list[Group]:
 
 
 def _item(s: Statement, also_in: int) -> Item:
-    return Item(s.text, s.kind, s.cue, s.said_on, s.place, s.article.url, s.article.title or s.article.site,
-                also_in)
+    return Item(s.text, s.kind, s.cue, s.said_on, s.place, s.article.url, s.article.title, s.article.site,
+                also_in=also_in)

@@ -55,7 +55,7 @@ def _line(item: Item, slack: bool) -> str:
     where = f", {item.place}" if item.place else ""
     if item.also_in:
         where += f" \u00b7 also in {item.also_in} other source{'s' if item.also_in > 1 else ''}"
-    title = item.source_title or item.source_url
+    title = item.source_title or item.source_site or item.source_url
     if slack:
         source = f"<{escape(item.source_url)}|{escape(cut(title, 80))}>" if item.source_url.startswith("http") \
             else escape(title)

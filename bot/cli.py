@@ -14,12 +14,26 @@ EXAMPLES = {
     "serve": "briefing-bot serve            # HTTP on $PORT, or Socket Mode when SLACK_APP_TOKEN is set",
     "worker": "REDIS_URL=redis://127.0.0.1:6379/0 briefing-bot worker",
     "ingest": "briefing-bot ingest https://example.com/news/story.html article.html",
-    "briefing": "briefing-bot briefing dprk",
-    "who-said": "briefing-bot who-said troops",
+    "briefing": "briefing-bot briefing dprk since last week   |   briefing-bot briefing lloyd austin --json",
+    "who-said": "briefing-bot who-said '\"nuclear programme\"' in 2024 --csv > statements.csv",
     "extract": "briefing-bot extract article.txt   |   briefing-bot extract --jsonl in.jsonl > out.jsonl",
     "demo": "briefing-bot demo",
     "migrate": "briefing-bot migrate",
 }
+
+
+QUERY_HELP = """\
+A query may end with a date window: "since last week", "before 2020", "in october 2024", "on 3 march
+2024", "after 2024-01-31". Words in "quotation marks" match as a phrase; other words match with
+stemming (troop finds troops). `briefing alias NAME = A, B` adds the workspace's own names for a
+topic; `briefing aliases` lists them.
+
+The database is DATABASE_URL (default sqlite:///briefing.db; postgresql://user@host/db for
+PostgreSQL); the workspace is BRIEFING_TEAM (default "local"; a Slack team ID shares the bot's)."""
+
+
+class CliError(Exception):
+    """A mistake a user can fix: printed as one line, exit status 2."""
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -27,7 +41,15 @@ def main(argv: list[str] | None = None) -> None:
     settings = Settings.from_env()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    sys.exit(args.func(args, settings) or 0)
+    if settings.log_level != "DEBUG":  # each page fetched is no news to the person at the terminal
+        for noisy in ("httpx", "httpcore", "trafilatura"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        code = args.func(args, settings) or 0
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        code = 2
+    sys.exit(code)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,9 +69,17 @@ def _parser() -> argparse.ArgumentParser:
     cmd("worker", _worker, "run ingestion jobs from the Redis queue (REDIS_URL)")
     cmd("ingest", _ingest, "read pages (URLs or local .html/.txt files) and store their statements") \
         .add_argument("sources", nargs="+", metavar="URL_OR_FILE")
-    cmd("briefing", _briefing, "the latest statements on a topic or by a person").add_argument("query", nargs="*")
-    cmd("who-said", _who_said, "every speaker who said something matching a keyword") \
-        .add_argument("query", nargs="*")
+    for name, func, help_ in (("briefing", _briefing, "the latest statements on a topic or by a person"),
+                              ("who-said", _who_said, "every speaker who said something matching a keyword")):
+        q = cmd(name, func, help_)
+        q.formatter_class = argparse.RawDescriptionHelpFormatter
+        q.description = f"{help_}.\n\n{QUERY_HELP}"
+        q.add_argument("query", nargs="*")
+        out = q.add_mutually_exclusive_group()
+        out.add_argument("--json", dest="format", action="store_const", const="json",
+                         help="one JSON object: the query, the heading and the statements")
+        out.add_argument("--csv", dest="format", action="store_const", const="csv", help="the statements as CSV")
+        q.add_argument("--page", type=int, default=1, metavar="N", help="page N of a long answer (20 a page)")
     e = cmd("extract", _extract, "print extracted statements as JSON, without storing")
     e.add_argument("file", nargs="?", help="a .txt or .html article")
     e.add_argument("--jsonl", metavar="IN.jsonl", help="lines of {id, text, published}")
@@ -60,13 +90,38 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _sessions(settings: Settings, migrate: bool = True):  # noqa: ANN202
+    """The database, or one line that names DATABASE_URL and what is wrong with it."""
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
     from storage.db import make_engine, make_sessionmaker
     from storage.db import migrate as apply
 
-    engine = make_engine(settings.database_url)
-    if migrate:
-        apply(engine)
+    shown = _masked(settings.database_url)
+    try:
+        engine = make_engine(settings.database_url)
+        if migrate:
+            apply(engine)
+        else:
+            engine.connect().close()
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise CliError(f"DATABASE_URL={shown} is not a database URL (sqlite:///briefing.db or "
+                       f"postgresql://user@host/db): {exc}") from None
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        if settings.database_url.startswith("sqlite"):
+            folder = Path(settings.database_url.split(":///", 1)[-1]).parent
+            reason += f" (is the folder {folder} there and writable?)"
+        raise CliError(f"cannot open the database DATABASE_URL={shown}: {reason}") from None
     return make_sessionmaker(engine)
+
+
+def _masked(url: str) -> str:
+    """The URL without its password, for messages."""
+    head, at, tail = url.rpartition("@")
+    if not at or "://" not in head:
+        return url
+    scheme, _, userinfo = head.partition("://")
+    return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{tail}" if ":" in userinfo else url
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -88,35 +143,63 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.blocks import ingest_reply
+    from collections import Counter
+
+    from bot.blocks import ingest_reply, plural
     from bot.pipeline import ingest
 
     sessions = _sessions(settings)
-    failed = 0
-    for source in args.sources:
+    outcomes: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    n = len(args.sources)
+    for i, source in enumerate(args.sources, 1):
         result = ingest(sessions, settings, settings.team_id, source)
-        failed += result.status == "failed"
-        print(ingest_reply([result]))
-    return 1 if failed == len(args.sources) else 0
+        outcomes[result.status] += 1
+        if result.status == "failed":
+            reasons[result.code or "other"] += 1
+        print((f"[{i}/{n}] " if n > 1 else "") + _terminal(ingest_reply([result])), flush=True)
+    if n > 1:
+        why = f" ({', '.join(f'{code} {k}' for code, k in reasons.most_common())})" if reasons else ""
+        print(f"Done: {outcomes['stored']} stored, {outcomes['duplicate']} already stored, "
+              f"{outcomes['failed']} failed{why}; {plural(n, 'source')} in all.")
+    return 2 if outcomes["failed"] == n else 0
 
 
-def _answer(kind: str, query: str, settings: Settings, sessions=None) -> str:  # noqa: ANN001
+def _terminal(slack_text: str) -> str:
+    """A thread reply as a terminal shows it: Slack's escapes undone, its word joiners dropped."""
+    return slack_text.replace("\u2060", "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _answer(kind: str, query: str, settings: Settings, sessions=None, fmt: str | None = None,  # noqa: ANN001
+            page: int = 1) -> str:
     from bot import answers
     from bot.blocks import to_text
+    from bot.export import to_csv, to_json
 
+    if page < 1:
+        raise CliError("--page counts from 1")
     sessions = sessions or _sessions(settings)
     with sessions.begin() as session:
         answer = answers.manage_aliases(session, settings.team_id, query) if kind == "briefing" else None
-        return to_text(answer or answers.answer(session, settings.team_id, answers.Query(kind, query)))
+        answer = answer or answers.answer(session, settings.team_id,
+                                          answers.Query(kind, query, offset=(page - 1) * answers.PAGE))
+    if fmt == "json":
+        return to_json(answer, query, page)
+    if fmt == "csv":
+        return to_csv(answer).rstrip("\n")
+    text = to_text(answer)
+    if answer.next is not None:
+        text += f"\nNext page: add --page {page + 1}."
+    return text
 
 
 def _briefing(args: argparse.Namespace, settings: Settings) -> int:
-    print(_answer("briefing", " ".join(args.query), settings))
+    print(_answer("briefing", " ".join(args.query), settings, fmt=args.format, page=args.page))
     return 0
 
 
 def _who_said(args: argparse.Namespace, settings: Settings) -> int:
-    print(_answer("who-said", " ".join(args.query), settings))
+    print(_answer("who-said", " ".join(args.query), settings, fmt=args.format, page=args.page))
     return 0
 
 
@@ -126,13 +209,15 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
     from bot.reader import NotArticle, read_html
 
     if args.jsonl:
+        if args.jsonl != "-":
+            _readable_file(Path(args.jsonl))
         with (sys.stdin if args.jsonl == "-" else open(args.jsonl, encoding="utf-8")) as f:
             run_jsonl(f, sys.stdout)
         return 0
     if not args.file:
-        print("give a FILE or --jsonl IN.jsonl", file=sys.stderr)
-        return 2
+        raise CliError("give a FILE or --jsonl IN.jsonl")
     path = Path(args.file)
+    _readable_file(path)
     published = parse_date(args.published)
     if path.suffix.lower() in {".html", ".htm"}:
         try:
@@ -146,6 +231,13 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
     statements = [s.to_json() for s in extract_statements(text, published)]
     print(json.dumps({"id": path.name, "statements": statements}, ensure_ascii=False, indent=2))
     return 0
+
+
+def _readable_file(path: Path) -> None:
+    if path.is_dir():
+        raise CliError(f"{path} is a folder: give a file")
+    if not path.is_file():
+        raise CliError(f"{path}: no such file")
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:

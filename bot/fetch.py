@@ -33,6 +33,8 @@ SCHEME = re.compile(r"\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 LEGACY_IPV4 = re.compile(r"(?:0[xX][0-9a-fA-F]+|\d+)(?:\.(?:0[xX][0-9a-fA-F]+|\d+)){0,3}")
 
 Resolver = Callable[[str, int], list[str]]
+PRIVATE_REFUSED = ("links to internal or private addresses are not fetched (a private deployment can allow them "
+                   "with FETCH_ALLOW_PRIVATE=1)")
 
 
 class FetchError(Unreadable):
@@ -107,7 +109,7 @@ def check_url(url: str, allow_private: bool, resolver: Resolver = system_resolve
     if allow_private:
         return None
     if host.lower().rstrip(".") in METADATA_HOSTS:
-        raise FetchError("blocked", "links to internal or private addresses are not fetched")
+        raise FetchError("blocked", PRIVATE_REFUSED)
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
@@ -115,7 +117,7 @@ def check_url(url: str, allow_private: bool, resolver: Resolver = system_resolve
     literal = literal_address(host)
     addresses = [literal] if literal else resolver(host, port)
     if not addresses or not all(is_public_address(a) for a in addresses):
-        raise FetchError("blocked", "links to internal or private addresses are not fetched")
+        raise FetchError("blocked", PRIVATE_REFUSED)
     return addresses[0]
 
 

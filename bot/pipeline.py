@@ -80,13 +80,16 @@ def ingest(sessions: sessionmaker[Session], settings: Settings, origin: Origin |
     origin = Origin(origin) if isinstance(origin, str) else origin
     local = Path(source)
     is_local = _is_file(local)
+    if not is_local and (problem := _not_a_page(source, local)):
+        return IngestResult(source, "failed", reason=problem.message, code=problem.code)  # nothing to record
     url = local.resolve().as_uri() if is_local else canonical_url(source)
     if (done := _stored(sessions, origin, url)) is not None:
         return done
     try:
         page = _read_local(local) if is_local else _read_remote(url, settings, fetcher)
     except Unreadable as exc:
-        _record_failure(sessions, origin, url, exc.message)
+        if not is_local:  # a link that failed is tried again when posted again; a local file just says why
+            _record_failure(sessions, origin, url, exc.message)
         return IngestResult(url, "failed", reason=exc.message, code=exc.code)
     if page.canonical_url and canonical_url(page.canonical_url) != url:
         url = canonical_url(page.canonical_url)
@@ -130,7 +133,26 @@ def _is_file(path: Path) -> bool:
         return False
 
 
+LOCAL_TYPES = {".html", ".htm", ".txt"}
+
+
+def _not_a_page(source: str, path: Path) -> Unreadable | None:
+    """A source with no scheme is a local path (the command line's): say plainly why it cannot be read."""
+    if "://" in source or source.lower().startswith(("http:", "https:")):
+        return None
+    try:
+        folder = path.is_dir()
+    except OSError:
+        return None
+    if folder:
+        return Unreadable("bad_url", f"{source} is a folder: give the .html, .htm or .txt files in it")
+    return Unreadable("not_found", f"{source}: no such file (or give a link starting with https://)")
+
+
 def _read_local(path: Path) -> Page:
+    if path.suffix.lower() not in LOCAL_TYPES:
+        kind = path.suffix or "a file without an extension"
+        raise Unreadable("not_article", f"{path.name} is not an article file (.html, .htm or .txt) but {kind}")
     data = path.read_bytes()
     if path.suffix.lower() in {".html", ".htm"}:
         return read_html(data, path.resolve().as_uri())

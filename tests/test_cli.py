@@ -60,3 +60,81 @@ def test_demo_works_from_a_fresh_virtual_environment(tmp_path: Path) -> None:
     assert "/briefing dprk" in out and "/who-said troops" in out
     for name in ("Lloyd Austin", "John Kirby", "South Korean officials"):
         assert name in out
+
+
+def fails(capsys, *args: str) -> str:  # noqa: ANN001
+    """A user's mistake: exit status 2 and one line on stderr, no traceback."""
+    with pytest.raises(SystemExit) as done:
+        main(list(args))
+    assert done.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert "Traceback" not in err and err.count("\n") == 0, err
+    return err
+
+
+def test_database_settings_a_user_gets_wrong_are_named(tmp_path: Path, capsys, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("DOTENV_PATH", str(tmp_path / "none.env"))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'missing' / 'folder' / 'b.db'}")
+    err = fails(capsys, "briefing", "dprk")
+    assert "DATABASE_URL" in err and str(tmp_path / "missing" / "folder") in err
+    monkeypatch.setenv("DATABASE_URL", "not a url at all")
+    assert "DATABASE_URL=not a url at all is not a database URL" in fails(capsys, "who-said", "troops")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres:hunter2@127.0.0.1:1/nowhere")
+    err = fails(capsys, "migrate")
+    assert "cannot open the database" in err and "hunter2" not in err
+
+
+def test_postgres_urls_as_hosting_platforms_write_them_work(pg_url: str, tmp_path: Path, capsys, monkeypatch) -> None:  # noqa: ANN001
+    from sqlalchemy import text
+
+    from storage.db import make_engine
+
+    with make_engine(pg_url).begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    monkeypatch.setenv("DOTENV_PATH", str(tmp_path / "none.env"))
+    monkeypatch.setenv("DATABASE_URL", pg_url.replace("postgresql://", "postgres://", 1))
+    assert "Lloyd Austin" in run(capsys, "ingest", str(SEED_HTML))
+
+
+def test_files_that_cannot_be_read_get_a_reason_and_nothing_is_stored(env: Path, capsys) -> None:  # noqa: ANN001
+    pdf = env / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4 " + b"x" * 2000)
+    for source, reason in ((str(env / "nope.html"), "no such file"), (str(env), "is a folder"),
+                           (str(pdf), "not an article file")):
+        with pytest.raises(SystemExit) as done:
+            main(["ingest", source])
+        assert done.value.code == 2
+        out = capsys.readouterr().out
+        assert reason in out and "Traceback" not in out
+    assert "Nothing found" in run(capsys, "who-said", "x")
+    assert "no such file" in fails(capsys, "extract", str(env / "nope.txt"))
+    assert "is a folder" in fails(capsys, "extract", str(env))
+    assert "no such file" in fails(capsys, "extract", "--jsonl", str(env / "nope.jsonl"))
+
+
+def test_ingest_of_many_shows_progress_and_a_summary(env: Path, capsys) -> None:  # noqa: ANN001
+    with pytest.raises(SystemExit):
+        main(["ingest", str(SEED_HTML), str(SEED_HTML), str(env / "gone.html")])
+    out = capsys.readouterr().out
+    run_lines = out.splitlines()
+    assert run_lines[0].startswith("[1/3] Stored") and run_lines[1].startswith("[2/3] Already stored")
+    assert run_lines[2].startswith("[3/3] Could not read")
+    assert run_lines[-1] == "Done: 1 stored, 1 already stored, 1 failed (not_found 1); 3 sources in all."
+
+
+def test_answers_export_as_json_and_csv_and_page(env: Path, capsys) -> None:  # noqa: ANN001
+    import csv
+    import io
+
+    run(capsys, "ingest", str(SEED_HTML))
+    data = json.loads(run(capsys, "briefing", "dprk", "--json"))
+    assert data["query"] == "dprk" and data["heading"].startswith("Briefing: dprk")
+    austin = [s for s in data["statements"] if s["speaker"] == "Lloyd Austin"]
+    assert austin and austin[0]["role"] == "U.S. Defense Secretary" and austin[0]["said_on"] == "2024-10-23"
+    assert austin[0]["url"].endswith("seed-dprk-troops.html") and austin[0]["title"]
+    rows = list(csv.DictReader(io.StringIO(run(capsys, "who-said", "troops", "--csv"))))
+    assert {"John Kirby", "Lloyd Austin"} <= {r["speaker"] for r in rows}
+    assert len(rows) == len(json.loads(run(capsys, "who-said", "troops", "--json"))["statements"])
+    second = json.loads(run(capsys, "who-said", "troops", "--json", "--page", "2"))
+    assert second["page"] == 2 and second["statements"] == []  # fewer than 20: one page
+    assert "--page counts from 1" in fails(capsys, "briefing", "dprk", "--page", "0")
