@@ -16,6 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import listeners
+from bot.blocks import ingest_reply
 from bot.config import Settings
 from bot.jobs import JobRunner
 from bot.oauth import client_for_team, oauth_enabled, oauth_settings
@@ -72,8 +73,8 @@ def make_runner(settings: Settings, sessions: sessionmaker[Session], client: Web
     if settings.redis_url:
         from bot.queue import queued_runner
 
-        return queued_runner(sessions, settings, notifier(settings, sessions, client))
-    return JobRunner(sessions, settings, notifier(settings, sessions, client))
+        return queued_runner(sessions, settings, notifier(settings, sessions, client), ingest_reply)
+    return JobRunner(sessions, settings, notifier(settings, sessions, client), render=ingest_reply)
 
 
 def build_app(settings: Settings, sessions: sessionmaker[Session], runner: JobRunner | None = None,

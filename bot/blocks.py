@@ -1,17 +1,16 @@
-"""Format answers and ingest replies for Slack (Block Kit with a text fallback) and the terminal."""
+"""Answers and ingest replies as Slack shows them: Block Kit with an escaped text fallback."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import date
 
-from bot.answers import Answer, Group, Item, Query
+from bot.answers import Answer, Group, Query
+from bot.wording import Run, cut, outlet, plural, runs, summary, when_where, words
 from storage.queries import COUNT_CAP
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
-MAX_WORDS_CHARS = 600
 MAX_CHOICES = 5
 SHOW_MORE = "show_more"
 PICK_ACTOR = "pick_actor"
@@ -36,62 +35,25 @@ def inert(text: str) -> str:
     return escape(text).translate(INERT)
 
 
-def cut(text: str, limit: int = MAX_WORDS_CHARS) -> str:
-    """Shorten at a word boundary, marking the cut."""
-    if len(text) <= limit:
-        return text
-    head = text[:limit].rsplit(" ", 1)[0]
-    return head.rstrip(" ,;:") + "\u2026"
+def to_fallback(answer: Answer) -> str:
+    """Slack's notification text for an answer: the heading, the summary and who is quoted, escaped."""
+    lines = [answer.heading, answer.message or summary(answer)]
+    lines += [f"\u2022 {g.speaker}" + (f", {g.role}" if g.role else "") for g in answer.groups]
+    return cut(escape("\n".join(lines)), 3000)
 
 
-def _day(d: date | None) -> str:
-    return d.strftime("%a %-d %b %Y") if d else "date unknown"
+def _speaker(group: Group) -> str:
+    return f"*{inert(group.speaker)}*" + (f", {inert(group.role)}" if group.role else "")
 
 
-def _line(item: Item, slack: bool) -> str:
-    words = cut(" ".join(item.words.split()))
-    if item.kind != "direct" and item.cue and item.cue[:1].isalpha():  # a transcript's ":" says nothing more
-        words = f"_{item.cue}_ {words}" if slack else f"({item.cue}) {words}"
-    where = f", {item.place}" if item.place else ""
-    if item.also_in:
-        where += f" \u00b7 also in {item.also_in} other source{'s' if item.also_in > 1 else ''}"
-    title = item.source_title or item.source_site or item.source_url
-    if slack:
-        source = f"<{escape(item.source_url)}|{escape(cut(title, 80))}>" if item.source_url.startswith("http") \
-            else escape(title)
-        return f"\u2022 {escape(words)}  \u2014 {_day(item.said_on)}{escape(where)} \u00b7 {source}"
-    return f"  - {words}\n    {_day(item.said_on)}{where} \u00b7 {title} <{item.source_url}>"
-
-
-def _speaker(group: Group, slack: bool) -> str:
-    name = escape(group.speaker) if slack else group.speaker
-    role = f", {escape(group.role) if slack else group.role}" if group.role else ""
-    return f"*{name}*{role}" if slack else f"{name}{role}"
-
-
-def _summary(answer: Answer) -> str:
-    shown = sum(len(g.items) for g in answer.groups)
-    more = f"; {answer.more_text} more" if answer.more else ""
-    return f"{plural(shown, 'statement')} from {plural(len(answer.groups), 'speaker')}, newest first{more}"
-
-
-def to_text(answer: Answer) -> str:
-    """The answer as plain text: the CLI's output and Slack's notification fallback."""
-    lines = [answer.heading]
-    if answer.message:
-        lines.append(answer.message)
-        lines += [f"  - {name}" for name, _ in answer.choices]
-        if answer.confirm:
-            lines.append(f"To go ahead, repeat the command as: {answer.confirm}")
-        return "\n".join(lines)
-    lines.append(_summary(answer))
-    for g in answer.groups:
-        lines.append("")
-        lines.append(_speaker(g, slack=False))
-        lines += [_line(i, slack=False) for i in g.items]
-    if answer.more:
-        lines.append(f"\n{answer.more_text} more statements not shown.")
-    return "\n".join(lines)
+def _run_lines(run: Run) -> list[str]:
+    """Each statement of the run, then its article's outlet, title and link once."""
+    lines = [f"\u2022 {escape(words(i))}  \u2014 {escape(when_where(i))}" for i in run.items]
+    item = run.first
+    title = inert(cut(item.source_title or item.source_url, 80))
+    link = f"<{escape(item.source_url)}|{title}>" if item.source_url.startswith("http") else title
+    lines.append(f"      _{inert(outlet(item))}_ \u00b7 {link}")
+    return lines
 
 
 def to_blocks(answer: Answer) -> list[dict]:
@@ -107,12 +69,12 @@ def to_blocks(answer: Answer) -> list[dict]:
                 {**_button("Yes, redefine", CONFIRM, None), "value": answer.confirm[:2000], "style": "danger"},
                 {**_button("Cancel", CANCEL, None), "value": "cancel"}]})
         return blocks
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(_summary(answer))}]})
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(summary(answer))}]})
     hidden = 0
     for g in answer.groups:
         for text in _group_sections(g):
             if len(blocks) >= MAX_BLOCKS - 2:
-                hidden += text.count("\n\u2022 ") + 1
+                hidden += text.count("\n\u2022 ")  # one bullet a statement
                 continue
             blocks.append(_section(text))
     if answer.more or hidden:
@@ -148,26 +110,21 @@ def decode_query(value: str) -> Query | None:
 
 
 def _group_sections(g: Group) -> list[str]:
-    # Split a speaker's lines across sections so none passes 3,000 characters.
+    # Split a speaker's lines across sections so none passes 3,000 characters; an article's run stays whole.
     out: list[str] = []
-    current = _speaker(g, slack=True)
-    for item in g.items:
-        line = _line(item, slack=True)
-        if len(current) + 1 + len(line) > MAX_SECTION:
+    current = _speaker(g)
+    for run in runs(g.items):
+        chunk = "\n".join(_run_lines(run))[:MAX_SECTION - 200]
+        if len(current) + 1 + len(chunk) > MAX_SECTION:
             out.append(current)
-            current = _speaker(g, slack=True) + " (cont.)"
-        current += "\n" + line
+            current = _speaker(g) + " (cont.)"
+        current += "\n" + chunk
     out.append(current)
     return out
 
 
 def _section(text: str) -> dict:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION]}}
-
-
-def plural(n: int, noun: str) -> str:
-    """'1 statement', '2 statements', '1,200 statements'."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def ingest_reply(results: list, skipped: int = 0) -> str:  # list[IngestResult]

@@ -145,8 +145,9 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from collections import Counter
 
-    from bot.blocks import ingest_reply, plural
     from bot.pipeline import ingest
+    from bot.terminal import ingest_lines
+    from bot.wording import plural
 
     sessions = _sessions(settings)
     outcomes: Counter[str] = Counter()
@@ -157,7 +158,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         outcomes[result.status] += 1
         if result.status == "failed":
             reasons[result.code or "other"] += 1
-        print((f"[{i}/{n}] " if n > 1 else "") + _terminal(ingest_reply([result])), flush=True)
+        print((f"[{i}/{n}] " if n > 1 else "") + "\n".join(ingest_lines([result])), flush=True)
     if n > 1:
         why = f" ({', '.join(f'{code} {k}' for code, k in reasons.most_common())})" if reasons else ""
         print(f"Done: {outcomes['stored']} stored, {outcomes['duplicate']} already stored, "
@@ -165,16 +166,11 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     return 2 if outcomes["failed"] == n else 0
 
 
-def _terminal(slack_text: str) -> str:
-    """A thread reply as a terminal shows it: Slack's escapes undone, its word joiners dropped."""
-    return slack_text.replace("\u2060", "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
 def _answer(kind: str, query: str, settings: Settings, sessions=None, fmt: str | None = None,  # noqa: ANN001
             page: int = 1) -> str:
     from bot import answers
-    from bot.blocks import to_text
     from bot.export import to_csv, to_json
+    from bot.terminal import to_text
 
     if page < 1:
         raise CliError("--page counts from 1")
@@ -246,9 +242,9 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     sessions = _sessions(settings)
     example = Path(__file__).with_name("data") / "seed-dprk-troops.html"
     result = ingest(sessions, settings, settings.team_id, str(example))
-    from bot.blocks import ingest_reply
+    from bot.terminal import ingest_lines
 
-    print(ingest_reply([result]))
+    print("\n".join(ingest_lines([result])))
     for kind, query in (("briefing", "dprk"), ("who-said", "troops")):
         print(f"\n$ /{kind} {query}")
         print(_answer(kind, query, settings, sessions))

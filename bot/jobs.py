@@ -19,7 +19,6 @@ from typing import Protocol
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.blocks import ingest_reply
 from bot.config import Settings
 from bot.pipeline import IngestResult, Origin, ingest, strip_userinfo
 from storage import queries
@@ -41,16 +40,24 @@ class Notifier(Protocol):
 
 
 Dispatch = Callable[[int], None]
+Render = Callable[[list[IngestResult], int], str]  # a message's results as its reply, in the notifier's medium
+
+
+def plain_reply(results: list[IngestResult], skipped: int) -> str:
+    from bot.terminal import ingest_lines
+
+    return "\n".join(ingest_lines(results, skipped))
 
 
 class JobRunner:
     """Records, runs and finishes jobs; `dispatch` hands a job id to whoever runs it (a pool or a queue)."""
 
     def __init__(self, sessions: sessionmaker[Session], settings: Settings, notifier: Notifier,
-                 dispatch: Dispatch | None = None) -> None:
+                 dispatch: Dispatch | None = None, render: Render = plain_reply) -> None:
         self.sessions = sessions
         self.settings = settings
         self.notifier = notifier
+        self.render = render
         self.pool: ThreadPoolExecutor | None = None
         if dispatch is None:
             self.pool = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="ingest")
@@ -122,7 +129,7 @@ class JobRunner:
                     log.info("job %s: %d links to try again in %.0f s", job_id, len(pending), delay)
                     return
                 done = [IngestResult(**results[u]) for u in urls]
-                reply = ingest_reply(done, skipped)
+                reply = self.render(done, skipped)
                 if not queries.finish_job(session, job_id, token, results, reply,
                                           any(r.status != "failed" for r in done)):
                     return  # another runner took it over

@@ -13,7 +13,7 @@ from rq import Queue, SimpleWorker
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.jobs import Dispatch, JobRunner, Notifier
+from bot.jobs import Dispatch, JobRunner, Notifier, Render, plain_reply
 from storage.db import make_engine, make_sessionmaker
 
 log = logging.getLogger(__name__)
@@ -31,18 +31,20 @@ def rq_dispatch(settings: Settings) -> Dispatch:
     return dispatch
 
 
-def queued_runner(sessions: sessionmaker[Session], settings: Settings, notifier: Notifier) -> JobRunner:
-    return JobRunner(sessions, settings, notifier, dispatch=rq_dispatch(settings))
+def queued_runner(sessions: sessionmaker[Session], settings: Settings, notifier: Notifier,
+                  render: Render = plain_reply) -> JobRunner:
+    return JobRunner(sessions, settings, notifier, dispatch=rq_dispatch(settings), render=render)
 
 
 @lru_cache(maxsize=1)
 def _worker_runner() -> JobRunner:
     # Built once per worker process (SimpleWorker runs jobs in-process, so connections are reused).
     from bot.app import notifier
+    from bot.blocks import ingest_reply
 
     settings = Settings.from_env()
     sessions = make_sessionmaker(make_engine(settings.database_url))
-    return queued_runner(sessions, settings, notifier(settings, sessions))
+    return queued_runner(sessions, settings, notifier(settings, sessions), ingest_reply)
 
 
 def run_job(job_id: int) -> None:

@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.answers import Answer, Group, Item
-from bot.blocks import MAX_BLOCKS, MAX_SECTION, escape, to_blocks, to_text
+from bot.blocks import MAX_BLOCKS, MAX_SECTION, escape, to_blocks
+from bot.terminal import to_text
 from bot.links import find_links
 
 
@@ -59,5 +60,24 @@ def test_the_reporting_verb_prefixes_reported_speech_but_not_a_transcript_colon(
     transcript = Item("This is a man who never ran a negative ad", "indirect", ":", date(2024, 1, 1), None,
                       "https://n.example/b", "B story")
     text = to_text(Answer("Briefing: test", [Group("Ana Silva", None, [item, transcript])], total=2, shown=2))
-    assert "(warned) the talks had failed" in text
-    assert "(:)" not in text and "This is a man who never ran a negative ad" in text
+    assert "- warned the talks had failed (" in text
+    assert "(:)" not in text and ": This" not in text and "- This is a man who never ran a negative ad" in text
+
+
+def test_an_articles_source_is_shown_once_after_its_statements() -> None:
+    story = dict(source_url="https://n.example/a", source_title="R&D budget talks", source_site="The Post")
+    items = [Item(f"\u201cWe will need {n} more,\u201d", "direct", "said", date(2024, 1, 1), None, **story)
+             for n in range(3)]
+    answer = Answer("Who said: budget", [Group("Ana Silva", "minister", items)], total=3, shown=3)
+    text = to_text(answer)
+    assert text.count("R&D budget talks") == 1 and text.count("https://n.example/a") == 1
+    assert "The Post \u00b7 R&D budget talks <https://n.example/a>" in text  # the terminal shows R&D, not R&amp;D
+    assert "- \u201cWe will need 0 more.\u201d (Mon 1 Jan 2024)" in text  # a quote's trailing comma ends it
+    slack = str(to_blocks(answer))
+    assert slack.count("n.example/a|") == 1 and "R&amp;D budget talks" in slack and "R&D" not in slack
+
+
+def test_words_without_quotation_marks_are_quoted_when_direct() -> None:
+    item = Item("We are ready", "direct", None, None, None, "https://n.example/a", None)
+    text = to_text(Answer("Who said: ready", [Group("Ana Silva", None, [item])], total=1, shown=1))
+    assert "- \u201cWe are ready\u201d (date unknown)" in text and "n.example <https://n.example/a>" in text

@@ -12,7 +12,7 @@ import pytest
 
 from bot import answers
 from bot.answers import Answer
-from bot.blocks import to_text
+from bot.terminal import to_text
 from storage import queries
 from tests.conftest import RunningBot
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DataError
 
 from bot import answers
-from bot.blocks import to_text
+from bot.terminal import to_text
 from bot.config import Settings
 from bot.jobs import JobRunner
 from bot.pipeline import Origin, ingest

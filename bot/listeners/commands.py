@@ -16,11 +16,9 @@ from bot.blocks import (
     PICK_ACTOR,
     SHOW_MORE,
     STALE_BUTTON,
-    cut,
     decode_query,
-    escape,
     to_blocks,
-    to_text,
+    to_fallback,
 )
 
 log = logging.getLogger(__name__)
@@ -88,4 +86,4 @@ def reply(sessions: sessionmaker[Session], where: tuple[str, str | None], query:
         log.exception("database unavailable")
         return {"text": APOLOGY, "response_type": "ephemeral"}
     # The fallback text is mrkdwn too: escape it like the blocks, then shorten.
-    return {"text": cut(escape(to_text(answer)), 3000), "blocks": to_blocks(answer), "response_type": "ephemeral"}
+    return {"text": to_fallback(answer), "blocks": to_blocks(answer), "response_type": "ephemeral"}

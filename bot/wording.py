@@ -1,0 +1,93 @@
+"""How an answer reads, whatever the medium: the words of a statement, its date, and its source once per article.
+
+The renderers (bot/blocks.py for Slack, bot/terminal.py for the terminal) decide only markup and escaping."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+from bot.answers import Answer, Item
+
+MAX_WORDS_CHARS = 600
+OPENING_QUOTES = "\"\u201c\u2018'\u00ab"
+
+
+def cut(text: str, limit: int = MAX_WORDS_CHARS) -> str:
+    """Shorten at a word boundary, marking the cut."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit].rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:") + "\u2026"
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 statement', '2 statements', '1,200 statements'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def day(d: date | None) -> str:
+    return d.strftime("%a %-d %b %Y") if d else "date unknown"
+
+
+def words(item: Item) -> str:
+    """A direct quote in quotation marks; reported speech as a clause that keeps its verb ('said the talks
+    had failed'). A transcript's ':' adds nothing."""
+    text = cut(" ".join(item.words.split()))
+    if item.kind == "direct":
+        if text[:1] not in OPENING_QUOTES:
+            text = f"\u201c{text}\u201d"
+        for comma in (",\u201d", ',"'):  # '"We are ready,"' is the start of a sentence: end it
+            if text.endswith(comma):
+                text = text[:-2] + "." + text[-1]
+        return text
+    if item.cue and item.cue[:1].isalpha():
+        return f"{item.cue} {text}"
+    return text
+
+
+def when_where(item: Item) -> str:
+    """'Wed 23 Oct 2024, Rome · also in 2 other sources'."""
+    out = day(item.said_on) + (f", {item.place}" if item.place else "")
+    if item.also_in:
+        out += f" \u00b7 also in {plural(item.also_in, 'other source')}"
+    return out
+
+
+def outlet(item: Item) -> str:
+    """The outlet's name: the page's site name, else its host."""
+    if item.source_site:
+        return item.source_site
+    host = urlsplit(item.source_url).hostname or ""
+    return host.removeprefix("www.") or "local file"
+
+
+@dataclass
+class Run:
+    """Consecutive statements of one speaker from one article: the article's source is shown once after them."""
+
+    items: list[Item]
+
+    @property
+    def first(self) -> Item:
+        return self.items[0]
+
+
+def runs(items: list[Item]) -> Iterator[Run]:
+    current: list[Item] = []
+    for item in items:
+        if current and item.source_url != current[0].source_url:
+            yield Run(current)
+            current = []
+        current.append(item)
+    if current:
+        yield Run(current)
+
+
+def summary(answer: Answer) -> str:
+    shown = sum(len(g.items) for g in answer.groups)
+    more = f"; {answer.more_text} more" if answer.more else ""
+    return f"{plural(shown, 'statement')} from {plural(len(answer.groups), 'speaker')}, newest first{more}"
+
