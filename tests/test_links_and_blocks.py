@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from bot.answers import Answer, Group, Item
 from bot.blocks import MAX_BLOCKS, MAX_SECTION, escape, to_blocks
-from bot.terminal import to_text
 from bot.links import find_links
+from bot.terminal import to_text
 
 
 def test_links_are_read_as_slack_writes_them() -> None:

@@ -14,10 +14,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DataError
 
 from bot import answers
-from bot.terminal import to_text
 from bot.config import Settings
 from bot.jobs import JobRunner
 from bot.pipeline import Origin, ingest
+from bot.terminal import to_text
 from storage import queries
 from storage.models import Article, ArticleSource, Job, Statement
 from tests.conftest import SEED_HTML
