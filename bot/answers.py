@@ -102,6 +102,9 @@ def answer(session: Session, team_id: str, query: Query, today: date | None = No
     topics = topics_for_query(name)
     if query.actor_id is not None:
         page = search(actor_ids=[query.actor_id])
+    elif not rest and window is not None:  # "/briefing since last week": everything in the window
+        heading = f"{title}: everything {when}"
+        page = search(words="")
     elif topics:
         heading = f"{title}: {rest} ({topics[0]})" + (f", {when}" if when else "")
         page = search(topic=topics[0])
@@ -109,7 +112,8 @@ def answer(session: Session, team_id: str, query: Query, today: date | None = No
         actors = queries.find_actors(session, team_id, name, channel) if query.kind == "briefing" else []
         if len(actors) > 1:
             return Answer(heading, message=f"\u201c{rest}\u201d fits several people: which one?",
-                          choices=[(a.name, replace(query, actor_id=a.id)) for a in actors])
+                          choices=[(a.name if " " in a.name else f"{a.name} (no first name given)",
+                                    replace(query, actor_id=a.id)) for a in actors])
         if actors:
             page = search(actor_ids=[actors[0].id])
         else:
@@ -118,8 +122,9 @@ def answer(session: Session, team_id: str, query: Query, today: date | None = No
             heading = f"{title}: {rest}, {when}"
     if not page.statements:
         where = f" {when}" if when else ""
-        return Answer(heading, message=f"Nothing found on \u201c{rest or text}\u201d{where}. Post a link to an "
-                                       "article about it, or try another name for it.")
+        what = f"on \u201c{rest}\u201d{where}" if rest else (when or f"on \u201c{text}\u201d")
+        return Answer(heading, message=f"Nothing found {what}. Post a link to an article about it, or try another "
+                                       "name for it.")
     shown = query.offset + len(page.statements)
     nxt = replace(query, offset=shown) if shown < page.total else None
     return Answer(heading, _groups(page), page.total, shown, next=nxt)

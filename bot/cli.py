@@ -24,7 +24,8 @@ EXAMPLES = {
 
 QUERY_HELP = """\
 A query may end with a date window: "since last week", "before 2020", "in october 2024", "on 3 march
-2024", "after 2024-01-31". Words in "quotation marks" match as a phrase; other words match with
+2024", "yesterday", "last month", "this year", "between 1 and 15 March", "in the last 7 days"; a
+window on its own lists everything in it. Words in "quotation marks" match as a phrase; other words match with
 stemming (troop finds troops). `briefing alias NAME = A, B` adds the workspace's own names for a
 topic; `briefing aliases` lists them.
 

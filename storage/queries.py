@@ -21,6 +21,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    true,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -293,10 +294,13 @@ def find_actors(session: Session, team_id: str, name: str, channel: str | None =
                                                    _visible(Statement.private_channel, channel))
     base = select(Actor).where(Actor.team_id == team_id, quoted_here.exists())
     exact = session.scalars(base.where(func.lower(Actor.name) == q)).all()
-    if exact:
+    if exact and " " in q:  # a full name is that person
         return list(exact)
+    # A surname is everyone who bears it ("biden": Joe, Hunter, and a "Biden" the article left unresolved).
     pattern = "% " + _like_escape(q)
-    return list(session.scalars(base.where(func.lower(Actor.name).like(pattern, escape="\\")).limit(10)))
+    bearers = session.scalars(base.where(func.lower(Actor.name).like(pattern, escape="\\"))
+                              .order_by(Actor.name).limit(10)).all()
+    return list({a.id: a for a in [*exact, *bearers]}.values())
 
 
 def _like_escape(s: str) -> str:
@@ -323,6 +327,8 @@ def search_statements(
         ids, total = _by_topic(session, scope, topic)
     elif actor_ids:
         ids, total = _by_condition(session, scope, Statement.actor_id.in_(actor_ids))
+    elif not words:  # a date window on its own: everything in it
+        ids, total = _by_condition(session, scope, true())
     elif session.get_bind().dialect.name == "sqlite":
         ids, total = _by_fts5(session, scope, words or "")
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,49 @@ def test_date_windows(seeded) -> None:  # noqa: ANN001
         assert got.groups == [] and "before 1 Jan 2020" in got.message
         assert answers.who_said(s, "T1", "troops since oct 1 2024").groups
         assert answers.who_said(s, "T1", "troops since last week").groups == []
+
+
+@pytest.mark.parametrize("query,today,heading", [
+    ("dprk yesterday", date(2024, 10, 24), "yesterday (23 Oct 2024)"),
+    ("dprk last month", date(2024, 11, 15), "last month (1 Oct 2024 to 31 Oct 2024)"),
+    ("dprk this year", date(2024, 12, 1), "this year (1 Jan 2024 to 31 Dec 2024)"),
+    ("dprk in the last 7 days", date(2024, 10, 25), "in the last 7 days (since 19 Oct 2024)"),
+    ("dprk between 20 and 23 October 2024", date(2025, 1, 1), "between 20 Oct 2024 and 23 Oct 2024"),
+    ("dprk from September to October 2024", date(2025, 1, 1), "between 1 Sep 2024 and 31 Oct 2024"),
+])
+def test_windows_people_type_are_used_and_named(seeded, query: str, today: date, heading: str) -> None:  # noqa: ANN001
+    with seeded() as s:
+        got = answers.answer(s, "T1", Query("briefing", query), today=today)
+        assert "Lloyd Austin" in names(got) and heading in got.heading
+        # The day after the window, the same words find nothing, and say which window was used.
+        later = answers.answer(s, "T1", Query("briefing", query), today=date(2026, 6, 1))
+        if "2024" not in query:  # a relative window moves with the day it is asked
+            assert later.groups == [] and "Nothing found" in (later.message or "")
+
+
+def test_a_window_on_its_own_lists_everything_in_it(seeded) -> None:  # noqa: ANN001
+    with seeded() as s:
+        got = answers.answer(s, "T1", Query("briefing", "since 1 october 2024"))
+        assert {"Lloyd Austin", "John Kirby"} <= names(got) and got.heading == "Briefing: everything since 1 Oct 2024"
+        none = answers.answer(s, "T1", Query("who-said", "between 1 and 15 March 2020"))
+        assert none.groups == [] and "Nothing found between 1 Mar 2020 and 15 Mar 2020" in (none.message or "")
+
+
+def test_a_surname_several_people_share_asks_which_one(sessions, settings, tmp_path: Path) -> None:  # noqa: ANN001
+    filler = ("\n\nThe hearing ran for most of the day, with questions on the family's business dealings abroad "
+              "and on the timing of several payments made over the past decade, according to the record. The committee "
+              "will publish its report in the spring, once the remaining witnesses have been heard.\n")
+    for name, who in (("joe", "Joe Biden"), ("hunter", "Hunter Biden"), ("bare", "Biden")):
+        page = tmp_path / f"{name}.txt"
+        page.write_text(f"Hearing\n\n\u201cThe payments were lawful,\u201d {who} said on Tuesday.{filler}")
+        assert ingest(sessions, settings, "T1", str(page)).status == "stored"
+    with sessions() as s:
+        got = answers.briefing(s, "T1", "biden")
+        labels = [label for label, _ in got.choices]
+        assert "fits several people" in (got.message or "") and {"Joe Biden", "Hunter Biden"} <= set(labels)
+        picked = dict(got.choices)["Hunter Biden"]
+        assert names(answers.answer(s, "T1", picked)) == {"Hunter Biden"}
+        assert names(answers.briefing(s, "T1", "joe biden")) == {"Joe Biden"}
 
 
 def test_syndicated_copies_are_one_entry(seeded, settings, tmp_path: Path) -> None:  # noqa: ANN001
