@@ -53,6 +53,7 @@ class Item:
     source_title: str | None
     source_site: str | None = None
     also_in: int = 0  # other sources carrying the same words
+    said_precision: str = "day"  # day, week (said_on is its Monday), month (its 1st) or year
 
 
 @dataclass
@@ -211,4 +212,4 @@ def _groups(page: queries.Page) -> list[Group]:
 
 def _item(s: Statement, also_in: int) -> Item:
     return Item(s.text, s.kind, s.cue, s.said_on, s.place, s.article.url, s.article.title, s.article.site,
-                also_in=also_in)
+                also_in=also_in, said_precision=s.said_precision or "day")

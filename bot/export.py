@@ -8,13 +8,15 @@ import json
 
 from bot.answers import Answer
 
-COLUMNS = ["speaker", "role", "words", "kind", "cue", "said_on", "place", "url", "site", "title", "also_in"]
+COLUMNS = ["speaker", "role", "words", "kind", "cue", "said_on", "said_precision", "place", "url", "site", "title",
+           "also_in"]
 
 
 def rows(answer: Answer) -> list[dict]:
     """One dict a statement, in the answer's order, with its speaker and role."""
     return [{"speaker": g.speaker, "role": g.role, "words": i.words, "kind": i.kind, "cue": i.cue,
-             "said_on": i.said_on.isoformat() if i.said_on else None, "place": i.place, "url": i.source_url,
+             "said_on": i.said_on.isoformat() if i.said_on else None, "said_precision": i.said_precision,
+             "place": i.place, "url": i.source_url,
              "site": i.source_site, "title": i.source_title, "also_in": i.also_in}
             for g in answer.groups for i in g.items]
 

@@ -28,8 +28,17 @@ def plural(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-def day(d: date | None) -> str:
-    return d.strftime("%a %-d %b %Y") if d else "date unknown"
+def day(d: date | None, precision: str = "day") -> str:
+    """As precise as the article: 'Wed 23 Oct 2024', 'week of 19 Feb 2024', 'Oct 2024', '2024'."""
+    if d is None:
+        return "date unknown"
+    if precision == "week":
+        return f"week of {d.strftime('%-d %b %Y')}"
+    if precision == "month":
+        return d.strftime("%b %Y")
+    if precision == "year":
+        return str(d.year)
+    return d.strftime("%a %-d %b %Y")
 
 
 def words(item: Item) -> str:
@@ -50,7 +59,7 @@ def words(item: Item) -> str:
 
 def when_where(item: Item) -> str:
     """'Wed 23 Oct 2024, Rome · also in 2 other sources'."""
-    out = day(item.said_on) + (f", {item.place}" if item.place else "")
+    out = day(item.said_on, item.said_precision) + (f", {item.place}" if item.place else "")
     if item.also_in:
         out += f" \u00b7 also in {plural(item.also_in, 'other source')}"
     return out

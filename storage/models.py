@@ -127,6 +127,7 @@ class Statement(Base):
     role: Mapped[str | None] = mapped_column(String(255))
     cue: Mapped[str | None] = mapped_column(String(64))
     said_on: Mapped[date | None] = mapped_column(Date, index=True)
+    said_precision: Mapped[str | None] = mapped_column(String(8))  # day | week | month | year; None: day
     place: Mapped[str | None] = mapped_column(String(255))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)

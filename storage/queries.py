@@ -66,6 +66,7 @@ class NewStatement:
     start: int
     end: int
     topics: list[str]
+    said_precision: str = "day"
 
 
 def fingerprint(speaker: str | None, text: str) -> str:
@@ -119,7 +120,8 @@ def save_article(session: Session, article: Article, statements: Sequence[NewSta
     for s, fp in zip(statements, prints, strict=True):
         st = Statement(
             team_id=article.team_id, text=s.text, kind=s.kind, speaker=s.speaker, role=s.role, cue=s.cue,
-            said_on=s.said_on, place=s.place, start=s.start, end=s.end, fingerprint=fp,
+            said_on=s.said_on, said_precision=s.said_precision, place=s.place, start=s.start, end=s.end,
+            fingerprint=fp,
             duplicate_of=firsts.get(fp), actor_id=actors.get(s.speaker) if s.speaker else None,
             private_channel=article.private_channel,
             search_text=" ".join(filter(None, [s.speaker, s.role, s.cue, " ".join(s.topics), s.text]))

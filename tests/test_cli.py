@@ -131,6 +131,7 @@ def test_answers_export_as_json_and_csv_and_page(env: Path, capsys) -> None:  # 
     assert data["query"] == "dprk" and data["heading"].startswith("Briefing: dprk")
     austin = [s for s in data["statements"] if s["speaker"] == "Lloyd Austin"]
     assert austin and austin[0]["role"] == "U.S. Defense Secretary" and austin[0]["said_on"] == "2024-10-23"
+    assert austin[0]["said_precision"] == "day"
     assert austin[0]["url"].endswith("seed-dprk-troops.html") and austin[0]["title"]
     rows = list(csv.DictReader(io.StringIO(run(capsys, "who-said", "troops", "--csv"))))
     assert {"John Kirby", "Lloyd Austin"} <= {r["speaker"] for r in rows}

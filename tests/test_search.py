@@ -139,6 +139,27 @@ def test_a_surname_several_people_share_asks_which_one(sessions, settings, tmp_p
         assert names(answers.briefing(s, "T1", "joe biden")) == {"Joe Biden"}
 
 
+def test_dates_are_as_precise_as_the_article(sessions, settings, tmp_path: Path) -> None:  # noqa: ANN001
+    from bot.terminal import to_text
+
+    body = "".join(f"<p>{p}</p>" for p in (
+        "\u201cThe reservoir levels are lower than at any time in the last decade,\u201d Ana Silva said last week.",
+        "\u201cWe warned the ministry about the drought in the autumn,\u201d Marco Rossi said in October.",
+        "\u201cRationing will start next month in the northern districts,\u201d Lena Berg said on Tuesday.",
+        "The water authority has asked households to cut their use by a fifth, and farmers in the region "
+        "have been told to expect smaller allocations for the coming season than in any recent year.",
+    ))
+    page = tmp_path / "drought.html"
+    page.write_text(f"<html><head><title>Drought</title><meta property='article:published_time' "
+                    f"content='2024-02-28'></head><body><article><h1>Drought</h1>{body}</article></body></html>")
+    assert ingest(sessions, settings, "T1", str(page)).status == "stored"
+    with sessions() as s:
+        text = to_text(answers.briefing(s, "T1", "since 2000"))
+    assert "(week of 19 Feb 2024)" in text  # "last week": the week, not a day
+    assert "(Oct 2023)" in text  # "in October": the month, and no place called "October."
+    assert "(Tue 27 Feb 2024)" in text  # "on Tuesday": the day
+
+
 def test_syndicated_copies_are_one_entry(seeded, settings, tmp_path: Path) -> None:  # noqa: ANN001
     copy = tmp_path / "syndicated.html"
     copy.write_text(SEED.decode().replace("us-confirms-north-korean", "syndicated-copy"))

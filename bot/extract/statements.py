@@ -80,6 +80,7 @@ class Statement:
     cue: str | None
     said_on: date | None
     place: str | None
+    said_precision: str = "day"  # how precise said_on is: day, week (its Monday), month (its 1st) or year
     # The sentence (or, for a quote continuing another, the earlier statement's sentence) around it.
     context_start: int = 0
     context_end: int = 0
@@ -543,18 +544,19 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
         people.heard(f.mention, speaker)
     role = (f.mention.role if f.mention else None) or people.role_of(speaker)
     before, after = text[sent.start : start], text[end : sent.end]
-    day, _ = when.said_on(before + " " + after, published)
+    day, precision = when.said_on(before + " " + after, published)
     place = when.place(before, after)
     prev = next((s for s in reversed(earlier) if s.speaker and s.speaker == speaker), None)
     if day is None:
-        day = prev.said_on if prev else published
+        day, precision = (prev.said_on, prev.said_precision) if prev else (published, "day")
     if place is None and prev is not None:
         place = prev.place
     words = " \u2026 ".join(text[p.start : p.end] for p in spans) if len(spans) > 1 else text[start:end]
     return Statement(
         text=words, start=start, end=end, kind=_kind(text, spans), speaker=speaker,
         speaker_start=f.mention.start if f.mention else None, speaker_end=f.mention.end if f.mention else None,
-        role=role, cue=f.cue, said_on=day, place=place, context_start=min(sent.start, start),
+        role=role, cue=f.cue, said_on=day, place=place, said_precision=precision,
+        context_start=min(sent.start, start),
         context_end=max(sent.end, end), spans=spans,
     )
 
@@ -579,7 +581,7 @@ def _floating(text: str, para_start: int, quotes: list[Span], here: list[Stateme
             continue
         out.append(Statement(text=text[q.start : q.end], start=q.start, end=q.end, kind="direct",
                              speaker=src.speaker, speaker_start=None, speaker_end=None, role=src.role,
-                             cue=None, said_on=src.said_on, place=src.place,
+                             cue=None, said_on=src.said_on, place=src.place, said_precision=src.said_precision,
                              context_start=min(src.context_start, q.start), context_end=max(src.context_end, q.end),
                              spans=[q]))
     return out

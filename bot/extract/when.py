@@ -26,12 +26,33 @@ NOT_PLACES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday"
               "november", "december", "an", "a", "the"}
 
 
-def said_on(segment: str, published: date | None) -> tuple[date | None, str | None]:
-    """The date a time expression in segment points to, resolved against the publication date."""
+def said_on(segment: str, published: date | None) -> tuple[date | None, str]:
+    """The date a time expression in segment points to, resolved against the publication date, and how
+    precise the expression is: 'day', 'week' (the date is that week's Monday), 'month' (its 1st) or 'year'."""
     m = TIME_EXPR.search(segment)
     if not m or published is None:
-        return None, None
-    return resolve(m.group().lower(), published), m.group()
+        return None, "day"
+    expr = m.group().lower()
+    day = resolve(expr, published)
+    unit = precision(expr)
+    if day is not None:
+        if unit == "week":
+            day -= timedelta(days=day.weekday())
+        elif unit == "month":
+            day = day.replace(day=1)
+        elif unit == "year":
+            day = day.replace(month=1, day=1)
+    return day, unit
+
+
+def precision(expr: str) -> str:
+    """'last week' is a week, 'in October' a month, 'this year' a year; a weekday or a dated day is a day."""
+    for unit in ("week", "month", "year"):
+        if expr.endswith(unit):
+            return unit
+    if re.search(r"\d", expr) or any(d in expr for d in WEEKDAYS) or "day" in expr:
+        return "day"
+    return "month"  # "in October", "last March"
 
 
 @lru_cache(maxsize=4096)
@@ -60,7 +81,7 @@ def resolve(expr: str, published: date) -> date | None:
 def place(before: str, after: str) -> str | None:
     """A place named in the attribution: 'Speaking in Rome, ...', '... said at the White House'."""
     for m in [*PLACE.finditer(before), *PLACE.finditer(after)]:
-        name = m.group(1)
+        name = m.group(1).rstrip(".")  # "said in October." ends a sentence: the full stop is not the name's
         if name.split()[0].lower() not in NOT_PLACES or name.lower().startswith("the "):
             if name.split()[-1].lower() not in NOT_PLACES:
                 return name
