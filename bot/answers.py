@@ -86,6 +86,18 @@ class Answer:
         return f"{self.more:,}"
 
 
+def respond(session: Session, team_id: str, query: Query, channel: str | None = None,
+            today: date | None = None) -> Answer:
+    """The one place that decides what a command is: a workspace alias command, or a query to answer.
+
+    Slack's slash commands and buttons and the command line all come through here."""
+    if query.kind == "briefing" and query.offset == 0 and query.actor_id is None:
+        managed = manage_aliases(session, team_id, query.text)
+        if managed is not None:
+            return managed
+    return answer(session, team_id, query, today=today, channel=channel)
+
+
 def answer(session: Session, team_id: str, query: Query, today: date | None = None,
            channel: str | None = None) -> Answer:
     """The answer to a /briefing or /who-said query (aliases commands excepted: see manage_aliases).

@@ -177,9 +177,8 @@ def _answer(kind: str, query: str, settings: Settings, sessions=None, fmt: str |
         raise CliError("--page counts from 1")
     sessions = sessions or _sessions(settings)
     with sessions.begin() as session:
-        answer = answers.manage_aliases(session, settings.team_id, query) if kind == "briefing" else None
-        answer = answer or answers.answer(session, settings.team_id,
-                                          answers.Query(kind, query, offset=(page - 1) * answers.PAGE))
+        answer = answers.respond(session, settings.team_id,
+                                 answers.Query(kind, query, offset=(page - 1) * answers.PAGE))
     if fmt == "json":
         return to_json(answer, query, page)
     if fmt == "csv":

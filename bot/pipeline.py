@@ -175,11 +175,12 @@ def _record_failure(sessions: sessionmaker[Session], origin: Origin, url: str, r
 
 
 def _to_new(text: str, s: Extracted) -> queries.NewStatement:
-    # Topics come from the whole sentence around the words: "officials condemned it" is about its subject.
+    # Topics come from the whole sentence around the words ("officials condemned it" is about its subject), and
+    # from who said it: the words of "Iran's supreme leader" are on Iran wherever the article gave his role.
+    about = " ".join(filter(None, [text[s.context_start : s.context_end], s.role, s.speaker]))
     return queries.NewStatement(text=s.text, kind=s.kind, speaker=s.speaker, role=s.role, cue=s.cue,
                                 said_on=s.said_on, said_precision=s.said_precision, place=s.place,
-                                start=s.start, end=s.end,
-                                topics=topics_in(text[s.context_start : s.context_end]))
+                                start=s.start, end=s.end, topics=topics_in(about))
 
 
 def _speakers(found: list[Extracted]) -> list[str]:

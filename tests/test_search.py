@@ -160,6 +160,20 @@ def test_dates_are_as_precise_as_the_article(sessions, settings, tmp_path: Path)
     assert "(Tue 27 Feb 2024)" in text  # "on Tuesday": the day
 
 
+def test_a_topic_finds_statements_by_its_people(sessions, settings, tmp_path: Path) -> None:  # noqa: ANN001
+    page = tmp_path / "leader.txt"
+    page.write_text(
+        "Leader warns of response\n\n\u201cWe will answer at a time of our choosing,\u201d said Ayatollah Ali "
+        "Khamenei, the supreme leader of Iran, on Wednesday.\n\nThe speech was broadcast live and was followed by a "
+        "march through the centre of the city, a week after the strikes on military sites in the south.\n\n"
+        "\u201cThe answer will be measured and it will come,\u201d Khamenei said.\n")
+    assert ingest(sessions, settings, "T1", str(page)).status == "stored"
+    with sessions() as s:
+        got = answers.briefing(s, "T1", "iran")
+    # The second statement names no country: its speaker's role does.
+    assert names(got) == {"Ayatollah Ali Khamenei"} and "answer will be measured" in words(got)
+
+
 def test_syndicated_copies_are_one_entry(seeded, settings, tmp_path: Path) -> None:  # noqa: ANN001
     copy = tmp_path / "syndicated.html"
     copy.write_text(SEED.decode().replace("us-confirms-north-korean", "syndicated-copy"))

@@ -78,10 +78,7 @@ def reply(sessions: sessionmaker[Session], where: tuple[str, str | None], query:
     team_id, channel = where
     try:
         with sessions.begin() as session:
-            answer = None
-            if query.kind == "briefing" and query.offset == 0 and query.actor_id is None:
-                answer = answers.manage_aliases(session, team_id, query.text)
-            answer = answer or answers.answer(session, team_id, query, channel=channel)
+            answer = answers.respond(session, team_id, query, channel=channel)
     except OperationalError:
         log.exception("database unavailable")
         return {"text": APOLOGY, "response_type": "ephemeral"}
