@@ -73,6 +73,7 @@ class Answer:
     choices: list[tuple[str, Query]] = field(default_factory=list)  # ambiguous names, each with its query
     confirm: str | None = None  # the command that goes ahead anyway, when the message asks "are you sure?"
     next: Query | None = None  # the next page, when there is one
+    asked: Query | None = None  # the query answered, for an export of the whole result
 
     @property
     def more(self) -> int:
@@ -99,7 +100,7 @@ def respond(session: Session, team_id: str, query: Query, channel: str | None = 
 
 
 def answer(session: Session, team_id: str, query: Query, today: date | None = None,
-           channel: str | None = None) -> Answer:
+           channel: str | None = None, limit: int = PAGE) -> Answer:
     """The answer to a /briefing or /who-said query (aliases commands excepted: see manage_aliases).
 
     channel is where it was asked: what was posted in a private channel is shown only there."""
@@ -109,7 +110,7 @@ def answer(session: Session, team_id: str, query: Query, today: date | None = No
         return Answer(title, message=BRIEFING_USAGE if query.kind == "briefing" else WHO_SAID_USAGE)
     rest, window, when = split_window(text, today)
     heading = f"{title}: {text}"
-    search = partial(queries.search_statements, session, team_id, window=window, limit=PAGE,
+    search = partial(queries.search_statements, session, team_id, window=window, limit=limit,
                      offset=query.offset, channel=channel)
     name = queries.alias_for(session, team_id, rest) or rest
     topics = topics_for_query(name)
@@ -140,7 +141,7 @@ def answer(session: Session, team_id: str, query: Query, today: date | None = No
                                        "name for it.")
     shown = query.offset + len(page.statements)
     nxt = replace(query, offset=shown) if shown < page.total else None
-    return Answer(heading, _groups(page), page.total, shown, next=nxt)
+    return Answer(heading, _groups(page), page.total, shown, next=nxt, asked=query)
 
 
 def briefing(session: Session, team_id: str, text: str, offset: int = 0) -> Answer:

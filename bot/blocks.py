@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from bot.answers import Answer, Group, Query
 from bot.wording import Run, cut, outlet, plural, runs, summary, when_where, words
@@ -13,6 +13,7 @@ MAX_BLOCKS = 50
 MAX_SECTION = 3000
 MAX_CHOICES = 5
 SHOW_MORE = "show_more"
+EXPORT_CSV = "export_csv"  # the whole result as a CSV file, sent to the asker in a direct message
 PICK_ACTOR = "pick_actor"
 CONFIRM = "confirm"  # "Yes, redefine": the button's value is the command that goes ahead (`alias! ...`)
 CANCEL = "cancel"
@@ -81,8 +82,11 @@ def to_blocks(answer: Answer) -> list[dict]:
         more = f"{hidden + answer.more:,}" if answer.total <= answer.shown + COUNT_CAP else answer.more_text
         blocks.append({"type": "context", "elements": [
             {"type": "mrkdwn", "text": f"{more} more statements not shown."}]})
-    if answer.next is not None and len(blocks) < MAX_BLOCKS:
-        blocks.append({"type": "actions", "elements": [_button("Show more", SHOW_MORE, answer.next)]})
+    buttons = [_button("Show more", SHOW_MORE, answer.next)] if answer.next is not None else []
+    if answer.asked is not None:
+        buttons.append(_button("Export CSV", EXPORT_CSV, replace(answer.asked, offset=0)))
+    if buttons and len(blocks) < MAX_BLOCKS:
+        blocks.append({"type": "actions", "elements": buttons})
     return blocks
 
 

@@ -13,7 +13,8 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 
-BOT_SCOPES = ["channels:history", "groups:history", "chat:write", "reactions:write", "commands"]
+BOT_SCOPES = ["channels:history", "groups:history", "chat:write", "reactions:write", "commands", "files:write",
+              "im:write"]
 STATE_SECONDS = 600
 
 

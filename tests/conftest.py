@@ -151,10 +151,11 @@ class FakeSlack(_Server):
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict]] = []
+        self.raw: list[tuple[str, str]] = []  # (path, body as sent): file uploads are not forms
         self.tokens: list[tuple[str, str]] = []  # (path, Authorization header)
         self.answers: dict[str, dict] = {}  # method -> the JSON to answer instead of the default
         self.statuses: dict[str, list[tuple[int, dict[str, str]]]] = {}  # method -> statuses to answer first
-        calls, tokens, answers, statuses = self.calls, self.tokens, self.answers, self.statuses
+        calls, raws, tokens, answers, statuses = self.calls, self.raw, self.tokens, self.answers, self.statuses
         lock = threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
@@ -166,6 +167,7 @@ class FakeSlack(_Server):
                     data = {k: v[0] for k, v in parse_qs(raw).items()}
                 method = self.path.rsplit("/", 1)[-1]
                 with lock:
+                    raws.append((self.path, raw))
                     calls.append((self.path, data))
                     tokens.append((self.path, self.headers.get("Authorization") or ""))
                     status, extra = statuses[method].pop(0) if statuses.get(method) else (200, {})

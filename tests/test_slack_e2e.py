@@ -93,3 +93,30 @@ def test_empty_command_gets_usage_help(bot, fake_slack) -> None:
     assert "Usage" in _all_text(fake_slack.wait_for("/respond/4")[0])
     bot.command("/who-said", "zebras", fake_slack.url + "/respond/5")
     assert "Nothing found on “zebras”" in _all_text(fake_slack.wait_for("/respond/5")[0])
+
+
+def test_export_csv_sends_the_whole_answer_to_the_asker(bot, pages, fake_slack) -> None:  # noqa: ANN001
+    import csv
+    import io
+
+    from tests.test_hostile_input import press
+
+    fake_slack.answers["conversations.open"] = {"ok": True, "channel": {"id": "D42"}}
+    fake_slack.answers["files.getUploadURLExternal"] = {"ok": True, "upload_url": fake_slack.url + "/upload/F1",
+                                                        "file_id": "F1"}
+    fake_slack.answers["files.completeUploadExternal"] = {"ok": True, "files": [{"id": "F1", "title": "x"}]}
+    url = pages.add("/csv.html", SEED_HTML.read_bytes())
+    bot.event({"type": "message", "channel": "C1", "user": "U1", "ts": "70.1", "text": f"<{url}>"})
+    fake_slack.wait_for("chat.postMessage")
+    bot.command("/briefing", "dprk", fake_slack.url + "/respond/x1")
+    blocks = fake_slack.wait_for("/respond/x1")[0]["blocks"]
+    (button,) = [e for b in blocks if b["type"] == "actions" for e in b["elements"] if e["action_id"] == "export_csv"]
+    press(bot, "export_csv", button["value"], fake_slack.url + "/respond/x2")
+    said = fake_slack.wait_for("/respond/x2")[0]
+    assert said["text"] == "Sent you the CSV of 8 statements in a direct message." and said["response_type"] == "ephemeral"
+    assert fake_slack.named("conversations.open")[0]["users"] == "U1"
+    done = fake_slack.wait_for("files.completeUploadExternal")[0]
+    assert done["channel_id"] == "D42"
+    (upload,) = [body for path, body in fake_slack.raw if path == "/upload/F1"]
+    rows = list(csv.DictReader(io.StringIO(upload)))
+    assert len(rows) == 8 and {"Lloyd Austin", "John Kirby"} <= {r["speaker"] for r in rows}

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -13,6 +16,7 @@ from bot.answers import Query
 from bot.blocks import (
     CANCEL,
     CONFIRM,
+    EXPORT_CSV,
     PICK_ACTOR,
     SHOW_MORE,
     STALE_BUTTON,
@@ -20,8 +24,11 @@ from bot.blocks import (
     to_blocks,
     to_fallback,
 )
+from bot.export import to_csv
+from bot.wording import plural, summary
 
 log = logging.getLogger(__name__)
+WORDS = re.compile(r"\w+")
 APOLOGY = "Sorry, the briefing store is unavailable right now. Please try again in a minute."
 
 
@@ -51,12 +58,17 @@ def register(app: App, sessions: sessionmaker[Session]) -> None:
     def cancel(respond: Respond) -> None:
         respond(text="Cancelled: nothing changed.", response_type="ephemeral", replace_original=True)
 
+    def export_csv(body: dict, action: dict, client: WebClient, respond: Respond) -> None:
+        respond(text=send_csv(sessions, _where(body), action, (body.get("user") or {}).get("id"), client),
+                response_type="ephemeral", replace_original=False)
+
     app.command("/briefing")(ack=ack_now, lazy=[briefing])
     app.command("/who-said")(ack=ack_now, lazy=[who_said])
     app.action(SHOW_MORE)(ack=ack_now, lazy=[show_more])
     app.action(PICK_ACTOR)(ack=ack_now, lazy=[pick_actor])
     app.action(CONFIRM)(ack=ack_now, lazy=[confirm])
     app.action(CANCEL)(ack=ack_now, lazy=[cancel])
+    app.action(EXPORT_CSV)(ack=ack_now, lazy=[export_csv])
 
 
 def _where(body: dict) -> tuple[str, str | None]:
@@ -71,6 +83,35 @@ def button_reply(sessions: sessionmaker[Session], where: tuple[str, str | None],
     if query is None:
         return {"text": STALE_BUTTON, "response_type": "ephemeral", "replace_original": False}
     return {**reply(sessions, where, query), "replace_original": replace}
+
+
+EXPORT_LIMIT = 1000
+
+
+def send_csv(sessions: sessionmaker[Session], where: tuple[str, str | None], action: dict, user: str | None,
+             client: WebClient) -> str:
+    """Send the whole result (up to 1,000 statements) as a CSV file in a direct message to whoever asked."""
+    query = decode_query(str(action.get("value") or ""))
+    if query is None or not user:
+        return STALE_BUTTON
+    team_id, channel = where
+    try:
+        with sessions.begin() as session:
+            answer = answers.answer(session, team_id, query, channel=channel, limit=EXPORT_LIMIT)
+    except OperationalError:
+        log.exception("database unavailable")
+        return APOLOGY
+    if not answer.groups:
+        return "Nothing to export: that query finds no statements now."
+    name = "-".join(WORDS.findall(query.text.lower()))[:60] or "statements"
+    try:
+        dm = client.conversations_open(users=user)["channel"]["id"]
+        client.files_upload_v2(channel=dm, content=to_csv(answer), filename=f"{query.kind}-{name}.csv",
+                               title=answer.heading, initial_comment=f"{answer.heading}: {summary(answer)}")
+    except SlackApiError as exc:
+        log.error("CSV export to %s failed: %s", user, exc.response.get("error"))
+        return f"Sorry, the CSV could not be sent ({exc.response.get('error')})."
+    return f"Sent you the CSV of {plural(answer.shown, 'statement')} in a direct message."
 
 
 def reply(sessions: sessionmaker[Session], where: tuple[str, str | None], query: Query) -> dict:
