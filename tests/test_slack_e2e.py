@@ -113,7 +113,8 @@ def test_export_csv_sends_the_whole_answer_to_the_asker(bot, pages, fake_slack) 
     (button,) = [e for b in blocks if b["type"] == "actions" for e in b["elements"] if e["action_id"] == "export_csv"]
     press(bot, "export_csv", button["value"], fake_slack.url + "/respond/x2")
     said = fake_slack.wait_for("/respond/x2")[0]
-    assert said["text"] == "Sent you the CSV of 8 statements in a direct message." and said["response_type"] == "ephemeral"
+    assert said["text"] == "Sent you the CSV of 8 statements in a direct message."
+    assert said["response_type"] == "ephemeral"
     assert fake_slack.named("conversations.open")[0]["users"] == "U1"
     done = fake_slack.wait_for("files.completeUploadExternal")[0]
     assert done["channel_id"] == "D42"
