@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 
 from bot.errors import Unreadable
 
-MIN_TEXT_CHARS = 300
-MIN_PROSE_WORDS = 60  # words in paragraph-like lines: index pages are many short headlines
+MIN_TEXT_CHARS = 150  # a news brief of three or four short paragraphs is an article
+MIN_PROSE_WORDS = 30  # words in sentence-like lines: index pages are many short headlines
+SENTENCE_END = (".", "!", "?", "\u201d", '"', "\u2019", "'", ")")
 
 
 class NotArticle(Unreadable):
@@ -54,8 +55,14 @@ def read_text(text: str, title: str | None = None) -> Page:
 
 
 def _prose_words(text: str) -> int:
-    """Words in lines that read as sentences (ten words or more)."""
-    return sum(n for n in (len(line.split()) for line in text.splitlines()) if n >= 10)
+    """Words in lines that read as sentences: ten words or more, or five or more ending as a sentence ends
+    (a headline does not end with a full stop; a brief's short paragraphs do)."""
+    total = 0
+    for line in text.splitlines():
+        n = len(line.split())
+        if n >= 10 or (n >= 5 and line.rstrip().endswith(SENTENCE_END)):
+            total += n
+    return total
 
 
 def _decode(content: bytes | str, encoding: str | None) -> str:

@@ -80,3 +80,19 @@ def test_upgrading_a_filled_0001_database_keeps_every_link(tmp_path) -> None:  #
     with make_sessionmaker(engine)() as session:
         page = queries.search_statements(session, "T1", words="troop")
         assert [s.id for s in page.statements] == [1] and page.total == 1
+
+
+def test_a_short_news_brief_is_stored(sessions, settings, tmp_path) -> None:  # noqa: ANN001
+    paras = ["Police closed the Elm Street bridge on Monday morning.",
+             "A lorry had struck the railing shortly after six.",
+             "\u201cNobody was hurt,\u201d the fire service said in a statement.",
+             "Engineers expect the bridge to reopen by Wednesday evening."]
+    page = tmp_path / "brief.html"
+    page.write_text("<html><head><title>Bridge closed after crash</title></head><body><article><h1>Bridge closed "
+                    "after crash</h1>" + "".join(f"<p>{p}</p>" for p in paras) + "</article></body></html>")
+    result = ingest(sessions, settings, "T1", str(page))
+    assert result.status == "stored" and "fire service" in result.speakers
+    headlines = tmp_path / "index.html"
+    headlines.write_text("<html><body><ul>" + "".join(f"<li><a href='/s{i}'>Council row over bridge repairs "
+                                                      f"number {i}</a></li>" for i in range(40)) + "</ul></body></html>")
+    assert ingest(sessions, settings, "T1", str(headlines)).code == "index"
