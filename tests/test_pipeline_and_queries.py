@@ -93,6 +93,6 @@ def test_a_short_news_brief_is_stored(sessions, settings, tmp_path) -> None:  # 
     result = ingest(sessions, settings, "T1", str(page))
     assert result.status == "stored" and "fire service" in result.speakers
     headlines = tmp_path / "index.html"
-    headlines.write_text("<html><body><ul>" + "".join(f"<li><a href='/s{i}'>Council row over bridge repairs "
-                                                      f"number {i}</a></li>" for i in range(40)) + "</ul></body></html>")
+    items = "".join(f"<li><a href='/s{i}'>Council row over bridge repairs number {i}</a></li>" for i in range(40))
+    headlines.write_text(f"<html><body><ul>{items}</ul></body></html>")
     assert ingest(sessions, settings, "T1", str(headlines)).code == "index"
