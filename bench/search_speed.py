@@ -53,7 +53,7 @@ def fill(url: str, n_articles: int, per_article: int, n_speakers: int, seed: int
     t0 = time.perf_counter()
     with engine.begin() as conn:
         conn.execute(insert(Topic), [{"id": i + 1, "name": n} for i, n in enumerate(topic_names)])
-        conn.execute(insert(Actor), [{"id": i + 1, "name": n, "role": "official"} for i, n in enumerate(speakers)])
+        conn.execute(insert(Actor), [{"id": i + 1, "team_id": TEAM, "name": n} for i, n in enumerate(speakers)])
     topic_id = {n: i + 1 for i, n in enumerate(topic_names)}
     sid = 0
     batch = 2000
@@ -76,8 +76,8 @@ def fill(url: str, n_articles: int, per_article: int, n_speakers: int, seed: int
                             "cue": "said", "said_on": day, "start": 0, "end": len(words),
                             "fingerprint": f"{sid:040x}",
                             "search_text": f"{speakers[spk]} official said {' '.join(own)} {words}"})
-                links += [{"statement_id": sid, "topic_id": topic_id[t], "team_id": TEAM, "said_on": day}
-                          for t in own]
+                links += [{"statement_id": sid, "topic_id": topic_id[t], "team_id": TEAM, "said_on": day,
+                           "strength": 2 if t in topics else 1} for t in own]
         with engine.begin() as conn:
             conn.execute(insert(Article), arts)
             conn.execute(insert(Statement), sts)

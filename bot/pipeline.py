@@ -177,10 +177,13 @@ def _record_failure(sessions: sessionmaker[Session], origin: Origin, url: str, r
 def _to_new(text: str, s: Extracted) -> queries.NewStatement:
     # Topics come from the whole sentence around the words ("officials condemned it" is about its subject), and
     # from who said it: the words of "Iran's supreme leader" are on Iran wherever the article gave his role.
+    # The statement is about a topic when its words or its speaker's name say it; around them or in the role
+    # ("a farmer who sells grain to Russia"), it is a passing mention, still found but after.
     about = " ".join(filter(None, [text[s.context_start : s.context_end], s.role, s.speaker]))
+    core = frozenset(topics_in(" ".join(filter(None, [s.text, s.speaker]))))
     return queries.NewStatement(text=s.text, kind=s.kind, speaker=s.speaker, role=s.role, cue=s.cue,
                                 said_on=s.said_on, said_precision=s.said_precision, place=s.place,
-                                start=s.start, end=s.end, topics=topics_in(about))
+                                start=s.start, end=s.end, topics=topics_in(about), core_topics=core)
 
 
 def _speakers(found: list[Extracted]) -> list[str]:

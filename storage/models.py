@@ -13,6 +13,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -35,7 +36,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-# Team and date are copied here so "newest statements on a topic" is one index range scan.
+# Team, strength and date are copied here so "the statements most about a topic, newest first" is one index
+# range scan.
 statement_topics = Table(
     "statement_topics",
     Base.metadata,
@@ -44,7 +46,10 @@ statement_topics = Table(
     Column("team_id", String(32), nullable=True),
     Column("said_on", Date, nullable=True),
     Column("private_channel", String(32), nullable=True),
-    Index("ix_statement_topics_team_topic_said", "team_id", "topic_id", "said_on", "statement_id"),
+    # 2: the topic is in the words themselves (or who said them); 1: only in the sentence around them.
+    Column("strength", SmallInteger, nullable=False, server_default="2"),
+    Index("ix_statement_topics_team_topic_strength_said", "team_id", "topic_id", "strength", "said_on",
+          "statement_id"),
 )
 
 

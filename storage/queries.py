@@ -67,6 +67,7 @@ class NewStatement:
     end: int
     topics: list[str]
     said_precision: str = "day"
+    core_topics: frozenset[str] = frozenset()  # the topics in the words themselves or who said them
 
 
 def fingerprint(speaker: str | None, text: str) -> str:
@@ -132,7 +133,8 @@ def save_article(session: Session, article: Article, statements: Sequence[NewSta
         firsts.setdefault(fp, st.id)
         if st.duplicate_of is None:  # copies are counted with their first, never listed
             links += [{"statement_id": st.id, "topic_id": topic_ids[t], "team_id": article.team_id,
-                       "said_on": s.said_on, "private_channel": article.private_channel}
+                       "said_on": s.said_on, "private_channel": article.private_channel,
+                       "strength": 2 if t in s.core_topics else 1}
                       for t in dict.fromkeys(s.topics)]
     if links:
         session.execute(statement_topics.insert(), links)
@@ -193,9 +195,9 @@ def _promote_copies(session: Session, ids: Sequence[int]) -> None:
                         .values(duplicate_of=heir))
         session.execute(update(Statement).where(Statement.id == heir).values(duplicate_of=None))
         session.execute(statement_topics.insert().from_select(
-            ["statement_id", "topic_id", "team_id", "said_on", "private_channel"],
-            select(literal_column(str(heir)), st.topic_id, st.team_id, literal(said_on, Date), st.private_channel)
-            .where(st.statement_id == first)))
+            ["statement_id", "topic_id", "team_id", "said_on", "private_channel", "strength"],
+            select(literal_column(str(heir)), st.topic_id, st.team_id, literal(said_on, Date), st.private_channel,
+                   st.strength).where(st.statement_id == first)))
 
 
 def forget_workspace(session: Session, team_id: str) -> None:
@@ -367,7 +369,8 @@ class Scope:
 
 
 def _by_topic(session: Session, scope: Scope, topic: str) -> tuple[list[int], int]:
-    # One range of ix_statement_topics_team_topic_said, read newest first.
+    # One range of ix_statement_topics_team_topic_strength_said: the statements about the topic first (it is
+    # in their words), then those that only mention it around them; newest first within each.
     topic_id = session.scalar(select(Topic.id).where(Topic.name == topic))
     if topic_id is None:
         return [], 0
@@ -375,8 +378,8 @@ def _by_topic(session: Session, scope: Scope, topic: str) -> tuple[list[int], in
     base = _window(select(st.statement_id).where(st.team_id == scope.team_id, st.topic_id == topic_id,
                                                  _visible(st.private_channel, scope.channel)),
                    st.said_on, scope.window)
-    ids = session.scalars(base.order_by(st.said_on.desc(), st.statement_id.desc()).limit(scope.limit)
-                          .offset(scope.offset)).all()
+    ids = session.scalars(base.order_by(st.strength.desc(), st.said_on.desc(), st.statement_id.desc())
+                          .limit(scope.limit).offset(scope.offset)).all()
     return list(ids), _capped_count(session, base, scope.offset)
 
 

@@ -174,6 +174,27 @@ def test_a_topic_finds_statements_by_its_people(sessions, settings, tmp_path: Pa
     assert names(got) == {"Ayatollah Ali Khamenei"} and "answer will be measured" in words(got)
 
 
+def test_statements_about_a_topic_come_before_passing_mentions(sessions, settings, tmp_path: Path) -> None:  # noqa: ANN001
+    filler = ("\n\nThe ministry will publish its figures next month, after a season of storms and late frosts that "
+              "hit the southern provinces hardest and left several towns without power for days.\n")
+    stories = {
+        "about": ("Withdrawal call", "\u201cRussia must withdraw its troops from the border,\u201d said Marco Rossi on "
+                  "Monday.", "2024-03-04"),
+        "passing": ("Harvest", "\u201cThe harvest was the best in a decade,\u201d said Ana Silva, a farmer who sells "
+                    "grain to buyers in Russia, on Friday.", "2024-03-08"),
+    }
+    for name, (title, para, day) in stories.items():
+        page = tmp_path / f"{name}.html"
+        page.write_text(f"<html><head><title>{title}</title><meta property='article:published_time' content='{day}'>"
+                        f"</head><body><article><h1>{title}</h1><p>{para}</p><p>{filler}</p></article></body></html>")
+        assert ingest(sessions, settings, "T1", str(page)).status == "stored"
+    with sessions() as s:
+        everything = answers.briefing(s, "T1", "russia")
+        assert names(everything) >= {"Marco Rossi", "Ana Silva"}  # a passing mention still counts
+        first = answers.answer(s, "T1", Query("briefing", "russia"), limit=1)
+    assert names(first) == {"Marco Rossi"}  # though older, it is the one about Russia
+
+
 def test_syndicated_copies_are_one_entry(seeded, settings, tmp_path: Path) -> None:  # noqa: ANN001
     copy = tmp_path / "syndicated.html"
     copy.write_text(SEED.decode().replace("us-confirms-north-korean", "syndicated-copy"))
