@@ -100,8 +100,9 @@ NEEDS_QUOTE = {"reject", "order", "chant", "dismiss", "condemn", "label", "brand
 TAKES_AUDIENCE = {"tell", "warn", "assure", "remind", "ask", "urge"}
 
 FORM_TO_LEMMA = {form: lemma for lemma, forms in SPEECH_VERBS.items() for form in forms}
-# Cue words learned from PolNeAR train by scripts/train_cues.py: attitudes and acts the list above leaves out
-# ("endorsed", "blasted", "the poll shows"). Each is its own lemma and needs no quotation.
+# Cue words learned from PolNeAR train's speech and writing acts by scripts/train_cues.py: inflections and verbs the
+# list above leaves out ("blasted", "touted", "reiterated"); no beliefs or findings. Each is its own lemma and needs no
+# quotation.
 HAND = frozenset(FORM_TO_LEMMA)
 LEARNED: set[str] = set()
 
@@ -129,11 +130,14 @@ def _trie_pattern(words: list[str]) -> str:
 def use_learned(forms: Iterable[str]) -> None:
     """Read these learned cue words from now on, beside the hand-written verbs (cross-validation swaps them)."""
     global CUE
+    forms = set(forms) - HAND
     LEARNED.clear()
-    LEARNED.update(form for form in forms if form not in HAND)
+    LEARNED.update(forms - SPEECH_VERBS.keys())
     for form in set(FORM_TO_LEMMA) - HAND:
         del FORM_TO_LEMMA[form]
-    FORM_TO_LEMMA.update({form: form for form in LEARNED})
+    # Each learned form is its own lemma; one that is a hand verb's base form ("accuse") is read as that verb, so
+    # that learning it does not make the hand verb's own forms ("accused") read as learned ones.
+    FORM_TO_LEMMA.update({form: form for form in forms})
     CUE = re.compile(r"(?<![\w-])(?:" + _trie_pattern(list(FORM_TO_LEMMA)) + r")(?![\w-])")
 
 
