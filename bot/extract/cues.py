@@ -7,7 +7,9 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-# Speech and writing acts: verb stems with their inflections, as news writes them.
+# Speech and writing acts: verb stems with their inflections, as news writes them. Findings, agreements and signals
+# are not statements ("the study concluded", "agreed to pay", "indicated", "signaled", "lobbied"): each
+# cost news-train or polnear-dev-speech statement precision more than it gave recall (measured one by one).
 SPEECH_VERBS = {
     "say": ["say", "says", "said", "saying"],
     "tell": ["tell", "tells", "told", "telling"],
@@ -57,9 +59,6 @@ SPEECH_VERBS = {
     "estimate": ["estimated", "estimates"],
     "reveal": ["revealed", "reveals", "revealing"],
     "disclose": ["disclosed"],
-    "indicate": ["indicated", "indicates"],
-    "conclude": ["concluded", "concludes"],
-    "agree": ["agreed", "agrees"],
     "joke": ["joked", "jokes", "joking"],
     "quip": ["quipped"],
     "shout": ["shouted", "shouts", "shouting"],
@@ -71,9 +70,7 @@ SPEECH_VERBS = {
     "order": ["ordered", "orders"],
     "chant": ["chanted"],
     "hint": ["hinted", "hints"],
-    "signal": ["signaled", "signalled", "signals"],
     "demand": ["demanded", "demands", "demanding"],
-    "lobby": ["lobbied"],
     "reject": ["rejected", "rejects"],
     "recount": ["recounted"],
     "mention": ["mentioned"],
@@ -95,7 +92,7 @@ SPEECH_VERBS = {
 }
 # Verbs that report speech only when a quotation follows ("condemned it as \"a grave threat\"").
 NEEDS_QUOTE = {"reject", "order", "chant", "dismiss", "condemn", "label", "brand", "threaten", "ask", "post",
-               "indicate", "estimate", "continue"}
+               "estimate", "continue"}
 # Verbs whose object is the audience, skipped before the content: "told reporters that ..."
 TAKES_AUDIENCE = {"tell", "warn", "assure", "remind", "ask", "urge"}
 
