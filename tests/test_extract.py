@@ -194,6 +194,24 @@ def test_beliefs_findings_and_endorsements_are_not_statements() -> None:
         ("questioned", "Delegates", "how Lee could change his pledge.")]
 
 
+def test_ordinary_verbs_and_findings_are_not_statements() -> None:
+    text = ("Police found the body of a 42-year-old man on Sunday. The Senate passed the bill on Tuesday. "
+            "The ministry issued new guidance for schools. Lee appeared at the rally on Friday. "
+            "Investigators identified the driver as John Smith. Barcelona added a goal in the second half. "
+            "The club added two new players. Smith was found dead in his home. "
+            "The study revealed that most voters were undecided. Polls suggest Lee is ahead. "
+            "The report estimated that 3,000 troops had arrived. The study concluded that crime fell.")
+    assert extract_statements(text, PUBLISHED) == []
+
+
+def test_added_reports_what_was_said() -> None:
+    text = ('"We will rebuild," Ana Silva said. "It will take years," she added. '
+            "Silva added that the city would pay for it.")
+    found = extract_statements(text, PUBLISHED)
+    assert [(s.cue, s.speaker) for s in found] == [("said", "Ana Silva"), ("added", "Ana Silva"),
+                                                   ("added", "Ana Silva")]
+
+
 def test_writing_and_posting_are_statements() -> None:
     text = 'Ana Silva wrote that the plan would fail. Mark Lee posted on Facebook: "We will win this race."'
     found = extract_statements(text, PUBLISHED)

@@ -93,6 +93,16 @@ SPEECH_VERBS = {
 # Verbs that report speech only when a quotation follows ("condemned it as \"a grave threat\"").
 NEEDS_QUOTE = {"reject", "order", "chant", "dismiss", "condemn", "label", "brand", "threaten", "ask", "post",
                "estimate", "continue"}
+# Ordinary verbs that report speech only when their object is what was said, not a thing: "added that ...",
+# '"...," he added', but not "Barcelona added a goal" or "the club added two players".
+NEEDS_SAID_OBJECT = {"add"}
+THING_OBJECT = re.compile(r"(?:a|an|another|one|two|three|four|five|six|seven|eight|nine|ten|several|more|\d[\d,.]*)\s",
+                          re.I)
+# Verbs that also report what a document or a study found ("the study revealed", "polls suggest", "the report
+# estimated"): not a statement when that is the subject.
+FINDINGS = {"reveal", "suggest", "estimate", "predict", "show", "find"}
+DOCUMENT = re.compile(r"\b(?:stud(?:y|ies)|polls?|surveys?|reports?|data|research|analys[ie]s|figures|statistics|"
+                      r"findings|results|evidence|models?|documents?|records?|filings?)$", re.I)
 # Verbs whose object is the audience, skipped before the content: "told reporters that ..."
 TAKES_AUDIENCE = {"tell", "warn", "assure", "remind", "ask", "urge"}
 
