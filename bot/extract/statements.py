@@ -7,7 +7,18 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.extract import when
-from bot.extract.cues import ACCORDING, FORM_TO_LEMMA, LEARNED, NEEDS_QUOTE, TAKES_AUDIENCE, find_cues
+from bot.extract.cues import (
+    ACCORDING,
+    DOCUMENT,
+    FINDINGS,
+    FORM_TO_LEMMA,
+    LEARNED,
+    NEEDS_QUOTE,
+    NEEDS_SAID_OBJECT,
+    TAKES_AUDIENCE,
+    THING_OBJECT,
+    find_cues,
+)
 from bot.extract.sentences import Span, find_quotes, split_sentences
 from bot.extract.speakers import (
     NOT_NAME,
@@ -329,7 +340,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             mention = sentence_subject(text, sent, m.start())
         if mention is None:
             mention = other_subject(text, sent, m.start())
-    if mention is None:
+    if mention is None or lemma in FINDINGS and DOCUMENT.search(mention.text):
         return None
     if not shared and opening is not None and mention.start > opening.start \
             and _near(text, opening.end, mention.start):
@@ -377,7 +388,8 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             return None  # '..., he estimated.' reports; '..., he ordered the officer to ...' need not
         return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span)
     content = _trim(text, cstart, after_end)
-    if content is None or NO_CONTENT.match(text, content.start) or GAP.match(text, content.start):
+    if content is None or NO_CONTENT.match(text, content.start) or GAP.match(text, content.start) \
+            or lemma in NEEDS_SAID_OBJECT and THING_OBJECT.match(text, content.start):
         return None
     said_that = lead is not None and lead.group().rstrip().endswith("that")  # "ordered that ..." reports words
     if lemma in NEEDS_QUOTE and not any(content.start <= q.start < content.end for q in quotes) and not said_that \
