@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import accumulate
 
 from bot.extract import when
 from bot.extract.cues import ACCORDING, FORM_TO_LEMMA, LEARNED, NEEDS_QUOTE, TAKES_AUDIENCE, find_cues
@@ -122,28 +124,53 @@ def _extract(text: str, published: date | None) -> list[Statement]:
     first_line_end = len(text) if (nl := text.find("\n")) < 0 else nl
     lowered: str | None = None  # the text in lower case, made once, for a title line's capitalised verbs
     out: list[Statement] = []
+    latest = _Latest()
     for para, quotes in paragraphs:
         para_out: list[Statement] = []
         labelled = _labelled(text, para, people)
         if labelled is not None:
-            st = _statement(text, Span(para.start(), para.end()), labelled, people, published, out)
+            st = _statement(text, Span(para.start(), para.end()), labelled, people, published, latest)
             if st is not None:
                 para_out.append(st)
+                latest.add(st)
+        starts = [q.start for q in quotes]
         for sent in split_sentences(text, para.start(), para.end(), quotes):
             people.sentence_start = sent.start
-            sent_quotes = [q for q in quotes if sent.start <= q.start < sent.end]
+            sent_quotes = quotes[bisect_left(starts, sent.start) : bisect_left(starts, sent.end)]
             cue_text = text
             if sent.start <= first_line_end and _title_cased(text[sent.start : sent.end]):
                 lowered = lowered or text.lower()
                 cue_text = lowered if len(lowered) == len(text) else text
             for found in _sentence(text, sent, sent_quotes, cue_text):
-                st = _statement(text, sent, found, people, published, out + para_out)
+                st = _statement(text, sent, found, people, published, latest)
                 if st is not None and (st.cue not in LEARNED or _agent(text, found.mention, st.speaker, st.cue)):
                     para_out.append(st)
+                    latest.add(st)
         para_out += _floating(text, para.start(), quotes, para_out, out)
         para_out.sort(key=lambda s: s.start)
+        latest.end_paragraph(para_out)
         out += para_out
     return out
+
+
+class _Latest:
+    """The latest statement by each speaker, in the order statements were found: where a statement that says no
+    date or place takes them from. A lookup per statement, not a walk back over all the article's statements."""
+
+    def __init__(self) -> None:
+        self.before: dict[str, Statement] = {}  # in the paragraphs read, in text order
+        self.here: dict[str, Statement] = {}  # in the paragraph being read, in the order found
+
+    def add(self, st: Statement) -> None:
+        if st.speaker:
+            self.here[st.speaker] = st
+
+    def end_paragraph(self, para_out: list[Statement]) -> None:
+        self.before.update((s.speaker, s) for s in para_out if s.speaker)
+        self.here.clear()
+
+    def of(self, speaker: str | None) -> Statement | None:
+        return (self.here.get(speaker) or self.before.get(speaker)) if speaker else None
 
 
 def _sentence_initial(text: str, i: int) -> bool:
@@ -535,7 +562,7 @@ def _kind(text: str, spans: list[Span]) -> str:
 
 
 def _statement(text: str, sent: Span, f: _Found, people: People, published: date | None,
-               earlier: list[Statement]) -> Statement | None:
+               latest: _Latest) -> Statement | None:
     spans = sorted(f.content, key=lambda s: s.start)
     start, end = spans[0].start, spans[-1].end
     speaker = people.resolve(f.mention) if f.mention else None
@@ -545,7 +572,7 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
     before, after = text[sent.start : start], text[end : sent.end]
     day, _ = when.said_on(before + " " + after, published)
     place = when.place(before, after)
-    prev = next((s for s in reversed(earlier) if s.speaker and s.speaker == speaker), None)
+    prev = latest.of(speaker)
     if day is None:
         day = prev.said_on if prev else published
     if place is None and prev is not None:
@@ -563,14 +590,25 @@ def _floating(text: str, para_start: int, quotes: list[Span], here: list[Stateme
               earlier: list[Statement]) -> list[Statement]:
     """Quotes with no attribution of their own that continue the speaker before them."""
     out: list[Statement] = []
+    by_start = sorted(here, key=lambda s: s.start)
+    starts = [s.start for s in by_start]
+    reach = list(accumulate((s.end for s in by_start), max))  # the furthest end of the statements up to each
+    by_end = sorted(range(len(here)), key=lambda k: here[k].end)
+    ended = 0  # how many of by_end end before the quote being read (quotes come in text order)
+    last = -1  # of those, the one found last: the latest statement before the quote
     for q in quotes:
-        if any(s.start < q.end and q.start < s.end for s in here):
-            continue
+        k = bisect_left(starts, q.end)
+        if k and reach[k - 1] > q.start:
+            continue  # a statement overlaps the quote
         if len(text[q.start : q.end].split()) < MIN_QUOTE_WORDS:
             continue
-        before_in_para = [s for s in here if s.end <= q.start] + out
-        if before_in_para:
-            src = before_in_para[-1]
+        while ended < len(by_end) and here[by_end[ended]].end <= q.start:
+            last = max(last, by_end[ended])
+            ended += 1
+        if out:
+            src = out[-1]
+        elif last >= 0:
+            src = here[last]
         elif q.start == para_start and earlier and earlier[-1].kind != "indirect":
             src = earlier[-1]
         else:
