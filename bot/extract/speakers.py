@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -442,7 +443,8 @@ class People:
 
     by_surname: dict[str, str] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)
-    quoted: list[str] = field(default_factory=list)  # people quoted so far, latest last
+    # People quoted so far, latest last, who may be called "he" (or "she"): their gender, or none known.
+    quoted: dict[str, dict[str, None]] = field(default_factory=lambda: {"he": {}, "she": {}})
     genders: dict[str, str] = field(default_factory=dict)  # full name -> "he" | "she", from the text
     mentions: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name) of people named
     names: list[tuple[int, str]] = field(default_factory=list)  # (offset, name) of every capitalised name
@@ -450,6 +452,8 @@ class People:
     sentence_start: int = 0  # where the sentence being read begins: a name there is the likeliest "he" or "she"
     last_group: tuple[int, str] | None = None  # (offset, name) of the latest group quoted: whom "they" means
     last_org: tuple[int, str] | None = None  # the latest organisation quoted: whom "it" means
+    # For "he" and "she": the offsets of the people named who may be called so, and their names.
+    _named: dict[str, tuple[list[int], list[str]]] = field(default_factory=lambda: {"he": ([], []), "she": ([], [])})
 
     def prescan(self, text: str, quoted: Sequence[tuple[int, int]] = ()) -> None:
         """Full names in the article; those inside quotations name surnames but are not who 'he' or 'she' is."""
@@ -484,19 +488,24 @@ class People:
             full = self.by_surname.get(m.group(2).lower())
             if full:
                 self.genders.setdefault(full, "he" if m.group(1) == "Mr" else "she")
-        for pos, full in self.mentions:
+        for k, (pos, full) in enumerate(self.mentions):
             if full in self.genders:
                 continue
             p = GENDERED.search(text, pos, min(len(text), pos + 120))
-            if p and not any(pos < other < p.start() for other, _ in self.mentions):
+            if p and not any(pos < other < p.start() for other, _ in self.mentions[k + 1 : k + 2]):
+                # Mentions come in text order: the next one is the only one that could stand between.
                 self.genders[full] = "he" if p.group(1).lower() in {"he", "his", "him"} else "she"
+        for pronoun in ("he", "she"):
+            fits = [(pos, n) for pos, n in self.mentions if self.genders.get(n, pronoun) == pronoun]
+            self._named[pronoun] = ([pos for pos, _ in fits], [n for _, n in fits])
 
     def heard(self, m: Mention, speaker: str) -> None:
         """Note who has just spoken: whom a later "he", "she", "they" or "it" most likely means."""
         if m.kind in {"name", "role", "pronoun"}:
-            if speaker in self.quoted:
-                self.quoted.remove(speaker)
-            self.quoted.append(speaker)
+            for pronoun, quoted in self.quoted.items():
+                quoted.pop(speaker, None)
+                if self.genders.get(speaker, pronoun) == pronoun:
+                    quoted[speaker] = None
         elif m.kind == "group" and m.text.split()[-1].lower() not in ISSUED:
             # "Officials said ... They believe ...", "The company said ... It expects ...".
             if m.text.split()[-1].lower().endswith("s"):
@@ -532,14 +541,15 @@ class People:
             named = self._named_in_sentence(m.start, pronoun)
             if named:
                 return named
-            fits = [n for n in reversed(self.quoted) if self.genders.get(n, pronoun) == pronoun]
+            fits = next(reversed(self.quoted[pronoun]), None)
             if fits:
-                return fits[0]
-            return next((n for pos, n in reversed(self.mentions)
-                         if pos < m.start and self.genders.get(n, pronoun) == pronoun), None)
+                return fits
+            positions, names = self._named[pronoun]
+            k = bisect_left(positions, m.start)
+            return names[k - 1] if k else None
         if m.kind == "role":
             head = next((w for w in reversed(m.text.lower().split()) if w in ROLE_WORDS), m.text.split()[-1].lower())
-            for person, role in reversed(list(self.roles.items())):
+            for person, role in reversed(self.roles.items()):
                 if head in role.lower():
                     return person
             return None
