@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import time
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import accumulate
 
+from bot.errors import Unreadable
 from bot.extract import when
 from bot.extract.cues import ACCORDING, FORM_TO_LEMMA, LEARNED, NEEDS_QUOTE, TAKES_AUDIENCE, find_cues
 from bot.extract.sentences import Span, find_quotes, split_sentences
@@ -65,6 +67,28 @@ AFFILIATION = re.compile(r"\s+(?:of|at|in|from|with|for|on)(?:\s+(?!that\b)[\w'\
 TAIL = re.compile(r"^[\s,.;:!?\"\u201d\u2019)]*$")
 QUOTE_CHARS = "\"\u201c\u201d"
 MIN_QUOTE_WORDS = 3
+# How long reading one article may take, in seconds (None: no bound). Tests and benches change it here.
+TIME_LIMIT: float | None = 5.0
+
+
+class TooSlow(Unreadable):
+    """An article whose reading passed the time bound: stopped, with a reason fit to show the user."""
+
+    def __init__(self, limit: float) -> None:
+        super().__init__("too_slow", f"the article took too long to read (over {limit:g} seconds), so it was not "
+                                     "stored; it may be unusually long or repetitive")
+
+
+class _Clock:
+    """One article's time bound, checked between steps (a paragraph, a sentence, a reporting verb, a quote)."""
+
+    def __init__(self, limit: float | None) -> None:
+        self.limit = limit
+        self.deadline = None if limit is None else time.monotonic() + limit
+
+    def check(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise TooSlow(self.limit or 0)
 
 
 @dataclass
@@ -103,12 +127,13 @@ class _Found:
 
 
 def extract_statements(text: str, published: date | None = None) -> list[Statement]:
-    """Every statement in the article, in text order."""
+    """Every statement in the article, in text order; TooSlow when reading it takes over TIME_LIMIT seconds."""
+    clock = _Clock(TIME_LIMIT)
     if "''" not in text:
-        return _extract(text, published)
+        return _extract(text, published, clock)
     # Some papers (the NYT's archive style) write quotation marks as two apostrophes. Read them as '"' plus a
     # space, which keeps every offset, then give each statement its words as the article wrote them.
-    found = _extract(text.replace("''", '" '), published)
+    found = _extract(text.replace("''", '" '), published, clock)
     for st in found:
         # A closing mark read as '"' ends one character early: take in its second apostrophe.
         st.spans = [Span(p.start, p.end + 1) if text[p.end - 1 : p.end + 1] == "''" else p for p in st.spans]
@@ -117,7 +142,7 @@ def extract_statements(text: str, published: date | None = None) -> list[Stateme
     return found
 
 
-def _extract(text: str, published: date | None) -> list[Statement]:
+def _extract(text: str, published: date | None, clock: _Clock) -> list[Statement]:
     paragraphs = [(para, find_quotes(text, para.start(), para.end())[0]) for para in PARAGRAPH.finditer(text)]
     people = People()
     people.prescan(text, [(q.start, q.end) for _, quotes in paragraphs for q in quotes])
@@ -126,6 +151,7 @@ def _extract(text: str, published: date | None) -> list[Statement]:
     out: list[Statement] = []
     latest = _Latest()
     for para, quotes in paragraphs:
+        clock.check()
         para_out: list[Statement] = []
         labelled = _labelled(text, para, people)
         if labelled is not None:
@@ -135,18 +161,19 @@ def _extract(text: str, published: date | None) -> list[Statement]:
                 latest.add(st)
         starts = [q.start for q in quotes]
         for sent in split_sentences(text, para.start(), para.end(), quotes):
+            clock.check()
             people.sentence_start = sent.start
             sent_quotes = quotes[bisect_left(starts, sent.start) : bisect_left(starts, sent.end)]
             cue_text = text
             if sent.start <= first_line_end and _title_cased(text[sent.start : sent.end]):
                 lowered = lowered or text.lower()
                 cue_text = lowered if len(lowered) == len(text) else text
-            for found in _sentence(text, sent, sent_quotes, cue_text):
+            for found in _sentence(text, sent, sent_quotes, cue_text, clock):
                 st = _statement(text, sent, found, people, published, latest)
                 if st is not None and (st.cue not in LEARNED or _agent(text, found.mention, st.speaker, st.cue)):
                     para_out.append(st)
                     latest.add(st)
-        para_out += _floating(text, para.start(), quotes, para_out, out)
+        para_out += _floating(text, para.start(), quotes, para_out, out, clock)
         para_out.sort(key=lambda s: s.start)
         latest.end_paragraph(para_out)
         out += para_out
@@ -219,11 +246,12 @@ def _title_cased(sentence: str) -> bool:
     return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
 
 
-def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str) -> list[_Found]:
+def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str, clock: _Clock) -> list[_Found]:
     """cue_text is the text cues are looked for in: the text itself, or a title line in lower case (same offsets)."""
     found: list[_Found] = []
     covered: list[Span] = []
     for m in _cues(text, cue_text, sent, quotes):
+        clock.check()
         if any(c.start <= m.start() < c.end for c in covered):
             continue
         f = _attribution(text, sent, quotes, m, found)
@@ -231,6 +259,7 @@ def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str) -> list[
             found.append(f)
             covered += f.content
     for colon in COLON_QUOTE.finditer(text, sent.start, sent.end):
+        clock.check()
         # 'Republican pollster Daron Shaw: "Historically, ..."': a name, a colon, then the quotation.
         quote = next((q for q in quotes if q.start == colon.end() - 1), None)
         if quote is None or any(c.start <= colon.start() < c.end for c in covered):
@@ -587,7 +616,7 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
 
 
 def _floating(text: str, para_start: int, quotes: list[Span], here: list[Statement],
-              earlier: list[Statement]) -> list[Statement]:
+              earlier: list[Statement], clock: _Clock) -> list[Statement]:
     """Quotes with no attribution of their own that continue the speaker before them."""
     out: list[Statement] = []
     by_start = sorted(here, key=lambda s: s.start)
@@ -597,6 +626,7 @@ def _floating(text: str, para_start: int, quotes: list[Span], here: list[Stateme
     ended = 0  # how many of by_end end before the quote being read (quotes come in text order)
     last = -1  # of those, the one found last: the latest statement before the quote
     for q in quotes:
+        clock.check()
         k = bisect_left(starts, q.end)
         if k and reach[k - 1] > q.start:
             continue  # a statement overlaps the quote
