@@ -454,6 +454,7 @@ class People:
     last_org: tuple[int, str] | None = None  # the latest organisation quoted: whom "it" means
     # For "he" and "she": the offsets of the people named who may be called so, and their names.
     _named: dict[str, tuple[list[int], list[str]]] = field(default_factory=lambda: {"he": ([], []), "she": ([], [])})
+    _orgs: tuple[int, list[int], list[str]] | None = None  # _organisations(), for this many people known
 
     def prescan(self, text: str, quoted: Sequence[tuple[int, int]] = ()) -> None:
         """Full names in the article; those inside quotations name surnames but are not who 'he' or 'she' is."""
@@ -579,9 +580,19 @@ class People:
 
     def _organisation_before(self, pos: int) -> str | None:
         """The organisation the article names most often, first named before pos: its company, agency or group."""
+        if self._orgs is None or self._orgs[0] != len(self.by_surname):
+            # Which names are people's changes only as people are added: read the names again only then.
+            self._orgs = (len(self.by_surname), *self._organisations())
+        _, firsts, best = self._orgs
+        k = bisect_left(firsts, pos)
+        return best[k - 1] if k else None
+
+    def _organisations(self) -> tuple[list[int], list[str]]:
+        """The organisations named, in the order first named: where each is first named, and the most named of
+        those named up to it (ties: the first named)."""
         people = set(self.by_surname) | {w.lower() for n in self.by_surname.values() for w in n.split()}
         counts: dict[str, int] = {}
-        named_before: set[str] = set()
+        first: dict[str, int] = {}
         for start, name in self.names:
             words = [_strip_possessive(w).rstrip(".,") for w in name.split() if w.lower().rstrip(".") not in NOT_NAME]
             if not words or any(w.lower() in people or w.lower() in ROLE_WORDS for w in words):
@@ -589,10 +600,16 @@ class People:
             org = " ".join(words)
             if len(org) > 1 and not is_place_or_org(org):
                 counts[org] = counts.get(org, 0) + 1
-                if start < pos:
-                    named_before.add(org)
-        candidates = [org for org in counts if org in named_before]
-        return max(candidates, key=lambda k: counts[k]) if candidates else None  # ties: the first named
+                first.setdefault(org, start)
+        firsts: list[int] = []
+        best: list[str] = []
+        for org in counts:
+            if not best or counts[org] > counts[best[-1]]:
+                best.append(org)
+            else:
+                best.append(best[-1])
+            firsts.append(first[org])
+        return firsts, best
 
     def role_of(self, name: str | None) -> str | None:
         return self.roles.get(name) if name else None

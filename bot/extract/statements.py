@@ -7,6 +7,7 @@ import time
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from itertools import accumulate
 
 from bot.errors import Unreadable
@@ -205,8 +206,10 @@ def _sentence_initial(text: str, i: int) -> bool:
     return not before or before[-1] in ".!?\n"
 
 
+@lru_cache(maxsize=1024)
 def _named_mid_sentence(text: str, word: str) -> bool:
-    """Whether the article capitalises the word where a sentence does not start: a proper name."""
+    """Whether the article capitalises the word where a sentence does not start: a proper name. Read once per
+    article and word: an article saying "Water believes" a thousand times is read once, not a thousand times."""
     return any(not _sentence_initial(text, m.start()) for m in re.finditer(r"\b" + re.escape(word) + r"\b", text))
 
 
@@ -272,9 +275,32 @@ def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str, clock: _
 
 def _same_words(a: list[Span], b: list[Span]) -> bool:
     """Two readings of one sentence that found (nearly) the same words: keep the first."""
-    x = {i for p in a for i in range(p.start, p.end)}
-    y = {i for p in b for i in range(p.start, p.end)}
-    return bool(x and y) and len(x & y) >= 0.8 * min(len(x), len(y))
+    x, y = _union(a), _union(b)
+    size_x, size_y = sum(e - s for s, e in x), sum(e - s for s, e in y)
+    return bool(size_x and size_y) and _overlap(x, y) >= 0.8 * min(size_x, size_y)
+
+
+def _union(spans: list[Span]) -> list[tuple[int, int]]:
+    """The characters the spans cover, as ranges in order that neither overlap nor touch."""
+    out: list[tuple[int, int]] = []
+    for p in sorted((p.start, p.end) for p in spans if p.end > p.start):
+        if out and p[0] <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], p[1]))
+        else:
+            out.append(p)
+    return out
+
+
+def _overlap(x: list[tuple[int, int]], y: list[tuple[int, int]]) -> int:
+    """How many characters two such lists of ranges share: counted range by range, not character by character."""
+    shared, i, j = 0, 0, 0
+    while i < len(x) and j < len(y):
+        shared += max(0, min(x[i][1], y[j][1]) - max(x[i][0], y[j][0]))
+        if x[i][1] < y[j][1]:
+            i += 1
+        else:
+            j += 1
+    return shared
 
 
 COLON_QUOTE = re.compile(r":\s*[\"\u201c]")
@@ -294,13 +320,24 @@ NOT_LABELS = {"photo", "photos", "video", "related", "update", "updated", "note"
 
 def _named_elsewhere(text: str, surname: str, para_start: int, para_end: int) -> bool:
     """A transcript's or headline's speaker is named in the article outside the labels too."""
+    named = _named_outside_labels(text, surname)
+    return bool(named) and (named[0] < para_start or named[-1] >= para_end)
+
+
+@lru_cache(maxsize=1024)
+def _named_outside_labels(text: str, surname: str) -> list[int]:
+    """Where the article names the surname other than in a 'NAME:' label, in order: read once per article and
+    name, not once per paragraph a transcript gives that speaker."""
+    named = []
+    read, label = 0, LABEL.match(text, 0)  # a line's label is read once, each newline found once
     for m in re.finditer(r"\b" + re.escape(surname) + r"\b", text, re.I):
-        if para_start <= m.start() < para_end:
-            continue
-        label = LABEL.match(text, text.rfind("\n", 0, m.start()) + 1)
+        newline = text.rfind("\n", read, m.start())
+        if newline >= 0:
+            label = LABEL.match(text, newline + 1)
+        read = m.start()
         if label is None or m.start() >= label.end():
-            return True
-    return False
+            named.append(m.start())
+    return named
 
 
 def _sentence_like(words: str) -> bool:
