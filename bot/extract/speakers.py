@@ -147,6 +147,34 @@ def tokens(text: str, start: int, end: int) -> list[Tok]:
     return [Tok(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text, start, end)]
 
 
+class Ahead:
+    """The tokens of text[start:end], read from the text only as far as the caller looks: the speaker after a
+    verb ('said Lloyd Austin, the defense secretary') is a few words, however long the sentence goes on."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._matches = TOKEN.finditer(text, start, end)
+        self._read: list[Tok] = []
+
+    def has(self, i: int) -> bool:
+        """Whether there is an i-th token (i >= 0); reads up to it."""
+        while len(self._read) <= i:
+            m = next(self._matches, None)
+            if m is None:
+                return False
+            self._read.append(Tok(m.group(), m.start(), m.end()))
+        return True
+
+    def __getitem__(self, i: int) -> Tok:
+        if i < 0 or not self.has(i):
+            raise IndexError(i)
+        return self._read[i]
+
+    def upto(self, i: int) -> list[Tok]:
+        """The tokens before the i-th, as a list."""
+        self.has(i - 1)
+        return self._read[:i]
+
+
 def _strip_possessive(t: str) -> str:
     for suffix in ("'s", "\u2019s"):
         if t.endswith(suffix):
@@ -356,26 +384,26 @@ def mention_after(text: str, start: int, end: int) -> Mention | None:
 
 
 def _mention_after(text: str, start: int, end: int) -> Mention | None:
-    toks = tokens(text, start, end)
-    if not toks:
+    toks = Ahead(text, start, end)
+    if not toks.has(0):
         return None
     i = 0
     if toks[0].low in PRONOUNS:
         return Mention(toks[0].start, toks[0].end, toks[0].text, "pronoun")
-    while i < len(toks) and (toks[i].low in DETERMINERS or (_wordlike(toks[i].text) and not toks[i].cap
+    while toks.has(i) and (toks[i].low in DETERMINERS or (_wordlike(toks[i].text) and not toks[i].cap
                                                                and toks[i].low not in STOP)):
         if toks[i].low.endswith("ing") and toks[i].low not in TITLE_PARTICIPLES:
             return None  # "said having Trump on the ticket ...": a clause follows the verb, not its subject
         i += 1
     j = i
-    while j < len(toks) and (toks[j].cap or toks[j].low in {"de", "van", "von", "bin", "al"}
-                             or (toks[j].low in ROLE_WORDS and j + 1 < len(toks) and toks[j + 1].cap)):
+    while toks.has(j) and (toks[j].cap or toks[j].low in {"de", "van", "von", "bin", "al"}
+                           or (toks[j].low in ROLE_WORDS and toks.has(j + 1) and toks[j + 1].cap)):
         j += 1  # "former Pennsylvania governor Ed Rendell": a title word inside the name's run
     if j == i:
         if i == 0:
             return None
-        words = toks[:i]
-        if i + 1 < len(toks) and toks[i].text == "," and toks[i + 1].cap:
+        words = toks.upto(i)
+        if toks.has(i + 1) and toks[i].text == "," and toks[i + 1].cap:
             # "said the company's chief executive, John J. Ferriola": the name after the title.
             named = _mention_after(text, toks[i + 1].start, end)
             if named is not None and named.kind == "name":
@@ -390,13 +418,13 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
             kind = "role"
         name = " ".join(x.text for x in words).rstrip(".")
         return Mention(words[0].start, words[0].start + len(name), name, kind)
-    if j < len(toks) and toks[j - 1].text.endswith(("'s", "\u2019s")):
+    if toks.has(j) and toks[j - 1].text.endswith(("'s", "\u2019s")):
         # "said The We Company's recently named executive chair Marcelo Claure": the owner belongs to the title.
         named = _mention_after(text, toks[j].start, end)
         if named is not None and named.kind == "name":
             named.role = named.role or _clean_role(text[toks[0].start : named.start])
             return named
-    return _noun_phrase(toks[:j], j - 1) and _appositive(text, toks, j, _noun_phrase(toks[:j], j - 1))
+    return _noun_phrase(toks.upto(j), j - 1) and _appositive(text, toks, j, _noun_phrase(toks.upto(j), j - 1))
 
 
 def _wordlike(t: str) -> bool:
@@ -404,12 +432,12 @@ def _wordlike(t: str) -> bool:
     return _strip_possessive(t.rstrip(".")).replace("-", "").isalpha()
 
 
-def _appositive(text: str, toks: list[Tok], j: int, m: Mention | None) -> Mention | None:
+def _appositive(text: str, toks: Ahead, j: int, m: Mention | None) -> Mention | None:
     if m is None:
         return None
-    if m.role is None and j < len(toks) and toks[j].text == ",":
+    if m.role is None and toks.has(j) and toks[j].text == ",":
         k = j + 1
-        while k < len(toks) and toks[k].text not in {",", ".", ";", "\u2014"}:
+        while toks.has(k) and toks[k].text not in {",", ".", ";", "\u2014"}:
             k += 1
         if k > j + 1 and toks[j + 1].low in {"the", "a", "an"} | ROLE_WORDS:
             m.role = _clean_role(text[toks[j + 1].start : toks[k - 1].end])
