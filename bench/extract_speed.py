@@ -1,9 +1,11 @@
-"""Time the extractor on hostile articles built to make it slow: `python bench/extract_speed.py [N]`.
+"""Time the extractor on hostile articles built to make it slow: `python bench/extract_speed.py [N] [--unbounded]`.
 
 Each input is one article with N (default 5,000) repeats of a pattern: attributed quotes in one paragraph,
 quotes by N different people, "according to" clauses, runs of capitalised words, unclosed quotation marks,
-and one 1.5 MB quotation. Extraction time should grow with the article's length, not its square: doubling N
-should about double each time. Runs without the per-article time bound, to show the true cost.
+one 1.5 MB quotation, quotes in as many paragraphs, and attributions in one sentence that never ends.
+Extraction time should grow with the article's length, not its square: doubling N should about double each
+time. An article that passes the per-article time bound says so; --unbounded lifts the bound to show the
+true cost.
 """
 
 from __future__ import annotations
@@ -59,6 +61,10 @@ def many_paragraphs(n: int) -> str:
     return "\n".join(f'"Quote number {i} is here," said {name(i)}.' for i in range(n))
 
 
+def one_sentence(n: int) -> str:
+    return " ".join(f'"quote number {i} is here," said John Smith, and' for i in range(n)) + " more."
+
+
 CASES: list[tuple[str, Callable[[int], str]]] = [
     ("attributed quotes in one paragraph", same_speaker),
     ("quotes by different people in one paragraph", different_speakers),
@@ -67,25 +73,31 @@ CASES: list[tuple[str, Callable[[int], str]]] = [
     ("unclosed quotation marks in one paragraph", unclosed),
     ("x300 words in one quotation", one_long_quote),
     ("attributed quotes in as many paragraphs", many_paragraphs),
+    ("attributions in one sentence with no full stop", one_sentence),
 ]
 
 
 def main(argv: list[str]) -> None:
     from bot.extract import statements
-    from bot.extract.statements import extract_statements
+    from bot.extract.statements import TooSlow, extract_statements
 
-    n = int(argv[0]) if argv else 5000
-    only = argv[1:]
-    statements.TIME_LIMIT = None  # measure the whole cost, however long
+    if "--unbounded" in argv:
+        statements.TIME_LIMIT = None  # measure the whole cost, however long
+    args = [a for a in argv if a != "--unbounded"]
+    n = int(args[0]) if args else 5000
+    only = args[1:]
     extract_statements('"It is over," Ana Silva of France said last month.', date(2024, 1, 5))  # one-time loads
     for label, build in CASES:
         if only and not any(o in label for o in only):
             continue
         text = build(n)
         t0 = time.perf_counter()
-        found = extract_statements(text, date(2024, 1, 5))
+        try:
+            found = f"{len(extract_statements(text, date(2024, 1, 5))):,} statements"
+        except TooSlow:
+            found = f"stopped by the {statements.TIME_LIMIT:g} s time bound"
         took = time.perf_counter() - t0
-        print(f"{n:,} {label} ({len(text) / 1e6:.2f} MB): {took:.2f} s, {len(found):,} statements", flush=True)
+        print(f"{n:,} {label} ({len(text) / 1e6:.2f} MB): {took:.2f} s, {found}", flush=True)
 
 
 if __name__ == "__main__":
