@@ -7,7 +7,6 @@ import time
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from itertools import accumulate
 
 from bot.errors import Unreadable
@@ -151,10 +150,11 @@ def _extract(text: str, published: date | None, clock: _Clock) -> list[Statement
     lowered: str | None = None  # the text in lower case, made once, for a title line's capitalised verbs
     out: list[Statement] = []
     latest = _Latest()
+    lookups = _Lookups(text)
     for para, quotes in paragraphs:
         clock.check()
         para_out: list[Statement] = []
-        labelled = _labelled(text, para, people)
+        labelled = _labelled(text, para, people, lookups)
         if labelled is not None:
             st = _statement(text, Span(para.start(), para.end()), labelled, people, published, latest)
             if st is not None:
@@ -171,7 +171,8 @@ def _extract(text: str, published: date | None, clock: _Clock) -> list[Statement
                 cue_text = lowered if len(lowered) == len(text) else text
             for found in _sentence(text, sent, sent_quotes, cue_text, clock):
                 st = _statement(text, sent, found, people, published, latest)
-                if st is not None and (st.cue not in LEARNED or _agent(text, found.mention, st.speaker, st.cue)):
+                if st is not None and (st.cue not in LEARNED
+                                       or _agent(text, found.mention, st.speaker, st.cue, lookups)):
                     para_out.append(st)
                     latest.add(st)
         para_out += _floating(text, para.start(), quotes, para_out, out, clock)
@@ -206,14 +207,32 @@ def _sentence_initial(text: str, i: int) -> bool:
     return not before or before[-1] in ".!?\n"
 
 
-@lru_cache(maxsize=1024)
+class _Lookups:
+    """Answers about the whole article, worked out once per article and word: an article saying "Water believes"
+    or "SMITH:" a thousand times is read once for the word, not a thousand times. They go with the article."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._mid_sentence: dict[str, bool] = {}
+        self._outside_labels: dict[str, list[int]] = {}
+
+    def named_mid_sentence(self, word: str) -> bool:
+        if word not in self._mid_sentence:
+            self._mid_sentence[word] = _named_mid_sentence(self.text, word)
+        return self._mid_sentence[word]
+
+    def named_outside_labels(self, surname: str) -> list[int]:
+        if surname not in self._outside_labels:
+            self._outside_labels[surname] = _named_outside_labels(self.text, surname)
+        return self._outside_labels[surname]
+
+
 def _named_mid_sentence(text: str, word: str) -> bool:
-    """Whether the article capitalises the word where a sentence does not start: a proper name. Read once per
-    article and word: an article saying "Water believes" a thousand times is read once, not a thousand times."""
+    """Whether the article capitalises the word where a sentence does not start: a proper name."""
     return any(not _sentence_initial(text, m.start()) for m in re.finditer(r"\b" + re.escape(word) + r"\b", text))
 
 
-def _agent(text: str, mention: Mention | None, speaker: str | None, cue: str | None) -> bool:
+def _agent(text: str, mention: Mention | None, speaker: str | None, cue: str | None, lookups: _Lookups) -> bool:
     """Whether a learned cue ("endorsed", "believes") has someone to hold it: a person, a role, an organisation
     or a group of people. In general news such words mostly follow things ("the videos show", "the sites offered")."""
     if mention is None:
@@ -233,7 +252,7 @@ def _agent(text: str, mention: Mention | None, speaker: str | None, cue: str | N
     if mention.kind == "pronoun":
         return True
     if mention.kind == "name":
-        if len(words) == 1 and _sentence_initial(text, mention.start) and not _named_mid_sentence(text, words[0]) \
+        if len(words) == 1 and _sentence_initial(text, mention.start) and not lookups.named_mid_sentence(words[0]) \
                 and not (words[0].endswith("s") and words[0][:-1].isalpha()):
             # "Water", "Research", "Sitting" at a sentence's start are capitalised there, not names; plurals such as
             # "Delegates" or "Scholars" are groups of people all the same.
@@ -318,16 +337,14 @@ NOT_LABELS = {"photo", "photos", "video", "related", "update", "updated", "note"
               "dear"}
 
 
-def _named_elsewhere(text: str, surname: str, para_start: int, para_end: int) -> bool:
+def _named_elsewhere(lookups: _Lookups, surname: str, para_start: int, para_end: int) -> bool:
     """A transcript's or headline's speaker is named in the article outside the labels too."""
-    named = _named_outside_labels(text, surname)
+    named = lookups.named_outside_labels(surname)
     return bool(named) and (named[0] < para_start or named[-1] >= para_end)
 
 
-@lru_cache(maxsize=1024)
 def _named_outside_labels(text: str, surname: str) -> list[int]:
-    """Where the article names the surname other than in a 'NAME:' label, in order: read once per article and
-    name, not once per paragraph a transcript gives that speaker."""
+    """Where the article names the surname other than in a 'NAME:' label, in order."""
     named = []
     read, label = 0, LABEL.match(text, 0)  # a line's label is read once, each newline found once
     for m in re.finditer(r"\b" + re.escape(surname) + r"\b", text, re.I):
@@ -347,7 +364,7 @@ def _sentence_like(words: str) -> bool:
     return len(toks) >= 4 and len(alpha) >= 0.7 * len(toks) and sum(t.islower() for t in alpha) >= 2
 
 
-def _labelled(text: str, para: re.Match, people: People) -> _Found | None:
+def _labelled(text: str, para: re.Match, people: People, lookups: _Lookups) -> _Found | None:
     """A paragraph that opens with its speaker's name and a colon, as transcripts and headlines write it."""
     m = LABEL.match(text, para.start(), para.end())
     if m is None:
@@ -359,7 +376,7 @@ def _labelled(text: str, para: re.Match, people: People) -> _Found | None:
     document = len(words) == 1 and name.lower() in DOCUMENT_NOUNS  # "Poll: ..." reports
     shaped = person_shaped(name.title() if name.isupper() else name) \
         or len(words) == 1 and person_shaped(people.by_surname.get(name.lower(), ""))
-    if not document and not (shaped and _named_elsewhere(text, words[-1], para.start(), para.end())):
+    if not document and not (shaped and _named_elsewhere(lookups, words[-1], para.start(), para.end())):
         return None  # "Update:", "Portion Fix Containers:", a police blotter's names: labels, not speakers
     content = _trim(text, m.end(), para.end())
     if content is None or not _sentence_like(text[content.start : content.end]):
