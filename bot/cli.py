@@ -200,7 +200,7 @@ def _who_said(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _extract(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.extract import extract_statements
+    from bot.extract import TooSlow, extract_statements
     from bot.extract.jsonl import parse_date, run_jsonl
     from bot.reader import NotArticle, read_html
 
@@ -224,7 +224,11 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
         text, published = page.text, published or page.published
     else:
         text = path.read_text(encoding="utf-8", errors="replace")
-    statements = [s.to_json() for s in extract_statements(text, published)]
+    try:
+        statements = [s.to_json() for s in extract_statements(text, published)]
+    except TooSlow as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
     print(json.dumps({"id": path.name, "statements": statements}, ensure_ascii=False, indent=2))
     return 0
 

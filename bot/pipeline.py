@@ -95,7 +95,11 @@ def ingest(sessions: sessionmaker[Session], settings: Settings, origin: Origin |
         url = canonical_url(page.canonical_url)
         if (done := _stored(sessions, origin, url)) is not None:
             return done
-    found = extract_statements(page.text, page.published)
+    try:
+        found = extract_statements(page.text, page.published)
+    except Unreadable as exc:  # TooSlow: the article took longer to read than its bound
+        _record_failure(sessions, origin, url, exc.message)
+        return IngestResult(url, "failed", reason=exc.message, code=exc.code)
     article = Article(team_id=origin.team_id, url=url, title=page.title, site=page.site, author=page.author,
                       published=page.published, text=page.text, status="stored", posted_by=origin.user_id,
                       channel_id=origin.channel_id, private_channel=origin.private_channel)

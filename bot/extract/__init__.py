@@ -1,5 +1,5 @@
 """Statement extraction: who said what, when and where, from an article's text."""
 
-from bot.extract.statements import Statement, extract_statements
+from bot.extract.statements import Statement, TooSlow, extract_statements
 
-__all__ = ["Statement", "extract_statements"]
+__all__ = ["Statement", "TooSlow", "extract_statements"]

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TextIO
 
-from bot.extract.statements import extract_statements
+from bot.extract.statements import TooSlow, extract_statements
 
 
 def parse_date(value: str | None) -> date | None:
@@ -20,7 +20,7 @@ def parse_date(value: str | None) -> date | None:
 
 
 def run_jsonl(lines: Iterable[str], out: TextIO) -> int:
-    """Extract every line's statements; a bad line gets an empty list, never a crash."""
+    """Extract every line's statements; a bad or too slow line gets an empty list, never a crash."""
     n = 0
     for line in lines:
         if not line.strip():
@@ -30,6 +30,8 @@ def run_jsonl(lines: Iterable[str], out: TextIO) -> int:
             text = item.get("text") or ""
             statements = [s.to_json() for s in extract_statements(text, parse_date(item.get("published")))]
             out.write(json.dumps({"id": item.get("id"), "statements": statements}, ensure_ascii=False) + "\n")
+        except TooSlow as exc:  # the line's id is known: say which article was too slow
+            out.write(json.dumps({"id": item.get("id"), "statements": [], "error": exc.message}) + "\n")
         except (ValueError, AttributeError) as exc:
             out.write(json.dumps({"id": None, "statements": [], "error": str(exc)}) + "\n")
         n += 1

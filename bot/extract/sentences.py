@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 OPEN_MARKS = "\u201c\""
@@ -61,12 +62,14 @@ def _closes(text: str, j: int, end: int) -> bool:
 
 
 def split_sentences(text: str, start: int, end: int, quotes: list[Span]) -> list[Span]:
-    """Sentence spans in text[start:end]; never splits inside a quotation."""
+    """Sentence spans in text[start:end]; never splits inside a quotation (quotes: in order, not overlapping)."""
     out: list[Span] = []
     s = start
+    starts = [q.start for q in quotes]
     for m in BOUNDARY.finditer(text, start, end):
         cut = m.end()
-        if any(q.start < m.start() and m.end() < q.end for q in quotes):
+        i = bisect_left(starts, m.start()) - 1  # the one quotation that can hold the boundary: the last before it
+        if i >= 0 and m.end() < quotes[i].end:
             continue
         if _is_abbreviation(text, m.start(), start):
             continue
@@ -84,10 +87,22 @@ def split_sentences(text: str, start: int, end: int, quotes: list[Span]) -> list
 def _is_abbreviation(text: str, dot: int, start: int) -> bool:
     if text[dot] != ".":
         return False
-    m = WORD_BEFORE.search(text, start, dot)
+    m = _word_before(text, start, dot)
     if not m:
         return False
     word = m.group(1).lower().rstrip(".")
     if len(word) == 1 and word.isalpha():
         return True  # an initial: "John F. Kennedy"
     return word in ABBREVIATIONS or word.lstrip("(") in ABBREVIATIONS
+
+
+def _word_before(text: str, start: int, end: int) -> re.Match | None:
+    """WORD_BEFORE searched in text[start:end], reading only as far back as the word goes: a search from the
+    paragraph's start at every full stop would read a long paragraph once per sentence."""
+    width = 64
+    while True:
+        lo = max(start, end - width)
+        m = WORD_BEFORE.search(text, lo, end)
+        if m is None or m.start() > lo or lo == start:
+            return m  # the word starts inside the window: no earlier start could match
+        width *= 4

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -144,6 +145,34 @@ def text_of(toks: list[Tok]) -> str:
 
 def tokens(text: str, start: int, end: int) -> list[Tok]:
     return [Tok(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text, start, end)]
+
+
+class Ahead:
+    """The tokens of text[start:end], read from the text only as far as the caller looks: the speaker after a
+    verb ('said Lloyd Austin, the defense secretary') is a few words, however long the sentence goes on."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._matches = TOKEN.finditer(text, start, end)
+        self._read: list[Tok] = []
+
+    def has(self, i: int) -> bool:
+        """Whether there is an i-th token (i >= 0); reads up to it."""
+        while len(self._read) <= i:
+            m = next(self._matches, None)
+            if m is None:
+                return False
+            self._read.append(Tok(m.group(), m.start(), m.end()))
+        return True
+
+    def __getitem__(self, i: int) -> Tok:
+        if i < 0 or not self.has(i):
+            raise IndexError(i)
+        return self._read[i]
+
+    def upto(self, i: int) -> list[Tok]:
+        """The tokens before the i-th, as a list."""
+        self.has(i - 1)
+        return self._read[:i]
 
 
 def _strip_possessive(t: str) -> str:
@@ -355,26 +384,26 @@ def mention_after(text: str, start: int, end: int) -> Mention | None:
 
 
 def _mention_after(text: str, start: int, end: int) -> Mention | None:
-    toks = tokens(text, start, end)
-    if not toks:
+    toks = Ahead(text, start, end)
+    if not toks.has(0):
         return None
     i = 0
     if toks[0].low in PRONOUNS:
         return Mention(toks[0].start, toks[0].end, toks[0].text, "pronoun")
-    while i < len(toks) and (toks[i].low in DETERMINERS or (_wordlike(toks[i].text) and not toks[i].cap
+    while toks.has(i) and (toks[i].low in DETERMINERS or (_wordlike(toks[i].text) and not toks[i].cap
                                                                and toks[i].low not in STOP)):
         if toks[i].low.endswith("ing") and toks[i].low not in TITLE_PARTICIPLES:
             return None  # "said having Trump on the ticket ...": a clause follows the verb, not its subject
         i += 1
     j = i
-    while j < len(toks) and (toks[j].cap or toks[j].low in {"de", "van", "von", "bin", "al"}
-                             or (toks[j].low in ROLE_WORDS and j + 1 < len(toks) and toks[j + 1].cap)):
+    while toks.has(j) and (toks[j].cap or toks[j].low in {"de", "van", "von", "bin", "al"}
+                           or (toks[j].low in ROLE_WORDS and toks.has(j + 1) and toks[j + 1].cap)):
         j += 1  # "former Pennsylvania governor Ed Rendell": a title word inside the name's run
     if j == i:
         if i == 0:
             return None
-        words = toks[:i]
-        if i + 1 < len(toks) and toks[i].text == "," and toks[i + 1].cap:
+        words = toks.upto(i)
+        if toks.has(i + 1) and toks[i].text == "," and toks[i + 1].cap:
             # "said the company's chief executive, John J. Ferriola": the name after the title.
             named = _mention_after(text, toks[i + 1].start, end)
             if named is not None and named.kind == "name":
@@ -389,13 +418,13 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
             kind = "role"
         name = " ".join(x.text for x in words).rstrip(".")
         return Mention(words[0].start, words[0].start + len(name), name, kind)
-    if j < len(toks) and toks[j - 1].text.endswith(("'s", "\u2019s")):
+    if toks.has(j) and toks[j - 1].text.endswith(("'s", "\u2019s")):
         # "said The We Company's recently named executive chair Marcelo Claure": the owner belongs to the title.
         named = _mention_after(text, toks[j].start, end)
         if named is not None and named.kind == "name":
             named.role = named.role or _clean_role(text[toks[0].start : named.start])
             return named
-    return _noun_phrase(toks[:j], j - 1) and _appositive(text, toks, j, _noun_phrase(toks[:j], j - 1))
+    return _noun_phrase(toks.upto(j), j - 1) and _appositive(text, toks, j, _noun_phrase(toks.upto(j), j - 1))
 
 
 def _wordlike(t: str) -> bool:
@@ -403,12 +432,12 @@ def _wordlike(t: str) -> bool:
     return _strip_possessive(t.rstrip(".")).replace("-", "").isalpha()
 
 
-def _appositive(text: str, toks: list[Tok], j: int, m: Mention | None) -> Mention | None:
+def _appositive(text: str, toks: Ahead, j: int, m: Mention | None) -> Mention | None:
     if m is None:
         return None
-    if m.role is None and j < len(toks) and toks[j].text == ",":
+    if m.role is None and toks.has(j) and toks[j].text == ",":
         k = j + 1
-        while k < len(toks) and toks[k].text not in {",", ".", ";", "\u2014"}:
+        while toks.has(k) and toks[k].text not in {",", ".", ";", "\u2014"}:
             k += 1
         if k > j + 1 and toks[j + 1].low in {"the", "a", "an"} | ROLE_WORDS:
             m.role = _clean_role(text[toks[j + 1].start : toks[k - 1].end])
@@ -442,7 +471,8 @@ class People:
 
     by_surname: dict[str, str] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)
-    quoted: list[str] = field(default_factory=list)  # people quoted so far, latest last
+    # People quoted so far, latest last, who may be called "he" (or "she"): their gender, or none known.
+    quoted: dict[str, dict[str, None]] = field(default_factory=lambda: {"he": {}, "she": {}})
     genders: dict[str, str] = field(default_factory=dict)  # full name -> "he" | "she", from the text
     mentions: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name) of people named
     names: list[tuple[int, str]] = field(default_factory=list)  # (offset, name) of every capitalised name
@@ -450,6 +480,9 @@ class People:
     sentence_start: int = 0  # where the sentence being read begins: a name there is the likeliest "he" or "she"
     last_group: tuple[int, str] | None = None  # (offset, name) of the latest group quoted: whom "they" means
     last_org: tuple[int, str] | None = None  # the latest organisation quoted: whom "it" means
+    # For "he" and "she": the offsets of the people named who may be called so, and their names.
+    _named: dict[str, tuple[list[int], list[str]]] = field(default_factory=lambda: {"he": ([], []), "she": ([], [])})
+    _orgs: tuple[int, list[int], list[str]] | None = None  # _organisations(), for this many people known
 
     def prescan(self, text: str, quoted: Sequence[tuple[int, int]] = ()) -> None:
         """Full names in the article; those inside quotations name surnames but are not who 'he' or 'she' is."""
@@ -484,19 +517,24 @@ class People:
             full = self.by_surname.get(m.group(2).lower())
             if full:
                 self.genders.setdefault(full, "he" if m.group(1) == "Mr" else "she")
-        for pos, full in self.mentions:
+        for k, (pos, full) in enumerate(self.mentions):
             if full in self.genders:
                 continue
             p = GENDERED.search(text, pos, min(len(text), pos + 120))
-            if p and not any(pos < other < p.start() for other, _ in self.mentions):
+            if p and not any(pos < other < p.start() for other, _ in self.mentions[k + 1 : k + 2]):
+                # Mentions come in text order: the next one is the only one that could stand between.
                 self.genders[full] = "he" if p.group(1).lower() in {"he", "his", "him"} else "she"
+        for pronoun in ("he", "she"):
+            fits = [(pos, n) for pos, n in self.mentions if self.genders.get(n, pronoun) == pronoun]
+            self._named[pronoun] = ([pos for pos, _ in fits], [n for _, n in fits])
 
     def heard(self, m: Mention, speaker: str) -> None:
         """Note who has just spoken: whom a later "he", "she", "they" or "it" most likely means."""
         if m.kind in {"name", "role", "pronoun"}:
-            if speaker in self.quoted:
-                self.quoted.remove(speaker)
-            self.quoted.append(speaker)
+            for pronoun, quoted in self.quoted.items():
+                quoted.pop(speaker, None)
+                if self.genders.get(speaker, pronoun) == pronoun:
+                    quoted[speaker] = None
         elif m.kind == "group" and m.text.split()[-1].lower() not in ISSUED:
             # "Officials said ... They believe ...", "The company said ... It expects ...".
             if m.text.split()[-1].lower().endswith("s"):
@@ -532,14 +570,15 @@ class People:
             named = self._named_in_sentence(m.start, pronoun)
             if named:
                 return named
-            fits = [n for n in reversed(self.quoted) if self.genders.get(n, pronoun) == pronoun]
+            fits = next(reversed(self.quoted[pronoun]), None)
             if fits:
-                return fits[0]
-            return next((n for pos, n in reversed(self.mentions)
-                         if pos < m.start and self.genders.get(n, pronoun) == pronoun), None)
+                return fits
+            positions, names = self._named[pronoun]
+            k = bisect_left(positions, m.start)
+            return names[k - 1] if k else None
         if m.kind == "role":
             head = next((w for w in reversed(m.text.lower().split()) if w in ROLE_WORDS), m.text.split()[-1].lower())
-            for person, role in reversed(list(self.roles.items())):
+            for person, role in reversed(self.roles.items()):
                 if head in role.lower():
                     return person
             return None
@@ -569,9 +608,19 @@ class People:
 
     def _organisation_before(self, pos: int) -> str | None:
         """The organisation the article names most often, first named before pos: its company, agency or group."""
+        if self._orgs is None or self._orgs[0] != len(self.by_surname):
+            # Which names are people's changes only as people are added: read the names again only then.
+            self._orgs = (len(self.by_surname), *self._organisations())
+        _, firsts, best = self._orgs
+        k = bisect_left(firsts, pos)
+        return best[k - 1] if k else None
+
+    def _organisations(self) -> tuple[list[int], list[str]]:
+        """The organisations named, in the order first named: where each is first named, and the most named of
+        those named up to it (ties: the first named)."""
         people = set(self.by_surname) | {w.lower() for n in self.by_surname.values() for w in n.split()}
         counts: dict[str, int] = {}
-        named_before: set[str] = set()
+        first: dict[str, int] = {}
         for start, name in self.names:
             words = [_strip_possessive(w).rstrip(".,") for w in name.split() if w.lower().rstrip(".") not in NOT_NAME]
             if not words or any(w.lower() in people or w.lower() in ROLE_WORDS for w in words):
@@ -579,10 +628,16 @@ class People:
             org = " ".join(words)
             if len(org) > 1 and not is_place_or_org(org):
                 counts[org] = counts.get(org, 0) + 1
-                if start < pos:
-                    named_before.add(org)
-        candidates = [org for org in counts if org in named_before]
-        return max(candidates, key=lambda k: counts[k]) if candidates else None  # ties: the first named
+                first.setdefault(org, start)
+        firsts: list[int] = []
+        best: list[str] = []
+        for org in counts:
+            if not best or counts[org] > counts[best[-1]]:
+                best.append(org)
+            else:
+                best.append(best[-1])
+            firsts.append(first[org])
+        return firsts, best
 
     def role_of(self, name: str | None) -> str | None:
         return self.roles.get(name) if name else None

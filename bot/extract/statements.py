@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+import time
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import accumulate
 
+from bot.errors import Unreadable
 from bot.extract import when
 from bot.extract.cues import (
     ACCORDING,
@@ -74,6 +78,28 @@ AFFILIATION = re.compile(r"\s+(?:of|at|in|from|with|for|on)(?:\s+(?!that\b)[\w'\
 TAIL = re.compile(r"^[\s,.;:!?\"\u201d\u2019)]*$")
 QUOTE_CHARS = "\"\u201c\u201d"
 MIN_QUOTE_WORDS = 3
+# How long reading one article may take, in seconds (None: no bound). Tests and benches change it here.
+TIME_LIMIT: float | None = 5.0
+
+
+class TooSlow(Unreadable):
+    """An article whose reading passed the time bound: stopped, with a reason fit to show the user."""
+
+    def __init__(self, limit: float) -> None:
+        super().__init__("too_slow", f"the article took too long to read (over {limit:g} seconds), so it was not "
+                                     "stored; it may be unusually long or repetitive")
+
+
+class _Clock:
+    """One article's time bound, checked between steps (a paragraph, a sentence, a reporting verb, a quote)."""
+
+    def __init__(self, limit: float | None) -> None:
+        self.limit = limit
+        self.deadline = None if limit is None else time.monotonic() + limit
+
+    def check(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise TooSlow(self.limit or 0)
 
 
 @dataclass
@@ -113,12 +139,13 @@ class _Found:
 
 
 def extract_statements(text: str, published: date | None = None) -> list[Statement]:
-    """Every statement in the article, in text order."""
+    """Every statement in the article, in text order; TooSlow when reading it takes over TIME_LIMIT seconds."""
+    clock = _Clock(TIME_LIMIT)
     if "''" not in text:
-        return _extract(text, published)
+        return _extract(text, published, clock)
     # Some papers (the NYT's archive style) write quotation marks as two apostrophes. Read them as '"' plus a
     # space, which keeps every offset, then give each statement its words as the article wrote them.
-    found = _extract(text.replace("''", '" '), published)
+    found = _extract(text.replace("''", '" '), published, clock)
     for st in found:
         # A closing mark read as '"' ends one character early: take in its second apostrophe.
         st.spans = [Span(p.start, p.end + 1) if text[p.end - 1 : p.end + 1] == "''" else p for p in st.spans]
@@ -127,35 +154,64 @@ def extract_statements(text: str, published: date | None = None) -> list[Stateme
     return found
 
 
-def _extract(text: str, published: date | None) -> list[Statement]:
+def _extract(text: str, published: date | None, clock: _Clock) -> list[Statement]:
     paragraphs = [(para, find_quotes(text, para.start(), para.end())[0]) for para in PARAGRAPH.finditer(text)]
     people = People()
     people.prescan(text, [(q.start, q.end) for _, quotes in paragraphs for q in quotes])
     first_line_end = len(text) if (nl := text.find("\n")) < 0 else nl
     lowered: str | None = None  # the text in lower case, made once, for a title line's capitalised verbs
     out: list[Statement] = []
+    latest = _Latest()
+    lookups = _Lookups(text)
     for para, quotes in paragraphs:
+        clock.check()
         para_out: list[Statement] = []
-        labelled = _labelled(text, para, people)
+        labelled = _labelled(text, para, people, lookups)
         if labelled is not None:
-            st = _statement(text, Span(para.start(), para.end()), labelled, people, published, out)
+            st = _statement(text, Span(para.start(), para.end()), labelled, people, published, latest)
             if st is not None:
                 para_out.append(st)
+                latest.add(st)
+        starts = [q.start for q in quotes]
         for sent in split_sentences(text, para.start(), para.end(), quotes):
+            clock.check()
             people.sentence_start = sent.start
-            sent_quotes = [q for q in quotes if sent.start <= q.start < sent.end]
+            sent_quotes = quotes[bisect_left(starts, sent.start) : bisect_left(starts, sent.end)]
             cue_text = text
             if sent.start <= first_line_end and _title_cased(text[sent.start : sent.end]):
                 lowered = lowered or text.lower()
                 cue_text = lowered if len(lowered) == len(text) else text
-            for found in _sentence(text, sent, sent_quotes, cue_text):
-                st = _statement(text, sent, found, people, published, out + para_out)
-                if st is not None and (st.cue not in LEARNED or _agent(text, found.mention, st.speaker, st.cue)):
+            for found in _sentence(text, sent, sent_quotes, cue_text, clock):
+                st = _statement(text, sent, found, people, published, latest)
+                if st is not None and (st.cue not in LEARNED
+                                       or _agent(text, found.mention, st.speaker, st.cue, lookups)):
                     para_out.append(st)
-        para_out += _floating(text, para.start(), quotes, para_out, out)
+                    latest.add(st)
+        para_out += _floating(text, para.start(), quotes, para_out, out, clock)
         para_out.sort(key=lambda s: s.start)
+        latest.end_paragraph(para_out)
         out += para_out
     return out
+
+
+class _Latest:
+    """The latest statement by each speaker, in the order statements were found: where a statement that says no
+    date or place takes them from. A lookup per statement, not a walk back over all the article's statements."""
+
+    def __init__(self) -> None:
+        self.before: dict[str, Statement] = {}  # in the paragraphs read, in text order
+        self.here: dict[str, Statement] = {}  # in the paragraph being read, in the order found
+
+    def add(self, st: Statement) -> None:
+        if st.speaker:
+            self.here[st.speaker] = st
+
+    def end_paragraph(self, para_out: list[Statement]) -> None:
+        self.before.update((s.speaker, s) for s in para_out if s.speaker)
+        self.here.clear()
+
+    def of(self, speaker: str | None) -> Statement | None:
+        return (self.here.get(speaker) or self.before.get(speaker)) if speaker else None
 
 
 def _sentence_initial(text: str, i: int) -> bool:
@@ -163,12 +219,32 @@ def _sentence_initial(text: str, i: int) -> bool:
     return not before or before[-1] in ".!?\n"
 
 
+class _Lookups:
+    """Answers about the whole article, worked out once per article and word: an article saying "Water believes"
+    or "SMITH:" a thousand times is read once for the word, not a thousand times. They go with the article."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._mid_sentence: dict[str, bool] = {}
+        self._outside_labels: dict[str, list[int]] = {}
+
+    def named_mid_sentence(self, word: str) -> bool:
+        if word not in self._mid_sentence:
+            self._mid_sentence[word] = _named_mid_sentence(self.text, word)
+        return self._mid_sentence[word]
+
+    def named_outside_labels(self, surname: str) -> list[int]:
+        if surname not in self._outside_labels:
+            self._outside_labels[surname] = _named_outside_labels(self.text, surname)
+        return self._outside_labels[surname]
+
+
 def _named_mid_sentence(text: str, word: str) -> bool:
     """Whether the article capitalises the word where a sentence does not start: a proper name."""
     return any(not _sentence_initial(text, m.start()) for m in re.finditer(r"\b" + re.escape(word) + r"\b", text))
 
 
-def _agent(text: str, mention: Mention | None, speaker: str | None, cue: str | None) -> bool:
+def _agent(text: str, mention: Mention | None, speaker: str | None, cue: str | None, lookups: _Lookups) -> bool:
     """Whether a learned cue ("endorsed", "believes") has someone to hold it: a person, a role, an organisation
     or a group of people. In general news such words mostly follow things ("the videos show", "the sites offered")."""
     if mention is None:
@@ -188,7 +264,7 @@ def _agent(text: str, mention: Mention | None, speaker: str | None, cue: str | N
     if mention.kind == "pronoun":
         return True
     if mention.kind == "name":
-        if len(words) == 1 and _sentence_initial(text, mention.start) and not _named_mid_sentence(text, words[0]) \
+        if len(words) == 1 and _sentence_initial(text, mention.start) and not lookups.named_mid_sentence(words[0]) \
                 and not (words[0].endswith("s") and words[0][:-1].isalpha()):
             # "Water", "Research", "Sitting" at a sentence's start are capitalised there, not names; plurals such as
             # "Delegates" or "Scholars" are groups of people all the same.
@@ -204,11 +280,12 @@ def _title_cased(sentence: str) -> bool:
     return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
 
 
-def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str) -> list[_Found]:
+def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str, clock: _Clock) -> list[_Found]:
     """cue_text is the text cues are looked for in: the text itself, or a title line in lower case (same offsets)."""
     found: list[_Found] = []
     covered: list[Span] = []
     for m in _cues(text, cue_text, sent, quotes):
+        clock.check()
         if any(c.start <= m.start() < c.end for c in covered):
             continue
         f = _attribution(text, sent, quotes, m, found)
@@ -216,6 +293,7 @@ def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str) -> list[
             found.append(f)
             covered += f.content
     for colon in COLON_QUOTE.finditer(text, sent.start, sent.end):
+        clock.check()
         # 'Republican pollster Daron Shaw: "Historically, ..."': a name, a colon, then the quotation.
         quote = next((q for q in quotes if q.start == colon.end() - 1), None)
         if quote is None or any(c.start <= colon.start() < c.end for c in covered):
@@ -228,9 +306,32 @@ def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str) -> list[
 
 def _same_words(a: list[Span], b: list[Span]) -> bool:
     """Two readings of one sentence that found (nearly) the same words: keep the first."""
-    x = {i for p in a for i in range(p.start, p.end)}
-    y = {i for p in b for i in range(p.start, p.end)}
-    return bool(x and y) and len(x & y) >= 0.8 * min(len(x), len(y))
+    x, y = _union(a), _union(b)
+    size_x, size_y = sum(e - s for s, e in x), sum(e - s for s, e in y)
+    return bool(size_x and size_y) and _overlap(x, y) >= 0.8 * min(size_x, size_y)
+
+
+def _union(spans: list[Span]) -> list[tuple[int, int]]:
+    """The characters the spans cover, as ranges in order that neither overlap nor touch."""
+    out: list[tuple[int, int]] = []
+    for p in sorted((p.start, p.end) for p in spans if p.end > p.start):
+        if out and p[0] <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], p[1]))
+        else:
+            out.append(p)
+    return out
+
+
+def _overlap(x: list[tuple[int, int]], y: list[tuple[int, int]]) -> int:
+    """How many characters two such lists of ranges share: counted range by range, not character by character."""
+    shared, i, j = 0, 0, 0
+    while i < len(x) and j < len(y):
+        shared += max(0, min(x[i][1], y[j][1]) - max(x[i][0], y[j][0]))
+        if x[i][1] < y[j][1]:
+            i += 1
+        else:
+            j += 1
+    return shared
 
 
 COLON_QUOTE = re.compile(r":\s*[\"\u201c]")
@@ -248,15 +349,24 @@ NOT_LABELS = {"photo", "photos", "video", "related", "update", "updated", "note"
               "dear"}
 
 
-def _named_elsewhere(text: str, surname: str, para_start: int, para_end: int) -> bool:
+def _named_elsewhere(lookups: _Lookups, surname: str, para_start: int, para_end: int) -> bool:
     """A transcript's or headline's speaker is named in the article outside the labels too."""
+    named = lookups.named_outside_labels(surname)
+    return bool(named) and (named[0] < para_start or named[-1] >= para_end)
+
+
+def _named_outside_labels(text: str, surname: str) -> list[int]:
+    """Where the article names the surname other than in a 'NAME:' label, in order."""
+    named = []
+    read, label = 0, LABEL.match(text, 0)  # a line's label is read once, each newline found once
     for m in re.finditer(r"\b" + re.escape(surname) + r"\b", text, re.I):
-        if para_start <= m.start() < para_end:
-            continue
-        label = LABEL.match(text, text.rfind("\n", 0, m.start()) + 1)
+        newline = text.rfind("\n", read, m.start())
+        if newline >= 0:
+            label = LABEL.match(text, newline + 1)
+        read = m.start()
         if label is None or m.start() >= label.end():
-            return True
-    return False
+            named.append(m.start())
+    return named
 
 
 def _sentence_like(words: str) -> bool:
@@ -266,7 +376,7 @@ def _sentence_like(words: str) -> bool:
     return len(toks) >= 4 and len(alpha) >= 0.7 * len(toks) and sum(t.islower() for t in alpha) >= 2
 
 
-def _labelled(text: str, para: re.Match, people: People) -> _Found | None:
+def _labelled(text: str, para: re.Match, people: People, lookups: _Lookups) -> _Found | None:
     """A paragraph that opens with its speaker's name and a colon, as transcripts and headlines write it."""
     m = LABEL.match(text, para.start(), para.end())
     if m is None:
@@ -278,7 +388,7 @@ def _labelled(text: str, para: re.Match, people: People) -> _Found | None:
     document = len(words) == 1 and name.lower() in DOCUMENT_NOUNS  # "Poll: ..." reports
     shaped = person_shaped(name.title() if name.isupper() else name) \
         or len(words) == 1 and person_shaped(people.by_surname.get(name.lower(), ""))
-    if not document and not (shaped and _named_elsewhere(text, words[-1], para.start(), para.end())):
+    if not document and not (shaped and _named_elsewhere(lookups, words[-1], para.start(), para.end())):
         return None  # "Update:", "Portion Fix Containers:", a police blotter's names: labels, not speakers
     content = _trim(text, m.end(), para.end())
     if content is None or not _sentence_like(text[content.start : content.end]):
@@ -548,7 +658,7 @@ def _kind(text: str, spans: list[Span]) -> str:
 
 
 def _statement(text: str, sent: Span, f: _Found, people: People, published: date | None,
-               earlier: list[Statement]) -> Statement | None:
+               latest: _Latest) -> Statement | None:
     spans = sorted(f.content, key=lambda s: s.start)
     start, end = spans[0].start, spans[-1].end
     speaker = people.resolve(f.mention) if f.mention else None
@@ -558,7 +668,7 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
     before, after = text[sent.start : start], text[end : sent.end]
     day, precision = when.said_on(before + " " + after, published)
     place = when.place(before, after)
-    prev = next((s for s in reversed(earlier) if s.speaker and s.speaker == speaker), None)
+    prev = latest.of(speaker)
     if day is None:
         day, precision = (prev.said_on, prev.said_precision) if prev else (published, "day")
     if place is None and prev is not None:
@@ -574,17 +684,29 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
 
 
 def _floating(text: str, para_start: int, quotes: list[Span], here: list[Statement],
-              earlier: list[Statement]) -> list[Statement]:
+              earlier: list[Statement], clock: _Clock) -> list[Statement]:
     """Quotes with no attribution of their own that continue the speaker before them."""
     out: list[Statement] = []
+    by_start = sorted(here, key=lambda s: s.start)
+    starts = [s.start for s in by_start]
+    reach = list(accumulate((s.end for s in by_start), max))  # the furthest end of the statements up to each
+    by_end = sorted(range(len(here)), key=lambda k: here[k].end)
+    ended = 0  # how many of by_end end before the quote being read (quotes come in text order)
+    last = -1  # of those, the one found last: the latest statement before the quote
     for q in quotes:
-        if any(s.start < q.end and q.start < s.end for s in here):
-            continue
+        clock.check()
+        k = bisect_left(starts, q.end)
+        if k and reach[k - 1] > q.start:
+            continue  # a statement overlaps the quote
         if len(text[q.start : q.end].split()) < MIN_QUOTE_WORDS:
             continue
-        before_in_para = [s for s in here if s.end <= q.start] + out
-        if before_in_para:
-            src = before_in_para[-1]
+        while ended < len(by_end) and here[by_end[ended]].end <= q.start:
+            last = max(last, by_end[ended])
+            ended += 1
+        if out:
+            src = out[-1]
+        elif last >= 0:
+            src = here[last]
         elif q.start == para_start and earlier and earlier[-1].kind != "indirect":
             src = earlier[-1]
         else:
