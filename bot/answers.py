@@ -15,6 +15,7 @@ from storage import queries
 from storage.models import Statement
 
 PAGE = 20
+UNSURE = 0.5  # below this speaker confidence an answer says the speaker is uncertain
 MAX_QUERY_CHARS = 200
 BRIEFING_USAGE = ("Usage: `/briefing TOPIC_OR_PERSON`, for example `/briefing dprk`, `/briefing lloyd austin` or "
                   "`/briefing dprk since last week`: the latest statements, newest first, grouped by who said "
@@ -54,6 +55,7 @@ class Item:
     source_site: str | None = None
     also_in: int = 0  # other sources carrying the same words
     said_precision: str = "day"  # day, week (said_on is its Monday), month (its 1st) or year
+    speaker_unsure: bool = False  # the reader is not sure who said it: the answer says so
 
 
 @dataclass
@@ -216,13 +218,27 @@ def _groups(page: queries.Page) -> list[Group]:
     ordered = sorted(page.statements, key=lambda s: (-(s.said_on.toordinal() if s.said_on else 0),
                                                      -s.article_id, s.start))
     groups = []
-    for speaker, sts in queries.statements_by_speaker(ordered).items():
+    for (speaker, _), sts in _by_speaker(ordered).items():
         # A role belongs to the statement it was read with: only the shown statements' roles count.
         role = next((s.role for s in sts if s.role), None)
         groups.append(Group(speaker, role, [_item(s, page.copies.get(s.id, 0)) for s in sts]))
     return groups
 
 
+def _by_speaker(statements: list[Statement]) -> dict[tuple[str, int], list[Statement]]:
+    """Group in order of each speaker's newest statement (the list is already newest first). A speaker kept as
+    the article wrote it ("a spokesman") is one person in that article only, and says so."""
+    groups: dict[tuple[str, int], list[Statement]] = {}
+    for s in statements:
+        if s.speaker_resolved is False:
+            key = (f"{s.speaker or 'someone'} (not named)", s.article_id)
+        else:
+            key = (s.speaker or "Unattributed", 0)
+        groups.setdefault(key, []).append(s)
+    return groups
+
+
 def _item(s: Statement, also_in: int) -> Item:
     return Item(s.text, s.kind, s.cue, s.said_on, s.place, s.article.url, s.article.title, s.article.site,
-                also_in=also_in, said_precision=s.said_precision or "day")
+                also_in=also_in, said_precision=s.said_precision or "day",
+                speaker_unsure=s.confidence is not None and s.confidence < UNSURE)

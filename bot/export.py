@@ -9,7 +9,7 @@ import json
 from bot.answers import Answer
 
 COLUMNS = ["speaker", "role", "words", "kind", "cue", "said_on", "said_precision", "place", "url", "site", "title",
-           "also_in"]
+           "also_in", "speaker_uncertain"]
 
 
 def rows(answer: Answer) -> list[dict]:
@@ -17,7 +17,8 @@ def rows(answer: Answer) -> list[dict]:
     return [{"speaker": g.speaker, "role": g.role, "words": i.words, "kind": i.kind, "cue": i.cue,
              "said_on": i.said_on.isoformat() if i.said_on else None, "said_precision": i.said_precision,
              "place": i.place, "url": i.source_url,
-             "site": i.source_site, "title": i.source_title, "also_in": i.also_in}
+             "site": i.source_site, "title": i.source_title, "also_in": i.also_in,
+             "speaker_uncertain": i.speaker_unsure}
             for g in answer.groups for i in g.items]
 
 

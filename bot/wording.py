@@ -62,6 +62,8 @@ def when_where(item: Item) -> str:
     out = day(item.said_on, item.said_precision) + (f", {item.place}" if item.place else "")
     if item.also_in:
         out += f" \u00b7 also in {plural(item.also_in, 'other source')}"
+    if item.speaker_unsure:
+        out += " \u00b7 speaker uncertain"
     return out
 
 

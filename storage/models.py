@@ -9,6 +9,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -133,6 +134,9 @@ class Statement(Base):
     cue: Mapped[str | None] = mapped_column(String(64))
     said_on: Mapped[date | None] = mapped_column(Date, index=True)
     said_precision: Mapped[str | None] = mapped_column(String(8))  # day | week | month | year; None: day
+    confidence: Mapped[float | None] = mapped_column(Float)  # how sure the speaker is (None: stored before 0010)
+    speaker_resolved: Mapped[bool | None] = mapped_column()  # False: kept as the article writes it
+    rule: Mapped[str | None] = mapped_column(String(32))  # the candidate rule that produced it
     place: Mapped[str | None] = mapped_column(String(255))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)

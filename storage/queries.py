@@ -68,6 +68,9 @@ class NewStatement:
     topics: list[str]
     said_precision: str = "day"
     core_topics: frozenset[str] = frozenset()  # the topics in the words themselves or who said them
+    confidence: float = 1.0
+    resolved: bool = True
+    rule: str = ""
 
 
 def fingerprint(speaker: str | None, text: str) -> str:
@@ -108,9 +111,10 @@ def save_article(session: Session, article: Article, statements: Sequence[NewSta
     statements = [replace(s, speaker=_fit(s.speaker), role=_fit(s.role), place=_fit(s.place), cue=_fit(s.cue, 64))
                   for s in statements]
     full = _full_names(session, article.team_id, article.private_channel,
-                       {s.speaker for s in statements if s.speaker})
+                       {s.speaker for s in statements if s.speaker and s.resolved})
     statements = [replace(s, speaker=full.get(s.speaker, s.speaker)) if s.speaker else s for s in statements]
-    actors = _actor_ids(session, article.team_id, {s.speaker for s in statements if s.speaker})
+    # Only a name is a person across articles: "a spokesman" in two articles is two people.
+    actors = _actor_ids(session, article.team_id, {s.speaker for s in statements if s.speaker and s.resolved})
     topic_ids = _topic_ids(session, {t for s in statements for t in s.topics})
     # The same words by the same speaker twice in one article are one statement, not "another source".
     unique = {fingerprint(s.speaker, s.text): s for s in reversed(statements)}
@@ -122,8 +126,8 @@ def save_article(session: Session, article: Article, statements: Sequence[NewSta
         st = Statement(
             team_id=article.team_id, text=s.text, kind=s.kind, speaker=s.speaker, role=s.role, cue=s.cue,
             said_on=s.said_on, said_precision=s.said_precision, place=s.place, start=s.start, end=s.end,
-            fingerprint=fp,
-            duplicate_of=firsts.get(fp), actor_id=actors.get(s.speaker) if s.speaker else None,
+            fingerprint=fp, confidence=s.confidence, speaker_resolved=s.resolved, rule=s.rule[:32] or None,
+            duplicate_of=firsts.get(fp), actor_id=actors.get(s.speaker) if s.speaker and s.resolved else None,
             private_channel=article.private_channel,
             search_text=" ".join(filter(None, [s.speaker, s.role, s.cue, " ".join(s.topics), s.text]))
             [:MAX_SEARCH_CHARS],
@@ -623,11 +627,3 @@ def unsent_replies(session: Session, lease: float) -> list[int]:
     return list(session.scalars(select(Job.id).where(
         Job.status == "done", Job.reply_sent_at.is_(None),
         or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < _ago(lease))).order_by(Job.id).limit(100)))
-
-
-def statements_by_speaker(statements: Sequence[Statement]) -> dict[str, list[Statement]]:
-    """Group in order of each speaker's newest statement (the list is already newest first)."""
-    groups: dict[str, list[Statement]] = {}
-    for s in statements:
-        groups.setdefault(s.speaker or "Unattributed", []).append(s)
-    return groups

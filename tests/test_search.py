@@ -247,3 +247,30 @@ def test_a_surname_alone_joins_the_person_already_known(seeded, settings, tmp_pa
     with seeded() as s:
         got = answers.briefing(s, "T1", "john kirby")
         assert names(got) == {"John Kirby"} and "We are not there yet" in words(got)
+
+
+def test_an_unnamed_speaker_stays_unnamed_and_an_unsure_one_says_so(sessions) -> None:  # noqa: ANN001
+    from bot.terminal import to_text
+    from storage import queries
+    from storage.models import Actor, Article
+
+    def said(words: str, speaker: str, *, resolved: bool = True, confidence: float = 1.0) -> queries.NewStatement:
+        return queries.NewStatement(text=words, kind="indirect", speaker=speaker, role=None, cue="said",
+                                    said_on=date(2024, 5, 2), place=None, start=0, end=len(words),
+                                    topics=["Italy"], core_topics=frozenset({"Italy"}), confidence=confidence,
+                                    resolved=resolved)
+
+    with sessions.begin() as s:
+        for n in (1, 2):
+            queries.save_article(s, Article(team_id="T1", url=f"https://n.example/{n}", title=f"Story {n}",
+                                            status="stored"),
+                                 [said(f"Italy will raise spending on the rail network {n}", "a spokesman",
+                                       resolved=False, confidence=0.3),
+                                  said(f"Italy will sign the agreement {n}", "Marco Rossi", confidence=0.4)])
+    with sessions() as s:
+        got = answers.briefing(s, "T1", "italy")
+        assert s.query(Actor).filter(Actor.name == "a spokesman").count() == 0  # not a person across articles
+    labels = [g.speaker for g in got.groups]
+    assert labels.count("a spokesman (not named)") == 2 and labels.count("Marco Rossi") == 1
+    text = to_text(got)
+    assert text.count("speaker uncertain") == 4

@@ -118,6 +118,9 @@ class Statement:
     said_on: date | None
     place: str | None
     said_precision: str = "day"  # how precise said_on is: day, week (its Monday), month (its 1st) or year
+    confidence: float = 1.0  # how sure the speaker is, from 0 to 1
+    rule: str = ""  # the candidate rule that produced the statement
+    resolved: bool = True  # False: the speaker is kept as the article writes it ("a spokesman"), not a name
     # The sentence (or, for a quote continuing another, the earlier statement's sentence) around it.
     context_start: int = 0
     context_end: int = 0
