@@ -15,12 +15,15 @@ from storage import queries
 from storage.models import Statement
 
 PAGE = 20
+MAX_ID = 2**31 - 1
 UNSURE = 0.5  # below this speaker confidence an answer says the speaker is uncertain
 MAX_QUERY_CHARS = 200
 BRIEFING_USAGE = ("Usage: `/briefing TOPIC_OR_PERSON`, for example `/briefing dprk`, `/briefing lloyd austin` or "
                   "`/briefing dprk since last week`: the latest statements, newest first, grouped by who said "
                   "them. `/briefing alias NAME = ALIAS, ALIAS` adds this workspace's own names for a topic; "
-                  "`/briefing aliases` lists them.")
+                  "`/briefing aliases` lists them. `/briefing watch TOPIC_OR_PERSON` posts new statements on it "
+                  "in this channel; `/briefing watches` lists the channel's watches, `/briefing unwatch ID` stops "
+                  "one.")
 WHO_SAID_USAGE = ("Usage: `/who-said KEYWORD`, for example `/who-said troops` or `/who-said \"nuclear "
                   "programme\" in 2024`: every speaker who said something about it, with their words and sources.")
 # `alias!` goes ahead where `alias` would ask first (redefining a built-in topic name).
@@ -56,6 +59,7 @@ class Item:
     also_in: int = 0  # other sources carrying the same words
     said_precision: str = "day"  # day, week (said_on is its Monday), month (its 1st) or year
     speaker_unsure: bool = False  # the reader is not sure who said it: the answer says so
+    statement_id: int = 0
 
 
 @dataclass
@@ -90,19 +94,51 @@ class Answer:
 
 
 def respond(session: Session, team_id: str, query: Query, channel: str | None = None,
-            today: date | None = None) -> Answer:
-    """The one place that decides what a command is: a workspace alias command, or a query to answer.
+            today: date | None = None, user: str | None = None) -> Answer:
+    """The one place that decides what a command is: a watch command, a workspace alias command, or a query.
 
     Slack's slash commands and buttons and the command line all come through here."""
-    if query.kind == "briefing" and query.offset == 0 and query.actor_id is None:
-        managed = manage_aliases(session, team_id, query.text)
+    if query.offset == 0 and query.actor_id is None:
+        managed = manage_watches(session, team_id, channel or CLI_CHANNEL, query, user)
+        if managed is None and query.kind == "briefing":
+            managed = manage_aliases(session, team_id, query.text)
         if managed is not None:
             return managed
     return answer(session, team_id, query, today=today, channel=channel)
 
 
+CLI_CHANNEL = "cli"  # where the command line's watches post: it sees what a public channel sees
+WATCH = re.compile(r"^(watch|unwatch|watches)\b\s*(.*)$", re.I | re.S)
+
+
+def manage_watches(session: Session, team_id: str, channel: str, query: Query, user: str | None) -> Answer | None:
+    """`watch TOPIC_OR_PERSON` (or KEYWORD for who-said), `watches`, `unwatch ID`; None when the text is a query."""
+    m = WATCH.match(" ".join(query.text.replace("\x00", "").split()))
+    if not m:
+        return None
+    verb, rest = m.group(1).lower(), m.group(2).strip()[:MAX_QUERY_CHARS]
+    command = f"/{query.kind}"
+    if verb == "watches":
+        rows = queries.list_watches(session, team_id, channel)
+        lines = [f"{w.id}: /{w.kind} {w.query}" for w in rows]
+        return Answer("Watches", message="\n".join(lines) if lines else
+                      f"No watches in this channel. Start one: `{command} watch dprk`")
+    if verb == "unwatch":
+        if not rest.isdigit() or int(rest) > MAX_ID:
+            return Answer("Watches", message="Give the watch's number: `/briefing unwatch 3` (`/briefing watches` "
+                                             "lists them).")
+        gone = queries.remove_watch(session, team_id, channel, int(rest))
+        return Answer("Watches", message=f"Stopped watch {rest}." if gone else
+                      f"No watch {rest} in this channel (`/briefing watches` lists them).")
+    if not rest:
+        return Answer("Watches", message=f"Say what to watch: `{command} watch dprk`.")
+    watch = queries.add_watch(session, team_id, channel, query.kind, rest, user)
+    return Answer("Watches", message=f"Watching `{command} {rest}` (watch {watch.id}): new statements on it are "
+                                     f"posted in this channel. `/briefing unwatch {watch.id}` stops it.")
+
+
 def answer(session: Session, team_id: str, query: Query, today: date | None = None,
-           channel: str | None = None, limit: int = PAGE) -> Answer:
+           channel: str | None = None, limit: int = PAGE, after_id: int = 0) -> Answer:
     """The answer to a /briefing or /who-said query (aliases commands excepted: see manage_aliases).
 
     channel is where it was asked: what was posted in a private channel is shown only there."""
@@ -113,7 +149,7 @@ def answer(session: Session, team_id: str, query: Query, today: date | None = No
     rest, window, when = split_window(text, today)
     heading = f"{title}: {text}"
     search = partial(queries.search_statements, session, team_id, window=window, limit=limit,
-                     offset=query.offset, channel=channel)
+                     offset=query.offset, channel=channel, after_id=after_id)
     name = queries.alias_for(session, team_id, rest) or rest
     topics = topics_for_query(name)
     if query.actor_id is not None:
@@ -241,4 +277,4 @@ def _by_speaker(statements: list[Statement]) -> dict[tuple[str, int], list[State
 def _item(s: Statement, also_in: int) -> Item:
     return Item(s.text, s.kind, s.cue, s.said_on, s.place, s.article.url, s.article.title, s.article.site,
                 also_in=also_in, said_precision=s.said_precision or "day",
-                speaker_unsure=s.confidence is not None and s.confidence < UNSURE)
+                speaker_unsure=s.confidence is not None and s.confidence < UNSURE, statement_id=s.id)

@@ -50,6 +50,11 @@ class SlackNotifier:
         self.client_for(team_id).chat_postMessage(channel=channel_id, thread_ts=message_ts, text=reply,
                                                   unfurl_links=False, unfurl_media=False)
 
+    def post(self, team_id: str, channel_id: str, text: str, blocks: list[dict]) -> None:
+        """A message of the bot's own in a channel (a watch's batch)."""
+        self.client_for(team_id).chat_postMessage(channel=channel_id, text=text, blocks=blocks, unfurl_links=False,
+                                                  unfurl_media=False)
+
     def _react(self, team_id: str, how: str, channel: str, ts: str, name: str) -> None:
         try:
             client = self.client_for(team_id)
@@ -69,12 +74,27 @@ def _engine(sessions: sessionmaker[Session]):  # noqa: ANN202
 
 
 def make_runner(settings: Settings, sessions: sessionmaker[Session], client: WebClient) -> JobRunner:
-    """RQ on Redis when REDIS_URL is set, else this process's own worker pool."""
+    """RQ on Redis when REDIS_URL is set, else this process's own worker pool; its sweeper also posts watches."""
+    slack = notifier(settings, sessions, client)
     if settings.redis_url:
         from bot.queue import queued_runner
 
-        return queued_runner(sessions, settings, notifier(settings, sessions, client), ingest_reply)
-    return JobRunner(sessions, settings, notifier(settings, sessions, client), render=ingest_reply)
+        runner = queued_runner(sessions, settings, slack, ingest_reply)
+    else:
+        runner = JobRunner(sessions, settings, slack, render=ingest_reply)
+    return with_watches(runner, slack)
+
+
+def with_watches(runner: JobRunner, slack: SlackNotifier) -> JobRunner:
+    """Each sweep posts the watches that are due, as Block Kit messages in their channels."""
+    from bot.blocks import to_blocks, to_fallback
+    from bot.watches import Post, run_round
+
+    def post(batch: Post) -> None:
+        slack.post(batch.team_id, batch.channel_id, to_fallback(batch.answer), to_blocks(batch.answer))
+
+    runner.rounds.append(lambda: run_round(runner.sessions, runner.settings.watch_batch_minutes, post))
+    return runner
 
 
 def build_app(settings: Settings, sessions: sessionmaker[Session], runner: JobRunner | None = None,

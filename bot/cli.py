@@ -18,6 +18,7 @@ EXAMPLES = {
     "who-said": "briefing-bot who-said '\"nuclear programme\"' in 2024 --csv > statements.csv",
     "extract": "briefing-bot extract article.txt   |   briefing-bot extract --jsonl in.jsonl > out.jsonl",
     "demo": "briefing-bot demo",
+    "watch": "briefing-bot briefing watch dprk && briefing-bot ingest story.html && briefing-bot watch",
     "migrate": "briefing-bot migrate",
 }
 
@@ -85,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("file", nargs="?", help="a .txt or .html article")
     e.add_argument("--jsonl", metavar="IN.jsonl", help="lines of {id, text, published}")
     e.add_argument("--published", help="publication date (YYYY-MM-DD) for a single file")
+    cmd("watch", _watch, "post (print) what the command line's watches have not shown yet: one round, for cron")
     cmd("demo", _demo, "ingest the bundled example article and answer /briefing dprk and /who-said troops")
     cmd("migrate", _migrate, "apply database migrations")
     return p
@@ -230,6 +232,20 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
     print(json.dumps({"id": path.name, "statements": statements}, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _watch(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.answers import CLI_CHANNEL
+    from bot.terminal import to_text
+    from bot.watches import Post, run_round
+
+    def show(batch: Post) -> None:
+        print(to_text(batch.answer), end="\n\n", flush=True)
+
+    # The command line shows a batch when it is asked to: no waiting for the batch period.
+    if not run_round(_sessions(settings), 0, show, channel=CLI_CHANNEL):
+        print("Nothing new on the watches (`briefing-bot briefing watches` lists them).")
     return 0
 
 

@@ -71,6 +71,7 @@ class JobRunner:
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.sweeper: threading.Thread | None = None
+        self.rounds: list[Callable[[], object]] = []  # more work the sweeper does each round (watches)
 
     # ---- recording ----------------------------------------------------------------------------
 
@@ -213,10 +214,11 @@ class JobRunner:
 
         def loop() -> None:
             while not self.stopping.is_set():
-                try:
-                    self.sweep()
-                except Exception as exc:
-                    log.warning("sweep failed (database unavailable?): %s", exc)
+                for work in (self.sweep, *self.rounds):
+                    try:
+                        work()
+                    except Exception as exc:
+                        log.warning("sweep failed (database unavailable?): %s", exc)
                 self.stopping.wait(interval)
 
         self.sweeper = threading.Thread(target=loop, name="job-sweeper", daemon=True)

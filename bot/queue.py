@@ -39,12 +39,13 @@ def queued_runner(sessions: sessionmaker[Session], settings: Settings, notifier:
 @lru_cache(maxsize=1)
 def _worker_runner() -> JobRunner:
     # Built once per worker process (SimpleWorker runs jobs in-process, so connections are reused).
-    from bot.app import notifier
+    from bot.app import notifier, with_watches
     from bot.blocks import ingest_reply
 
     settings = Settings.from_env()
     sessions = make_sessionmaker(make_engine(settings.database_url))
-    return queued_runner(sessions, settings, notifier(settings, sessions), ingest_reply)
+    slack = notifier(settings, sessions)
+    return with_watches(queued_runner(sessions, settings, slack, ingest_reply), slack)
 
 
 def run_job(job_id: int) -> None:

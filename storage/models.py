@@ -189,3 +189,21 @@ class Job(Base):
     error: Mapped[str | None] = mapped_column(Text)  # the last failure, for the logs and operators
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
+
+
+class Watch(Base):
+    """A channel's standing query: new statements that match it are posted there, in batches."""
+
+    __tablename__ = "watches"
+    __table_args__ = (Index("ix_watches_team_channel", "team_id", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))  # briefing | who-said
+    query: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str | None] = mapped_column(String(32))
+    seen_id: Mapped[int] = mapped_column(Integer, default=0)  # statements up to this id are posted or older
+    posted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)  # a process is posting its batch
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())

@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
-from storage.models import Actor, Alias, Article, ArticleSource, Job, Statement, Topic, statement_topics
+from storage.models import Actor, Alias, Article, ArticleSource, Job, Statement, Topic, Watch, statement_topics
 
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 12
@@ -209,7 +209,7 @@ def forget_workspace(session: Session, team_id: str) -> None:
     ids = list(session.scalars(select(Article.id).where(Article.team_id == team_id)))
     for start in range(0, len(ids), 500):
         delete_articles(session, ids[start:start + 500])
-    for model in (Actor, Alias, Job):
+    for model in (Actor, Alias, Job, Watch):
         session.execute(delete(model).where(model.team_id == team_id))
 
 
@@ -326,11 +326,13 @@ def search_statements(
     channel: str | None = None,
     limit: int = 20,
     offset: int = 0,
+    after_id: int = 0,
 ) -> Page:
     """Statements on a topic, by actors, or matching words (the first given), newest first.
 
-    Only what this channel may see: public statements, and its own if it is a private channel."""
-    scope = Scope(team_id, channel, window, limit, offset)
+    Only what this channel may see: public statements, and its own if it is a private channel. after_id keeps
+    only statements stored after that one (what a watch has not posted yet)."""
+    scope = Scope(team_id, channel, window, limit, offset, after_id)
     if topic:
         ids, total = _by_topic(session, scope, topic)
     elif actor_ids:
@@ -370,6 +372,7 @@ class Scope:
     window: Window | None
     limit: int
     offset: int
+    after_id: int = 0
 
 
 def _by_topic(session: Session, scope: Scope, topic: str) -> tuple[list[int], int]:
@@ -380,7 +383,8 @@ def _by_topic(session: Session, scope: Scope, topic: str) -> tuple[list[int], in
         return [], 0
     st = statement_topics.c
     base = _window(select(st.statement_id).where(st.team_id == scope.team_id, st.topic_id == topic_id,
-                                                 _visible(st.private_channel, scope.channel)),
+                                                 _visible(st.private_channel, scope.channel),
+                                                 st.statement_id > scope.after_id),
                    st.said_on, scope.window)
     ids = session.scalars(base.order_by(st.strength.desc(), st.said_on.desc(), st.statement_id.desc())
                           .limit(scope.limit).offset(scope.offset)).all()
@@ -389,7 +393,8 @@ def _by_topic(session: Session, scope: Scope, topic: str) -> tuple[list[int], in
 
 def _by_condition(session: Session, scope: Scope, cond, fulltext: bool = False) -> tuple[list[int], int]:  # noqa: ANN001
     base = _window(select(Statement.id).where(Statement.team_id == scope.team_id, Statement.duplicate_of.is_(None),
-                                              _visible(Statement.private_channel, scope.channel), cond),
+                                              _visible(Statement.private_channel, scope.channel), cond,
+                                              Statement.id > scope.after_id),
                    Statement.said_on, scope.window)
     total = _capped_count(session, base, scope.offset)
     newest_first = (Statement.said_on.desc(), Statement.id.desc())
@@ -445,8 +450,8 @@ def _by_fts5(session: Session, scope: Scope, query: str) -> tuple[list[int], int
         return [], 0
     params: dict = {"q": " ".join(['"' + p + '"' for p in phrases] + ['"' + w + '"' for w in words]),
                     "team": scope.team_id, "n": scope.limit, "o": scope.offset,
-                    "cap": scope.offset + COUNT_CAP + 1, "channel": scope.channel}
-    where = ("statements_fts MATCH :q AND s.team_id = :team AND "
+                    "cap": scope.offset + COUNT_CAP + 1, "channel": scope.channel, "after": scope.after_id}
+    where = ("statements_fts MATCH :q AND s.team_id = :team AND s.id > :after AND "
              + ("s.private_channel IS NULL" if scope.channel is None
                 else "(s.private_channel IS NULL OR s.private_channel = :channel)"))
     if scope.window and scope.window.since:
@@ -627,3 +632,62 @@ def unsent_replies(session: Session, lease: float) -> list[int]:
     return list(session.scalars(select(Job.id).where(
         Job.status == "done", Job.reply_sent_at.is_(None),
         or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < _ago(lease))).order_by(Job.id).limit(100)))
+
+
+# ---- watches --------------------------------------------------------------------------------
+
+def latest_statement_id(session: Session, team_id: str) -> int:
+    return session.scalar(select(func.max(Statement.id)).where(Statement.team_id == team_id)) or 0
+
+
+def add_watch(session: Session, team_id: str, channel_id: str, kind: str, query: str, user_id: str | None) -> Watch:
+    """A channel's standing query; it posts only what is stored from now on."""
+    watch = Watch(team_id=team_id, channel_id=channel_id, kind=kind, query=query[:200], created_by=user_id,
+                  seen_id=latest_statement_id(session, team_id))
+    session.add(watch)
+    session.flush()
+    return watch
+
+
+def list_watches(session: Session, team_id: str, channel_id: str | None = None) -> list[Watch]:
+    where = [Watch.team_id == team_id] + ([Watch.channel_id == channel_id] if channel_id else [])
+    return list(session.scalars(select(Watch).where(*where).order_by(Watch.id)))
+
+
+def remove_watch(session: Session, team_id: str, channel_id: str, watch_id: int) -> bool:
+    res = session.execute(delete(Watch).where(Watch.id == watch_id, Watch.team_id == team_id,
+                                              Watch.channel_id == channel_id))
+    return _changed(res)
+
+
+def due_watches(session: Session, batch_seconds: float) -> list[int]:
+    """Watches with statements stored after their mark and no post within the batch period, nobody holding them."""
+    newest = (select(func.max(Statement.id)).where(Statement.team_id == Watch.team_id)
+              .correlate(Watch).scalar_subquery())
+    quiet = or_(Watch.posted_at.is_(None), Watch.posted_at <= _ago(batch_seconds))
+    free = or_(Watch.lease_until.is_(None), Watch.lease_until < _now())
+    return list(session.scalars(select(Watch.id).where(newest > Watch.seen_id, quiet, free).order_by(Watch.id)))
+
+
+def lease_watch(session: Session, watch_id: int, seconds: float) -> Watch | None:
+    """Hold a watch for one round, so two processes never post the same batch."""
+    free = or_(Watch.lease_until.is_(None), Watch.lease_until < _now())
+    if not _changed(session.execute(update(Watch).where(Watch.id == watch_id, free)
+                                    .values(lease_until=_now() + timedelta(seconds=seconds)))):
+        return None
+    watch = session.get(Watch, watch_id)
+    if watch is not None:
+        session.refresh(watch)
+    return watch
+
+
+def watch_done(session: Session, watch_id: int, seen_id: int, posted: bool) -> None:
+    values: dict = {"seen_id": seen_id, "lease_until": None}
+    if posted:
+        values["posted_at"] = _now()
+    session.execute(update(Watch).where(Watch.id == watch_id).values(**values))
+
+
+def release_watch(session: Session, watch_id: int) -> None:
+    """Let go of a watch without moving its mark (its batch was not posted)."""
+    session.execute(update(Watch).where(Watch.id == watch_id).values(lease_until=None))

@@ -39,10 +39,12 @@ def register(app: App, sessions: sessionmaker[Session]) -> None:
         ack()
 
     def briefing(command: dict, respond: Respond) -> None:
-        respond(**reply(sessions, _where(command), Query("briefing", command.get("text") or "")))
+        respond(**reply(sessions, _where(command), Query("briefing", command.get("text") or ""),
+                        command.get("user_id")))
 
     def who_said(command: dict, respond: Respond) -> None:
-        respond(**reply(sessions, _where(command), Query("who-said", command.get("text") or "")))
+        respond(**reply(sessions, _where(command), Query("who-said", command.get("text") or ""),
+                        command.get("user_id")))
 
     def show_more(body: dict, action: dict, respond: Respond) -> None:
         respond(**button_reply(sessions, _where(body), action, replace=False))
@@ -114,12 +116,13 @@ def send_csv(sessions: sessionmaker[Session], where: tuple[str, str | None], act
     return f"Sent you the CSV of {plural(answer.shown, 'statement')} in a direct message."
 
 
-def reply(sessions: sessionmaker[Session], where: tuple[str, str | None], query: Query) -> dict:
+def reply(sessions: sessionmaker[Session], where: tuple[str, str | None], query: Query,
+          user: str | None = None) -> dict:
     """The message for a query asked in (workspace, channel), or an apology when the database is away."""
     team_id, channel = where
     try:
         with sessions.begin() as session:
-            answer = answers.respond(session, team_id, query, channel=channel)
+            answer = answers.respond(session, team_id, query, channel=channel, user=user)
     except OperationalError:
         log.exception("database unavailable")
         return {"text": APOLOGY, "response_type": "ephemeral"}
