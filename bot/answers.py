@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
+from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
@@ -94,17 +95,51 @@ class Answer:
 
 
 def respond(session: Session, team_id: str, query: Query, channel: str | None = None,
-            today: date | None = None, user: str | None = None) -> Answer:
-    """The one place that decides what a command is: a watch command, a workspace alias command, or a query.
-
-    Slack's slash commands and buttons and the command line all come through here."""
+            today: date | None = None, user: str | None = None, private: bool = False) -> Answer:
+    """The one place that decides what a command is: a watch or feed command, a workspace alias command, or a
+    query. Slack's slash commands and buttons and the command line all come through here; `private` says the
+    channel is private (what a feed followed there brings is shown there only)."""
     if query.offset == 0 and query.actor_id is None:
         managed = manage_watches(session, team_id, channel or CLI_CHANNEL, query, user)
+        if managed is None and query.kind == "briefing":
+            managed = manage_feeds(session, team_id, channel or CLI_CHANNEL, private, query.text, user)
         if managed is None and query.kind == "briefing":
             managed = manage_aliases(session, team_id, query.text)
         if managed is not None:
             return managed
     return answer(session, team_id, query, today=today, channel=channel)
+
+
+FEED = re.compile(r"^(follow|unfollow|feeds)\b\s*(.*)$", re.I | re.S)
+
+
+def manage_feeds(session: Session, team_id: str, channel: str, private: bool, text: str,
+                 user: str | None) -> Answer | None:
+    """`follow FEED_URL`, `feeds`, `unfollow ID`; None when the text is a query."""
+    m = FEED.match(" ".join(text.replace("\x00", "").split()))
+    if not m:
+        return None
+    verb, rest = m.group(1).lower(), m.group(2).strip().strip("<>").split("|")[0]
+    if verb == "feeds":
+        rows = queries.list_feeds(session, team_id, channel)
+        lines = [f"{f.id}: {f.url}" + (f" (failing: {f.last_error})" if f.failures else "") for f in rows]
+        return Answer("Feeds", message="\n".join(lines) if lines else
+                      "No feeds in this channel. Follow one: `/briefing follow https://example.com/rss`")
+    if verb == "unfollow":
+        if not rest.isdigit() or int(rest) > MAX_ID:
+            return Answer("Feeds", message="Give the feed's number: `/briefing unfollow 2` (`/briefing feeds` "
+                                           "lists them).")
+        gone = queries.remove_feed(session, team_id, channel, int(rest))
+        return Answer("Feeds", message=f"Stopped following feed {rest}." if gone else
+                      f"No feed {rest} in this channel (`/briefing feeds` lists them).")
+    parts = urlsplit(rest)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or len(rest) > 2000:
+        return Answer("Feeds", message="Give the feed's address: `/briefing follow https://example.com/rss`")
+    url = parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]).geturl()  # no user:password@ kept
+    feed = queries.add_feed(session, team_id, channel, private, url, user)
+    where = " (this channel is private: what it brings stays here)" if private else ""
+    return Answer("Feeds", message=f"Following {url} (feed {feed.id}){where}: its new articles are read now and "
+                                   f"then every few minutes. `/briefing unfollow {feed.id}` stops it.")
 
 
 CLI_CHANNEL = "cli"  # where the command line's watches post: it sees what a public channel sees

@@ -50,10 +50,10 @@ class SlackNotifier:
         self.client_for(team_id).chat_postMessage(channel=channel_id, thread_ts=message_ts, text=reply,
                                                   unfurl_links=False, unfurl_media=False)
 
-    def post(self, team_id: str, channel_id: str, text: str, blocks: list[dict]) -> None:
-        """A message of the bot's own in a channel (a watch's batch)."""
-        self.client_for(team_id).chat_postMessage(channel=channel_id, text=text, blocks=blocks, unfurl_links=False,
-                                                  unfurl_media=False)
+    def post(self, team_id: str, channel_id: str, text: str, blocks: list[dict] | None = None) -> None:
+        """A message of the bot's own in a channel (a watch's batch, a feed that keeps failing)."""
+        self.client_for(team_id).chat_postMessage(channel=channel_id, text=text, blocks=blocks or None,
+                                                  unfurl_links=False, unfurl_media=False)
 
     def _react(self, team_id: str, how: str, channel: str, ts: str, name: str) -> None:
         try:
@@ -86,7 +86,7 @@ def make_runner(settings: Settings, sessions: sessionmaker[Session], client: Web
 
 
 def with_watches(runner: JobRunner, slack: SlackNotifier) -> JobRunner:
-    """Each sweep posts the watches that are due, as Block Kit messages in their channels."""
+    """Each sweep posts the watches that are due, as Block Kit messages in their channels, and polls due feeds."""
     from bot.blocks import to_blocks, to_fallback
     from bot.watches import Post, run_round
 
@@ -94,6 +94,14 @@ def with_watches(runner: JobRunner, slack: SlackNotifier) -> JobRunner:
         slack.post(batch.team_id, batch.channel_id, to_fallback(batch.answer), to_blocks(batch.answer))
 
     runner.rounds.append(lambda: run_round(runner.sessions, runner.settings.watch_batch_minutes, post))
+
+    from bot.feeds import Notice, poll_round
+
+    def tell(notice: Notice) -> None:
+        slack.post(notice.team_id, notice.channel_id, notice.text)
+
+    # Feeds followed in a channel are polled by the same sweeper; their items feed the watches.
+    runner.rounds.append(lambda: poll_round(runner.sessions, runner.settings, tell))
     return runner
 
 

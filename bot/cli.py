@@ -19,6 +19,9 @@ EXAMPLES = {
     "extract": "briefing-bot extract article.txt   |   briefing-bot extract --jsonl in.jsonl > out.jsonl",
     "demo": "briefing-bot demo",
     "watch": "briefing-bot briefing watch dprk && briefing-bot ingest story.html && briefing-bot watch",
+    "follow": "briefing-bot follow https://example.com/world/rss.xml",
+    "feeds": "briefing-bot feeds",
+    "poll-feeds": "briefing-bot poll-feeds   # from cron, every 15 minutes",
     "migrate": "briefing-bot migrate",
 }
 
@@ -87,6 +90,10 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--jsonl", metavar="IN.jsonl", help="lines of {id, text, published}")
     e.add_argument("--published", help="publication date (YYYY-MM-DD) for a single file")
     cmd("watch", _watch, "post (print) what the command line's watches have not shown yet: one round, for cron")
+    cmd("follow", _follow, "follow an RSS or Atom feed: its new articles are read at each poll-feeds") \
+        .add_argument("url", metavar="FEED_URL")
+    cmd("feeds", _feeds, "list the followed feeds")
+    cmd("poll-feeds", _poll_feeds, "poll the feeds that are due once and read their new articles")
     cmd("demo", _demo, "ingest the bundled example article and answer /briefing dprk and /who-said troops")
     cmd("migrate", _migrate, "apply database migrations")
     return p
@@ -246,6 +253,31 @@ def _watch(args: argparse.Namespace, settings: Settings) -> int:
     # The command line shows a batch when it is asked to: no waiting for the batch period.
     if not run_round(_sessions(settings), 0, show, channel=CLI_CHANNEL):
         print("Nothing new on the watches (`briefing-bot briefing watches` lists them).")
+    return 0
+
+
+def _follow(args: argparse.Namespace, settings: Settings) -> int:
+    print(_answer("briefing", f"follow {args.url}", settings))
+    return 0
+
+
+def _feeds(args: argparse.Namespace, settings: Settings) -> int:
+    print(_answer("briefing", "feeds", settings))
+    return 0
+
+
+def _poll_feeds(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.feeds import Notice, poll_round
+    from bot.terminal import ingest_lines
+
+    def tell(notice: Notice) -> None:
+        print(notice.text)
+
+    results = poll_round(_sessions(settings), settings, tell)
+    for line in ingest_lines(results):
+        print(line)
+    if not results:
+        print("No new articles in the feeds that were due.")
     return 0
 
 

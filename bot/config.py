@@ -32,6 +32,7 @@ class Settings:
     redis_url: str | None = None  # set: ingestion jobs go through RQ to `briefing-bot worker`
     queue_name: str = "briefing-ingest"
     watch_batch_minutes: float = 10.0  # at most one post per watch this often (0: post at once)
+    feed_interval_minutes: float = 15.0  # how often a followed feed is polled
     job_stale_after: float = 30.0  # seconds unfinished before a starting worker takes a job over
     header_timeout: float = 10.0  # seconds a client has to send a request's headers before it is cut off
 
@@ -64,5 +65,6 @@ class Settings:
             queue_name=env.get("QUEUE_NAME") or cls.queue_name,
             job_stale_after=float(env.get("JOB_STALE_AFTER") or cls.job_stale_after),
             watch_batch_minutes=float(env.get("WATCH_BATCH_MINUTES") or cls.watch_batch_minutes),
+            feed_interval_minutes=float(env.get("FEED_INTERVAL_MINUTES") or cls.feed_interval_minutes),
             header_timeout=float(env.get("HEADER_TIMEOUT") or cls.header_timeout),
         )

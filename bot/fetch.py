@@ -8,7 +8,7 @@ import socket
 import ssl
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -46,6 +46,8 @@ class Fetched:
     url: str  # after redirects
     content: bytes
     encoding: str | None  # from the Content-Type header, if any
+    status: int = 200  # 304: not modified since the validators sent (a feed), content empty
+    validators: dict[str, str] = field(default_factory=dict)  # ETag and Last-Modified, for the next request
 
 
 def system_resolver(host: str, port: int) -> list[str]:
@@ -178,8 +180,10 @@ class _DeadlineTransport(httpx.HTTPTransport):
 
 
 def fetch(url: str, *, allow_private: bool = False, resolver: Resolver = system_resolver,
-          client: httpx.Client | None = None, total_timeout: float = TOTAL_TIMEOUT) -> Fetched:
-    """GET an HTML page, following at most five redirects, each one checked again, all within total_timeout."""
+          client: httpx.Client | None = None, total_timeout: float = TOTAL_TIMEOUT,
+          types: tuple[str, ...] = HTML_TYPES, validators: dict[str, str] | None = None) -> Fetched:
+    """GET an HTML page (or another of `types`), following at most five redirects, each one checked again, all
+    within total_timeout. `validators` (ETag, Last-Modified) make it a conditional request."""
     deadline = time.monotonic() + total_timeout
     own = client is None
     client = client or httpx.Client(timeout=httpx.Timeout(TOTAL_TIMEOUT, connect=CONNECT_TIMEOUT),
@@ -191,12 +195,17 @@ def fetch(url: str, *, allow_private: bool = False, resolver: Resolver = system_
         for _ in range(MAX_REDIRECTS + 1):
             address = check_url(url, allow_private, resolver)
             target, extra = _pinned(url, address)
+            if validators:
+                extra["headers"] = {**extra.get("headers", {}), **_conditional(validators)}
             with client.stream("GET", target, **extra) as resp:
                 if resp.is_redirect and resp.headers.get("location"):
                     url = urljoin(url, resp.headers["location"])
                     continue
-                _check_status(resp)
-                return Fetched(url, _read_body(resp, deadline), resp.charset_encoding)
+                kept = {k: resp.headers[k] for k in ("etag", "last-modified") if k in resp.headers}
+                if resp.status_code == 304:
+                    return Fetched(url, b"", None, 304, kept or dict(validators or {}))
+                _check_status(resp, types)
+                return Fetched(url, _read_body(resp, deadline), resp.charset_encoding, resp.status_code, kept)
         raise FetchError("redirects", f"the link redirected more than {MAX_REDIRECTS} times")
     except httpx.InvalidURL as exc:
         raise FetchError("bad_url", "the link, or a page it redirects to, is not a valid web address") from exc
@@ -229,7 +238,17 @@ def _pinned(url: str, address: str | None) -> tuple[str, dict]:
                     "extensions": {"sni_hostname": parts.hostname}}
 
 
-def _check_status(resp: httpx.Response) -> None:
+def _conditional(validators: dict[str, str]) -> dict[str, str]:
+    """If-None-Match and If-Modified-Since from a previous answer's ETag and Last-Modified."""
+    out = {}
+    if validators.get("etag"):
+        out["If-None-Match"] = validators["etag"]
+    if validators.get("last-modified"):
+        out["If-Modified-Since"] = validators["last-modified"]
+    return out
+
+
+def _check_status(resp: httpx.Response, types: tuple[str, ...] = HTML_TYPES) -> None:
     if resp.status_code in (404, 410):
         raise FetchError("not_found", f"the page was not found (HTTP {resp.status_code})")
     if resp.status_code in (401, 402, 403):
@@ -239,8 +258,9 @@ def _check_status(resp: httpx.Response) -> None:
     if resp.status_code >= 400:
         raise FetchError("http_error", f"the site answered with an error (HTTP {resp.status_code})")
     ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
-    if ctype and ctype not in HTML_TYPES:
-        raise FetchError("not_article", f"that link is not an article but {ctype}")
+    if ctype and ctype not in types:
+        raise FetchError("not_article", f"that link is not {'an article' if types == HTML_TYPES else 'a feed'} but "
+                                        f"{ctype}")
 
 
 def _read_body(resp: httpx.Response, deadline: float) -> bytes:

@@ -207,3 +207,33 @@ class Watch(Base):
     posted_at: Mapped[datetime | None] = mapped_column(DateTime)
     lease_until: Mapped[datetime | None] = mapped_column(DateTime)  # a process is posting its batch
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class Feed(Base):
+    """An RSS or Atom feed a channel follows: its new items are read like links posted there."""
+
+    __tablename__ = "feeds"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", "url", name="uq_feeds_team_channel_url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    private: Mapped[bool] = mapped_column(default=False)  # followed in a private channel: items stored there only
+    url: Mapped[str] = mapped_column(String(2000))
+    created_by: Mapped[str | None] = mapped_column(String(32))
+    validators: Mapped[dict | None] = mapped_column(JSON)  # ETag and Last-Modified of the last answer
+    next_poll_at: Mapped[datetime | None] = mapped_column(DateTime)  # None: poll at once
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # polls failed in a row
+    failure_reported: Mapped[bool] = mapped_column(default=False)  # told the channel once
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class FeedItem(Base):
+    """An item link a feed has shown already: read once, never again."""
+
+    __tablename__ = "feed_items"
+
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True)
+    link_key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the item's link

@@ -28,7 +28,19 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
-from storage.models import Actor, Alias, Article, ArticleSource, Job, Statement, Topic, Watch, statement_topics
+from storage.models import (
+    Actor,
+    Alias,
+    Article,
+    ArticleSource,
+    Feed,
+    FeedItem,
+    Job,
+    Statement,
+    Topic,
+    Watch,
+    statement_topics,
+)
 
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 12
@@ -209,7 +221,7 @@ def forget_workspace(session: Session, team_id: str) -> None:
     ids = list(session.scalars(select(Article.id).where(Article.team_id == team_id)))
     for start in range(0, len(ids), 500):
         delete_articles(session, ids[start:start + 500])
-    for model in (Actor, Alias, Job, Watch):
+    for model in (Actor, Alias, Job, Watch, Feed):
         session.execute(delete(model).where(model.team_id == team_id))
 
 
@@ -691,3 +703,88 @@ def watch_done(session: Session, watch_id: int, seen_id: int, posted: bool) -> N
 def release_watch(session: Session, watch_id: int) -> None:
     """Let go of a watch without moving its mark (its batch was not posted)."""
     session.execute(update(Watch).where(Watch.id == watch_id).values(lease_until=None))
+
+
+# ---- feeds ----------------------------------------------------------------------------------
+
+def add_feed(session: Session, team_id: str, channel_id: str, private: bool, url: str, user_id: str | None) -> Feed:
+    """Follow a feed in a channel (again: the same feed once); its first poll is due at once."""
+    found = session.scalars(select(Feed).where(Feed.team_id == team_id, Feed.channel_id == channel_id,
+                                               Feed.url == url)).first()
+    if found is not None:
+        return found
+    feed = Feed(team_id=team_id, channel_id=channel_id, private=private, url=url, created_by=user_id, failures=0,
+                failure_reported=False)
+    session.add(feed)
+    session.flush()
+    return feed
+
+
+def list_feeds(session: Session, team_id: str, channel_id: str | None = None) -> list[Feed]:
+    where = [Feed.team_id == team_id] + ([Feed.channel_id == channel_id] if channel_id else [])
+    return list(session.scalars(select(Feed).where(*where).order_by(Feed.id)))
+
+
+def remove_feed(session: Session, team_id: str, channel_id: str, feed_id: int) -> bool:
+    return _changed(session.execute(delete(Feed).where(Feed.id == feed_id, Feed.team_id == team_id,
+                                                       Feed.channel_id == channel_id)))
+
+
+def due_feeds(session: Session) -> list[int]:
+    free = or_(Feed.lease_until.is_(None), Feed.lease_until < _now())
+    due = or_(Feed.next_poll_at.is_(None), Feed.next_poll_at <= _now())
+    return list(session.scalars(select(Feed.id).where(due, free).order_by(Feed.id)))
+
+
+def lease_feed(session: Session, feed_id: int, seconds: float) -> Feed | None:
+    """Hold a feed for one poll, so two processes never poll it at once."""
+    free = or_(Feed.lease_until.is_(None), Feed.lease_until < _now())
+    due = or_(Feed.next_poll_at.is_(None), Feed.next_poll_at <= _now())
+    if not _changed(session.execute(update(Feed).where(Feed.id == feed_id, free, due)
+                                    .values(lease_until=_now() + timedelta(seconds=seconds)))):
+        return None
+    feed = session.get(Feed, feed_id)
+    if feed is not None:
+        session.refresh(feed)
+    return feed
+
+
+def unseen_items(session: Session, feed_id: int, links: list[str]) -> list[str]:
+    """The links this feed has not shown before (each is marked once it has been read: mark_item)."""
+    keys = {_link_key(link): link for link in links}
+    seen = set(session.scalars(select(FeedItem.link_key).where(FeedItem.feed_id == feed_id,
+                                                               FeedItem.link_key.in_(keys))))
+    return [link for k, link in keys.items() if k not in seen]
+
+
+def mark_item(session: Session, feed_id: int, link: str) -> None:
+    session.execute(_insert(session, FeedItem).values(feed_id=feed_id, link_key=_link_key(link))
+                    .on_conflict_do_nothing(index_elements=["feed_id", "link_key"]))
+
+
+def _link_key(link: str) -> str:
+    return hashlib.sha256(link.encode()).hexdigest()
+
+
+def feed_polled(session: Session, feed_id: int, interval: float, *, validators: dict | None = None,
+                error: str | None = None) -> bool:
+    """Schedule the next poll; count a failure, and say whether it is time to tell the channel (once)."""
+    feed = session.get(Feed, feed_id)
+    if feed is None:
+        return False
+    feed.next_poll_at = _now() + timedelta(seconds=interval)
+    feed.lease_until = None
+    if error is None:
+        feed.failures, feed.failure_reported, feed.last_error = 0, False, None
+        if validators is not None:
+            feed.validators = validators
+        return False
+    feed.failures += 1
+    feed.last_error = error[:500]
+    tell = feed.failures >= FEED_FAILURES_TO_REPORT and not feed.failure_reported
+    if tell:
+        feed.failure_reported = True
+    return tell
+
+
+FEED_FAILURES_TO_REPORT = 3

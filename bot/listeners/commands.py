@@ -40,7 +40,7 @@ def register(app: App, sessions: sessionmaker[Session]) -> None:
 
     def briefing(command: dict, respond: Respond) -> None:
         respond(**reply(sessions, _where(command), Query("briefing", command.get("text") or ""),
-                        command.get("user_id")))
+                        command.get("user_id"), _private(command)))
 
     def who_said(command: dict, respond: Respond) -> None:
         respond(**reply(sessions, _where(command), Query("who-said", command.get("text") or ""),
@@ -116,13 +116,19 @@ def send_csv(sessions: sessionmaker[Session], where: tuple[str, str | None], act
     return f"Sent you the CSV of {plural(answer.shown, 'statement')} in a direct message."
 
 
+def _private(command: dict) -> bool:
+    """A private channel or a DM: Slack names them so in a command's payload (and their ids start G or D)."""
+    return (command.get("channel_name") in {"privategroup", "directmessage", "mpdm"}
+            or str(command.get("channel_id") or "")[:1] in {"G", "D"})
+
+
 def reply(sessions: sessionmaker[Session], where: tuple[str, str | None], query: Query,
-          user: str | None = None) -> dict:
+          user: str | None = None, private: bool = False) -> dict:
     """The message for a query asked in (workspace, channel), or an apology when the database is away."""
     team_id, channel = where
     try:
         with sessions.begin() as session:
-            answer = answers.respond(session, team_id, query, channel=channel, user=user)
+            answer = answers.respond(session, team_id, query, channel=channel, user=user, private=private)
     except OperationalError:
         log.exception("database unavailable")
         return {"text": APOLOGY, "response_type": "ephemeral"}
