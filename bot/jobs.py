@@ -71,6 +71,7 @@ class JobRunner:
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.sweeper: threading.Thread | None = None
+        self.rounds_thread: threading.Thread
         self.rounds: list[Callable[[], object]] = []  # more work the sweeper does each round (watches)
 
     # ---- recording ----------------------------------------------------------------------------
@@ -207,26 +208,31 @@ class JobRunner:
             self.send_reply(job_id)
 
     def start(self) -> None:
-        """Start the sweeper thread (a first round runs at once: jobs left by a stopped process)."""
+        """Start the sweeper thread (a first round runs at once: jobs left by a stopped process), and a second
+        thread for the other rounds (watches, feeds), so a slow feed never holds back the heartbeat."""
         if self.sweeper is not None:
             return
         interval = max(0.2, min(1.0, self.settings.job_stale_after / 4))
 
-        def loop() -> None:
+        def loop(works: list[Callable[[], object]]) -> None:
             while not self.stopping.is_set():
-                for work in (self.sweep, *self.rounds):
+                for work in works:
                     try:
                         work()
                     except Exception as exc:
-                        log.warning("sweep failed (database unavailable?): %s", exc)
+                        log.warning("%s failed (database unavailable?): %s", getattr(work, "__name__", "round"),
+                                    exc)
                 self.stopping.wait(interval)
 
-        self.sweeper = threading.Thread(target=loop, name="job-sweeper", daemon=True)
+        self.sweeper = threading.Thread(target=loop, args=([self.sweep],), name="job-sweeper", daemon=True)
         self.sweeper.start()
+        self.rounds_thread = threading.Thread(target=loop, args=(self.rounds,), name="rounds", daemon=True)
+        self.rounds_thread.start()
 
     def shutdown(self) -> None:
         self.stopping.set()
         if self.sweeper is not None:
             self.sweeper.join(timeout=5)
+            self.rounds_thread.join(timeout=5)
         if self.pool is not None:
             self.pool.shutdown(wait=True)
