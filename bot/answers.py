@@ -104,6 +104,8 @@ def respond(session: Session, team_id: str, query: Query, channel: str | None = 
         if managed is None and query.kind == "briefing":
             managed = manage_feeds(session, team_id, channel or CLI_CHANNEL, private, query.text, user)
         if managed is None and query.kind == "briefing":
+            managed = manage_digests(session, team_id, channel or CLI_CHANNEL, query.text, user)
+        if managed is None and query.kind == "briefing":
             managed = manage_aliases(session, team_id, query.text)
         if managed is not None:
             return managed
@@ -140,6 +142,35 @@ def manage_feeds(session: Session, team_id: str, channel: str, private: bool, te
     where = " (this channel is private: what it brings stays here)" if private else ""
     return Answer("Feeds", message=f"Following {url} (feed {feed.id}){where}: its new articles are read now and "
                                    f"then every few minutes. `/briefing unfollow {feed.id}` stops it.")
+
+
+DIGEST = re.compile(r"^(?:(digests)|undigest\s+(\S+)|digest\s+(.+?)\s+(daily|weekly)"
+                    r"(?:\s+(?:at\s+)?(\d{1,2})(?::(\d{2}))?)?|(digest)\b.*)$", re.I | re.S)
+
+
+def manage_digests(session: Session, team_id: str, channel: str, text: str, user: str | None) -> Answer | None:
+    """`digest TOPIC_OR_PERSON daily|weekly [HH:MM]` (UTC), `digests`, `undigest ID`; None when text is a query."""
+    m = DIGEST.match(" ".join(text.replace("\x00", "").split()))
+    if not m:
+        return None
+    listing, stop, what, period, hour, minute, bad = m.groups()
+    usage = "Say what and how often: `/briefing digest dprk daily 08:00` or `/briefing digest kirby weekly` (UTC)."
+    if listing:
+        rows = queries.list_digests(session, team_id, channel)
+        lines = [f"{d.id}: {d.query}, {d.period} at {d.hour:02d}:{d.minute:02d} {d.tz}" for d in rows]
+        return Answer("Digests", message="\n".join(lines) if lines else f"No digests in this channel. {usage}")
+    if stop is not None:
+        if not stop.isdigit() or int(stop) > MAX_ID:
+            return Answer("Digests", message="Give the digest's number: `/briefing undigest 2`.")
+        gone = queries.remove_digest(session, team_id, channel, int(stop))
+        return Answer("Digests", message=f"Stopped digest {stop}." if gone else f"No digest {stop} in this channel.")
+    h, mi = int(hour or 8), int(minute or 0)
+    if bad or not what or h > 23 or mi > 59:
+        return Answer("Digests", message=usage)
+    digest = queries.add_digest(session, team_id, channel, what[:MAX_QUERY_CHARS], period.lower(), h, mi, user)
+    when = "every day" if digest.period == "daily" else f"every {date(2024, 1, 1 + digest.weekday):%A}"
+    return Answer("Digests", message=f"Digest {digest.id}: what was said on \u201c{digest.query}\u201d, {when} at "
+                                     f"{h:02d}:{mi:02d} UTC. `/briefing undigest {digest.id}` stops it.")
 
 
 CLI_CHANNEL = "cli"  # where the command line's watches post: it sees what a public channel sees

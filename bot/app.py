@@ -95,6 +95,10 @@ def with_watches(runner: JobRunner, slack: SlackNotifier) -> JobRunner:
 
     runner.rounds.append(lambda: run_round(runner.sessions, runner.settings.watch_batch_minutes, post))
 
+    from bot.digests import digest_round
+
+    runner.rounds.append(lambda: digest_round(runner.sessions, post))
+
     from bot.feeds import Notice, poll_round
 
     def tell(notice: Notice) -> None:

@@ -237,3 +237,25 @@ class FeedItem(Base):
 
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True)
     link_key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the item's link
+
+
+class Digest(Base):
+    """A channel's scheduled summary of what was stored on a topic or person since the last one."""
+
+    __tablename__ = "digests"
+    __table_args__ = (Index("ix_digests_team_channel", "team_id", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    query: Mapped[str] = mapped_column(String(200))
+    period: Mapped[str] = mapped_column(String(8))  # daily | weekly
+    hour: Mapped[int] = mapped_column(Integer)
+    minute: Mapped[int] = mapped_column(Integer)
+    weekday: Mapped[int] = mapped_column(Integer)  # weekly: 0 Monday .. 6 Sunday
+    tz: Mapped[str] = mapped_column(String(64), default="UTC")
+    created_by: Mapped[str | None] = mapped_column(String(32))
+    seen_id: Mapped[int] = mapped_column(Integer, default=0)  # statements up to this id were in a digest or older
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)  # UTC
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())

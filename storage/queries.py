@@ -33,6 +33,7 @@ from storage.models import (
     Alias,
     Article,
     ArticleSource,
+    Digest,
     Feed,
     FeedItem,
     Job,
@@ -221,7 +222,7 @@ def forget_workspace(session: Session, team_id: str) -> None:
     ids = list(session.scalars(select(Article.id).where(Article.team_id == team_id)))
     for start in range(0, len(ids), 500):
         delete_articles(session, ids[start:start + 500])
-    for model in (Actor, Alias, Job, Watch, Feed):
+    for model in (Actor, Alias, Job, Watch, Feed, Digest):
         session.execute(delete(model).where(model.team_id == team_id))
 
 
@@ -788,3 +789,55 @@ def feed_polled(session: Session, feed_id: int, interval: float, *, validators: 
 
 
 FEED_FAILURES_TO_REPORT = 3
+
+
+# ---- digests --------------------------------------------------------------------------------
+
+def add_digest(session: Session, team_id: str, channel_id: str, query: str, period: str, hour: int, minute: int,
+               user_id: str | None) -> Digest:
+    digest = Digest(team_id=team_id, channel_id=channel_id, query=query[:200], period=period, hour=hour,
+                    minute=minute, weekday=_now().weekday(), tz="UTC", created_by=user_id,
+                    seen_id=latest_statement_id(session, team_id), sent_at=_now())
+    session.add(digest)
+    session.flush()
+    return digest
+
+
+def list_digests(session: Session, team_id: str, channel_id: str | None = None) -> list[Digest]:
+    where = [Digest.team_id == team_id] + ([Digest.channel_id == channel_id] if channel_id else [])
+    return list(session.scalars(select(Digest).where(*where).order_by(Digest.id)))
+
+
+def remove_digest(session: Session, team_id: str, channel_id: str, digest_id: int) -> bool:
+    return _changed(session.execute(delete(Digest).where(Digest.id == digest_id, Digest.team_id == team_id,
+                                                         Digest.channel_id == channel_id)))
+
+
+def free_digests(session: Session) -> list[Digest]:
+    free = or_(Digest.lease_until.is_(None), Digest.lease_until < _now())
+    return list(session.scalars(select(Digest).where(free).order_by(Digest.id)))
+
+
+def lease_digest(session: Session, digest_id: int, sent_at: datetime | None, seconds: float) -> Digest | None:
+    """Hold a digest that is due, if nobody sent it since `sent_at` (its last send) and nobody holds it."""
+    free = or_(Digest.lease_until.is_(None), Digest.lease_until < _now())
+    same = Digest.sent_at.is_(None) if sent_at is None else Digest.sent_at == sent_at
+    if not _changed(session.execute(update(Digest).where(Digest.id == digest_id, free, same)
+                                    .values(lease_until=_now() + timedelta(seconds=seconds)))):
+        return None
+    digest = session.get(Digest, digest_id)
+    if digest is not None:
+        session.refresh(digest)
+    return digest
+
+
+def digest_sent(session: Session, digest_id: int, seen_id: int | None, sent_at: datetime | None = None) -> None:
+    """Record a send at the round's time (UTC): the next is due at the schedule's next time after it."""
+    values: dict = {"sent_at": (sent_at or _now()).replace(tzinfo=None), "lease_until": None}
+    if seen_id is not None:
+        values["seen_id"] = seen_id
+    session.execute(update(Digest).where(Digest.id == digest_id).values(**values))
+
+
+def release_digest(session: Session, digest_id: int) -> None:
+    session.execute(update(Digest).where(Digest.id == digest_id).values(lease_until=None))
