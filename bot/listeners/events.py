@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import re
 
-from slack_bolt import App
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.home import STOP_DIGEST, STOP_FEED, STOP_WATCH, home_view, stop
 from bot.jobs import JobRunner
 from bot.links import find_links
 from storage import queries
@@ -68,9 +70,30 @@ def register(app: App, runner: JobRunner, settings: Settings, sessions: sessionm
         if (event.get("tokens") or {}).get("bot"):
             uninstalled(body, context, event)
 
+    @app.event("app_home_opened")
+    def on_home(event: dict, body: dict, context: dict, client: WebClient) -> None:
+        publish_home(sessions, client, _team(body, context, event), event.get("user") or "")
+
+    for action in (STOP_WATCH, STOP_FEED, STOP_DIGEST):
+        @app.action(action)
+        def on_stop(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
+            ack()
+            team, user = (body.get("team") or {}).get("id") or "", (body.get("user") or {}).get("id") or ""
+            with sessions.begin() as session:
+                stop(session, team, user, action.get("action_id") or "", str(action.get("value") or ""))
+            publish_home(sessions, client, team, user)
+
     @app.event(re.compile(".*"))
     def ignore_other_events() -> None:
         """Every other event (edits, unfurls, unknown types) is acknowledged and ignored."""
+
+
+def publish_home(sessions: sessionmaker[Session], client: WebClient, team_id: str, user_id: str) -> None:
+    if not user_id:
+        return
+    with sessions() as session:
+        view = home_view(session, team_id, user_id)
+    client.views_publish(user_id=user_id, view=view)
 
 
 def forget_workspace(sessions: sessionmaker[Session], team_id: str) -> None:
