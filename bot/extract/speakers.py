@@ -137,11 +137,13 @@ SURNAME = 0.9  # a surname in the attribution, of a person the article named in 
 LABELLED = 0.9  # a transcript's "NAME:" label, the person named elsewhere in the article
 GROUP_NAMED = 0.85  # an organisation or group named in the attribution: "the Pentagon", "South Korean officials"
 PRONOUN_SENTENCE = 0.8  # "he" or "she" = the person the sentence opens with
+PRONOUN_BEFORE = 0.7  # "he" or "she" = the person the sentence before opens with
 PRONOUN_QUOTED = 0.7  # "he" or "she" = the person of that gender quoted just before
 GROUP_AS_WRITTEN = 0.6  # "officials", "experts": right as written, but no one named
 THEY_IT = 0.6  # "they" or "it" = the group or organisation quoted just before
 ISSUER = 0.6  # "the statement" = the organisation quoted just before
-ORG_NOUN = 0.5  # "the company" = the organisation the article names most
+ORG_BEFORE = 0.6  # "the company" = the organisation the sentence before opens with
+ORG_NOUN = 0.25  # "the company" = the organisation the article names most
 ROLE_ACROSS = 0.4  # "the spokesman" = the person the article gave that role
 AS_WRITTEN = 0.3  # a description no one in the article answers to: kept as written, unresolved
 FALLBACK = 0.2  # "he" = the latest person named of that gender, no one quoted yet: a guess
@@ -514,6 +516,7 @@ class People:
     names: list[tuple[int, str]] = field(default_factory=list)  # (offset, name) of every capitalised name
     text: str = ""
     sentence_start: int = 0  # where the sentence being read begins: a name there is the likeliest "he" or "she"
+    previous_start: int = -1  # where the sentence before it begins (-1: none): its subject is the next likeliest
     last_group: tuple[int, str] | None = None  # (offset, name) of the latest group quoted: whom "they" means
     last_org: tuple[int, str] | None = None  # the latest organisation quoted: whom "it" means
     # For "he" and "she": the offsets of the people named who may be called so, and their names.
@@ -613,9 +616,14 @@ class People:
                     who = max(issuers)[1]
                     return Resolution(who, ISSUER, f"'{m.text}' = {who}, the organisation quoted just before")
             if len(words) == 2 and words[0].lower() in {"the", "its"} and words[1].lower() in ORG_NOUNS:
-                org = self._organisation_before(m.start)  # "the company said": the one named
+                org = self._organisation_opening(self.previous_start, self.sentence_start)
                 if org:
-                    return Resolution(org, ORG_NOUN, f"'{m.text}' = {org}, the organisation named most")
+                    # "WeWork faces layoffs. The company said ...": the organisation the sentence before is about.
+                    return Resolution(org, ORG_BEFORE, f"'{m.text}' = {org}, whom the sentence before opens with")
+                org = self._organisation_before(m.start)  # "the company said": the one named most, a guess
+                if org:
+                    return Resolution(words[1], ORG_NOUN, f"'{m.text}': perhaps {org}, the organisation named most "
+                                                          "(unresolved)", resolved=False)
                 return Resolution(words[1], AS_WRITTEN, f"'{m.text}': no organisation named before it",
                                   resolved=False)
             text = m.text[4:] if m.text.lower().startswith("the ") else m.text
@@ -641,26 +649,49 @@ class People:
         named = self._named_in_sentence(m.start, pronoun)
         if named:
             return Resolution(named, PRONOUN_SENTENCE, f"'{m.text}' = {named}, whom the sentence opens with")
+        named = self._named_in_sentence(self.sentence_start, pronoun, self.previous_start)
+        if named:
+            # "Netanyahu visited the settlement on Tuesday. '...,' he told settler leaders": the subject just before.
+            return Resolution(named, PRONOUN_BEFORE, f"'{m.text}' = {named}, whom the sentence before opens with")
         fits = next(reversed(self.quoted[pronoun]), None)
         if fits:
             return Resolution(fits, PRONOUN_QUOTED, f"'{m.text}' = {fits}, the person quoted just before")
         positions, names = self._named[pronoun]
         k = bisect_left(positions, m.start)
         if k:
-            return Resolution(names[k - 1], FALLBACK, f"'{m.text}' = {names[k - 1]}, the person named just before "
-                                                      "(no one quoted yet)")
+            # No one quoted yet: the latest person named is only a guess. Say so rather than name them.
+            return Resolution(None, FALLBACK, f"'{m.text}': no one quoted before it; perhaps {names[k - 1]}, "
+                                              "the person named just before (unresolved)", resolved=False)
         return Resolution(None, UNKNOWN, f"'{m.text}': no one named before it", resolved=False)
 
-    def _named_in_sentence(self, pos: int, pronoun: str) -> str | None:
+    def _named_in_sentence(self, pos: int, pronoun: str, start: int | None = None) -> str | None:
         """The person a sentence opens with, when 'he' or 'she' comes later in it: 'When Carlineo was approached,
         he told police'. Only its subject: names later in it are objects ('a call to Omar's office')."""
-        m = OPENING_NAME.match(self.text, self.sentence_start, pos)
+        start = self.sentence_start if start is None else start
+        if start < 0:
+            return None
+        m = OPENING_NAME.match(self.text, start, pos)
         if m is None:
             return None
         full = self.by_surname.get(_surname(m.group("name")))
         if full and len(full.split()) >= 2 and self.genders.get(full, pronoun) == pronoun:
             return full
         return None
+
+    def _organisation_opening(self, start: int, end: int) -> str | None:
+        """The organisation a sentence opens with ("WeWork faces layoffs", "The Pentagon said"), if it does."""
+        if start < 0:
+            return None
+        m = CAP_RUN.match(self.text, start + 4 if self.text.startswith("The ", start) else start, end)
+        if m is None or not self.text.startswith(" ", m.end()):
+            return None
+        org = _strip_possessive(m.group()).rstrip(".")
+        people = {w.lower() for n in self.by_surname.values() for w in n.split()}
+        words = org.split()
+        if words[0].lower() in NOT_NAME or any(w.lower() in people or w.lower() in ROLE_WORDS for w in words) \
+                or is_place_or_org(org) and not any(w.lower() in ORG_WORDS for w in words):
+            return None  # a person, a title, a place, or a sentence's first word ("Meanwhile")
+        return org
 
     def _organisation_before(self, pos: int) -> str | None:
         """The organisation the article names most often, first named before pos: its company, agency or group."""

@@ -183,7 +183,7 @@ def _extract(text: str, published: date | None, clock: _Clock) -> list[Statement
         starts = [q.start for q in quotes]
         for sent in split_sentences(text, para.start(), para.end(), quotes):
             clock.check()
-            people.sentence_start = sent.start
+            people.previous_start, people.sentence_start = people.sentence_start, sent.start
             sent_quotes = quotes[bisect_left(starts, sent.start) : bisect_left(starts, sent.end)]
             cue_text = text
             if sent.start <= first_line_end and _title_cased(text[sent.start : sent.end]):
