@@ -80,6 +80,7 @@ AFFILIATION = re.compile(r"\s+(?:of|at|in|from|with|for|on)(?:\s+(?!that\b)[\w'\
 TAIL = re.compile(r"^[\s,.;:!?\"\u201d\u2019)]*$")
 QUOTE_CHARS = "\"\u201c\u201d"
 MIN_QUOTE_WORDS = 3
+UNSURE = UNKNOWN  # a statement with no speaker and no more confidence than this is left out
 CONTINUING = 0.9  # a quotation continuing the one before it: its speaker's confidence, a little less
 # How long reading one article may take, in seconds (None: no bound). Tests and benches change it here.
 TIME_LIMIT: float | None = 5.0
@@ -191,7 +192,7 @@ def _extract(text: str, published: date | None, clock: _Clock) -> list[Statement
                 cue_text = lowered if len(lowered) == len(text) else text
             for found in _sentence(text, sent, sent_quotes, cue_text, clock):
                 st = _statement(text, sent, found, people, published, latest)
-                if st is not None and (st.cue not in LEARNED
+                if st is not None and _someone(st) and (st.cue not in LEARNED
                                        or _agent(text, found.mention, st.speaker, st.cue, lookups)):
                     para_out.append(st)
                     latest.add(st)
@@ -200,6 +201,12 @@ def _extract(text: str, published: date | None, clock: _Clock) -> list[Statement
         latest.end_paragraph(para_out)
         out += para_out
     return out
+
+
+def _someone(st: Statement) -> bool:
+    """Whether a statement has someone to credit: a speaker, or an anonymous source the article itself leaves
+    unnamed. Words whose 'he' or 'it' stands for no one found are left out: say less rather than guess."""
+    return st.speaker is not None or st.confidence > UNSURE
 
 
 class _Latest:
