@@ -97,6 +97,21 @@ _TITLES = r"(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|M
 _JOINS = r"(?:" + _TITLES + r"|(?!U\.S\.|U\.N\.|U\.K\.|E\.U\.)(?:[A-Z]\.){1,3})"
 _PLAIN = r"[A-Z][\w'\u2019\-]*(?![\w'\u2019.\-])"
 _LAST = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w'\u2019\-]*\.?)"
+JOINS = re.compile(_JOINS)
+
+
+def _ends_sentence(word: str) -> bool:
+    """A word with a full stop that may end a sentence: not an initial or a title before a name ("F.", "Sen.")."""
+    return word.endswith(".") and word.lower() not in KEEPS_DOT_BEFORE_NAME and not JOINS.fullmatch(word)
+
+
+def _title_prefix(word: Tok, run: list[Tok]) -> bool:
+    """'U.S.' before 'Defense Secretary Lloyd Austin' belongs to the title; before 'Linda Thomas-Greenfield' (no
+    title word) it ends a sentence: 'at the U.N. Linda Thomas-Greenfield said'."""
+    return bool(ACRONYM.fullmatch(word.text)) and any(x.low in ROLE_WORDS for x in run)
+
+
+ACRONYM = re.compile(r"(?:[A-Z]\.){2,}")
 # Words on one line only, and a particle ("de", "van") only as a whole word: not the "da" of "darling".
 CAP_RUN = re.compile(r"\b(?:" + _JOINS + r"[ \t]+|" + _PLAIN + r"[ \t]+(?:(?:de|van|von|bin|al|da|del|la|le)[ \t]+)*)*"
                      + _LAST)
@@ -117,6 +132,7 @@ TITLE_PARTICIPLES = {"acting", "outgoing", "incoming", "ranking", "leading", "fo
                      "visiting", "sitting", "reigning", "governing", "retiring", "striking", "working", "consulting",
                      "supervising", "commanding", "marketing", "polling", "publishing", "reporting", "training"}
 ISSUED = {"statement", "release", "letter", "filing", "memo", "announcement"}
+KEEPS_DOT_BEFORE_NAME = {"jr.", "sr."}  # "Martin Luther King Jr. Day"
 KEEPS_DOT = {"jr.", "sr.", "inc.", "co.", "corp.", "ltd.", "bros.", "u.s.", "u.k.", "u.n."}
 
 
@@ -317,7 +333,8 @@ def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
     j = i
     if t.cap:
         while j - 1 >= 0 and (toks[j - 1].cap or toks[j - 1].low in {"de", "van", "von", "bin", "al", "da"}) \
-                and toks[j - 1].low not in NOT_NAME - {"may", "march"}:
+                and toks[j - 1].low not in NOT_NAME - {"may", "march"} \
+                and not (_ends_sentence(toks[j - 1].text) and not _title_prefix(toks[j - 1], toks[j : i + 1])):
             j -= 1
         if j - 2 >= 0 and toks[j - 1].low == "to" and toks[j - 2].low in ROLE_WORDS \
                 and is_place_or_org(text_of(toks[j : i + 1])):
@@ -435,7 +452,8 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
         i += 1
     j = i
     while toks.has(j) and (toks[j].cap or toks[j].low in {"de", "van", "von", "bin", "al"}
-                           or (toks[j].low in ROLE_WORDS and toks.has(j + 1) and toks[j + 1].cap)):
+                           or (toks[j].low in ROLE_WORDS and toks.has(j + 1) and toks[j + 1].cap)) \
+            and not (j > i and _ends_sentence(toks[j - 1].text)):
         j += 1  # "former Pennsylvania governor Ed Rendell": a title word inside the name's run
     if j == i:
         if i == 0:
@@ -491,7 +509,7 @@ def _clean_role(s: str) -> str:
 
 
 OPENING_NAME = re.compile(r"(?:(?:When|After|As|While|Although|Though|Because|If|Once|Before|Since|Later|Then),?\s+)?"
-                          r"(?:(?:Mr|Mrs|Ms|Dr)\.\s+)?(?:[A-Z][\w'\u2019-]+\s+)?(?P<name>[A-Z][\w\u2019-]+)\b(?!['\u2019]s)"
+                          r"(?:(?:Mr|Mrs|Ms|Dr)\.\s+)?(?:[A-Z][\w'\u2019-]+\s+){0,3}(?P<name>[A-Z][\w\u2019-]+)\b(?!['\u2019]s)"
                           r"(?=\s+[a-z])")
 HONORIFIC_NAME = re.compile(r"\b(Mr|Mrs|Ms)\.? ([A-Z][\w'\u2019-]+)")
 GENDERED = re.compile(r"\b(he|his|him|she|her|hers)\b", re.I)
@@ -622,9 +640,9 @@ class People:
                     return Resolution(org, ORG_BEFORE, f"'{m.text}' = {org}, whom the sentence before opens with")
                 org = self._organisation_before(m.start)  # "the company said": the one named most, a guess
                 if org:
-                    return Resolution(words[1], ORG_NOUN, f"'{m.text}': perhaps {org}, the organisation named most "
+                    return Resolution(m.text, ORG_NOUN, f"'{m.text}': perhaps {org}, the organisation named most "
                                                           "(unresolved)", resolved=False)
-                return Resolution(words[1], AS_WRITTEN, f"'{m.text}': no organisation named before it",
+                return Resolution(m.text, AS_WRITTEN, f"'{m.text}': no organisation named before it",
                                   resolved=False)
             text = m.text[4:] if m.text.lower().startswith("the ") else m.text
             if any(w[:1].isupper() for w in text.split()):
