@@ -25,6 +25,7 @@ from bot.extract.cues import (
 )
 from bot.extract.sentences import Span, find_quotes, split_sentences
 from bot.extract.speakers import (
+    LABELLED,
     NOT_NAME,
     PEOPLE_NOUNS,
     UNKNOWN,
@@ -698,7 +699,8 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
         speaker_start=f.mention.start if f.mention else None, speaker_end=f.mention.end if f.mention else None,
         role=role, cue=f.cue, said_on=day, place=place, said_precision=precision,
         context_start=min(sent.start, start),
-        context_end=max(sent.end, end), spans=spans, confidence=who.confidence, resolved=who.resolved,
+        context_end=max(sent.end, end), spans=spans, resolved=who.resolved,
+        confidence=min(who.confidence, LABELLED) if f.rule == "label" else who.confidence,
         rule="learned-cue" if f.cue in LEARNED else f.rule, why=who.why,
     )
 
