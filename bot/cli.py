@@ -7,8 +7,12 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.extract.statements import Statement
 
 EXAMPLES = {
     "serve": "briefing-bot serve            # HTTP on $PORT, or Socket Mode when SLACK_APP_TOKEN is set",
@@ -89,6 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("file", nargs="?", help="a .txt or .html article")
     e.add_argument("--jsonl", metavar="IN.jsonl", help="lines of {id, text, published}")
     e.add_argument("--published", help="publication date (YYYY-MM-DD) for a single file")
+    e.add_argument("--explain", action="store_true",
+                   help="for each statement, its words, speaker, the rule that found it, the speaker's confidence "
+                        "and why (example: briefing-bot extract --explain article.txt)")
     cmd("watch", _watch, "post (print) what the command line's watches have not shown yet: one round, for cron")
     cmd("follow", _follow, "follow an RSS or Atom feed: its new articles are read at each poll-feeds") \
         .add_argument("url", metavar="FEED_URL")
@@ -234,10 +241,14 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
     else:
         text = path.read_text(encoding="utf-8", errors="replace")
     try:
-        statements = [s.to_json() for s in extract_statements(text, published)]
+        found = extract_statements(text, published)
     except TooSlow as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
+    if args.explain:
+        print("\n\n".join(_explained(s) for s in found) or "no statements found")
+        return 0
+    statements = [s.to_json() for s in found]
     print(json.dumps({"id": path.name, "statements": statements}, ensure_ascii=False, indent=2))
     return 0
 
@@ -279,6 +290,16 @@ def _poll_feeds(args: argparse.Namespace, settings: Settings) -> int:
     if not results:
         print("No new articles in the feeds that were due.")
     return 0
+
+
+def _explained(s: Statement) -> str:
+    """One statement as --explain prints it: the words, who said them, and how the extractor decided."""
+    words = s.text if len(s.text) <= 200 else s.text[:197] + "..."
+    who = s.speaker or "(no one named)"
+    if not s.resolved:
+        who += " [unresolved]"
+    return (f"{words}\n  speaker: {who}\n  rule: {s.rule} (cue: {s.cue or 'none'})\n"
+            f"  confidence: {s.confidence:.2f}\n  why: {s.why}")
 
 
 def _readable_file(path: Path) -> None:

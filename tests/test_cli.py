@@ -139,3 +139,16 @@ def test_answers_export_as_json_and_csv_and_page(env: Path, capsys) -> None:  # 
     second = json.loads(run(capsys, "who-said", "troops", "--json", "--page", "2"))
     assert second["page"] == 2 and second["statements"] == []  # fewer than 20: one page
     assert "--page counts from 1" in fails(capsys, "briefing", "dprk", "--page", "0")
+
+
+def test_extract_explain_prints_rule_confidence_and_why(env: Path, capsys, tmp_path: Path) -> None:  # noqa: ANN001
+    src = tmp_path / "a.txt"
+    src.write_text('"We are ready," Ana Silva said. "It will take years," she added.\n'
+                   "A spokesman said the plan was dead.\n", encoding="utf-8")
+    out = run(capsys, "extract", "--explain", str(src))
+    blocks = out.strip().split("\n\n")
+    assert len(blocks) == 3
+    assert blocks[0].splitlines() == ['"We are ready,"', "  speaker: Ana Silva", "  rule: quote+verb (cue: said)",
+                                      "  confidence: 0.95", "  why: named in the attribution"]
+    assert "'she' = Ana Silva, the person quoted just before" in blocks[1]
+    assert "speaker: A spokesman [unresolved]" in blocks[2]

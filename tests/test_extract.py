@@ -280,3 +280,71 @@ def test_any_text_extracts_without_error(text: str) -> None:
 @given(st.text(max_size=400))
 def test_any_unicode_extracts_without_error(text: str) -> None:
     extract_statements(text, None)
+
+
+# Speakers you can trust (issue #10): every statement says how sure its speaker is, which rule found it, and why.
+
+def test_a_capitalised_run_never_crosses_a_sentence_end() -> None:
+    text = ("The vote failed at the U.N. Linda Thomas-Greenfield said the council had let Ukraine down.\n"
+            "Maria Gonzalez grew up in Russia. He said the talks had failed, officials said.")
+    speakers = {s.speaker for s in extract_statements(text, PUBLISHED)}
+    assert "Linda Thomas-Greenfield" in speakers
+    assert not any(s and ". " in s for s in speakers), speakers
+
+
+def test_an_age_is_not_a_role() -> None:
+    (s,) = extract_statements("Patrick Carlineo, 55, of Addison, said he regretted the call.", PUBLISHED)
+    assert (s.speaker, s.role) == ("Patrick Carlineo", None)
+
+
+def test_whom_one_tells_is_the_audience_not_the_speaker() -> None:
+    text = '"Stadia is built for the cloud," Jack Buser, director for games at Google, tells The Hollywood Reporter.'
+    (s,) = extract_statements(text, PUBLISHED)
+    assert s.speaker == "Jack Buser" and s.resolved
+
+
+def test_no_one_quoted_before_he_is_unresolved_not_the_nearest_name() -> None:
+    text = ("Maria Gonzalez chairs the committee. The talks went badly on Monday.\n"
+            '"We tried everything," she said.')
+    (s,) = extract_statements(text, PUBLISHED)
+    assert s.speaker is None and not s.resolved and s.confidence <= 0.2
+    assert "Maria Gonzalez" in s.why and "unresolved" in s.why
+
+
+def test_a_description_no_one_answers_to_is_kept_as_written() -> None:
+    (s,) = extract_statements("A spokesman said the plan was dead.", PUBLISHED)
+    assert (s.speaker, s.resolved) == ("A spokesman", False) and s.confidence < 0.5
+
+
+def test_he_is_the_subject_of_the_sentence_before() -> None:
+    text = ('"The settlements are legal," Mike Pompeo said on Monday.\n'
+            "Benjamin Netanyahu visited the settlement on Tuesday.\n"
+            '"Here we are on a historic day," he told settler leaders.')
+    told = next(s for s in extract_statements(text, PUBLISHED) if s.cue == "told")
+    assert told.speaker == "Benjamin Netanyahu" and "sentence before" in told.why
+
+
+def test_confidence_a_name_above_a_pronoun_above_a_guess() -> None:
+    text = ('"We will rebuild," Ana Silva said. "It will take years," she added.\n'
+            "Mark Lee chairs the board. The vote is on Monday.\n"
+            '"We will win," he said.')
+    named, pronoun, guess = extract_statements(text, PUBLISHED)
+    assert (named.speaker, named.rule, named.resolved) == ("Ana Silva", "quote+verb", True)
+    assert (pronoun.speaker, pronoun.resolved) == ("Ana Silva", True)
+    assert guess.speaker is None and not guess.resolved
+    assert named.confidence > pronoun.confidence > guess.confidence
+    assert all(0 <= s.confidence <= 1 for s in (named, pronoun, guess))
+
+
+def test_every_statement_says_its_rule_and_why(seed) -> None:
+    assert all(s.rule and s.why for s in seed)
+    rules = {s.rule for s in seed}
+    assert {"continuation", "according-to"} & rules and "quote+verb" in rules or "inverted" in rules
+    floating = next(s for s in seed if s.rule == "continuation")
+    assert floating.confidence < max(s.confidence for s in seed if s.speaker == floating.speaker)
+    d = seed[0].to_json()
+    assert {"confidence", "rule", "resolved"} <= set(d)
+
+
+def test_a_statement_whose_it_stands_for_no_one_is_left_out() -> None:
+    assert extract_statements("It said the plan would cost billions of dollars.", PUBLISHED) == []

@@ -90,9 +90,31 @@ NOT_NAME = {"the", "a", "an", "but", "and", "in", "on", "at", "for", "if", "as",
             "november", "december", "so", "yet", "speaking", "asked", "meanwhile", "still", "both",
             "last", "earlier", "since", "then", "now", "according", "what", "how", "why", "where", "who",
             "like", "even", "just", "only", "also", "good", "every", "each", "such", "sitting"}
-_CAP = r"(?:[A-Z][\w'\u2019\-]*\.?|[A-Z]\.)"
+# A run of capitalised words never crosses a sentence's end: a word ending in a full stop ends the run ("in Russia.
+# He said", "at the U.N. Linda Thomas-Greenfield said") unless it is an initial or a title that comes before a name
+# ("John F. Kennedy", "Rep. G.K. Butterfield", "Lt. Col. Alexander Vindman").
+_TITLES = r"(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Prof|Rev|St|Ft|Mt|Hon)\."
+_JOINS = r"(?:" + _TITLES + r"|(?!U\.S\.|U\.N\.|U\.K\.|E\.U\.)(?:[A-Z]\.){1,3})"
+_PLAIN = r"[A-Z][\w'\u2019\-]*(?![\w'\u2019.\-])"
+_LAST = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w'\u2019\-]*\.?)"
+JOINS = re.compile(_JOINS)
+
+
+def _ends_sentence(word: str) -> bool:
+    """A word with a full stop that may end a sentence: not an initial or a title before a name ("F.", "Sen.")."""
+    return word.endswith(".") and word.lower() not in KEEPS_DOT_BEFORE_NAME and not JOINS.fullmatch(word)
+
+
+def _title_prefix(word: Tok, run: list[Tok]) -> bool:
+    """'U.S.' before 'Defense Secretary Lloyd Austin' belongs to the title; before 'Linda Thomas-Greenfield' (no
+    title word) it ends a sentence: 'at the U.N. Linda Thomas-Greenfield said'."""
+    return bool(ACRONYM.fullmatch(word.text)) and any(x.low in ROLE_WORDS for x in run)
+
+
+ACRONYM = re.compile(r"(?:[A-Z]\.){2,}")
 # Words on one line only, and a particle ("de", "van") only as a whole word: not the "da" of "darling".
-CAP_RUN = re.compile(r"\b" + _CAP + r"(?:[ \t]+(?:" + _CAP + r"|(?:de|van|von|bin|al|da|del|la|le)\b))*")
+CAP_RUN = re.compile(r"\b(?:" + _JOINS + r"[ \t]+|" + _PLAIN + r"[ \t]+(?:(?:de|van|von|bin|al|da|del|la|le)[ \t]+)*)*"
+                     + _LAST)
 ORG_WORDS = {"house", "department", "party", "news", "times", "post", "ministry", "office", "council",
              "committee", "court", "university", "agency", "association", "union", "bank", "group",
              "press", "journal", "company", "corporation", "inc.", "network", "senate", "congress",
@@ -110,6 +132,7 @@ TITLE_PARTICIPLES = {"acting", "outgoing", "incoming", "ranking", "leading", "fo
                      "visiting", "sitting", "reigning", "governing", "retiring", "striking", "working", "consulting",
                      "supervising", "commanding", "marketing", "polling", "publishing", "reporting", "training"}
 ISSUED = {"statement", "release", "letter", "filing", "memo", "announcement"}
+KEEPS_DOT_BEFORE_NAME = {"jr.", "sr."}  # "Martin Luther King Jr. Day"
 KEEPS_DOT = {"jr.", "sr.", "inc.", "co.", "corp.", "ltd.", "bros.", "u.s.", "u.k.", "u.n."}
 
 
@@ -122,6 +145,36 @@ class Mention:
     text: str
     kind: str  # name | pronoun | role | group | anonymous
     role: str | None = None
+
+
+# How sure a speaker is, by how it was found (see README: the extractor's confidence scale).
+NAMED = 0.95  # a full name in the attribution itself
+SURNAME = 0.9  # a surname in the attribution, of a person the article named in full
+LABELLED = 0.9  # a transcript's "NAME:" label, the person named elsewhere in the article
+GROUP_NAMED = 0.85  # an organisation or group named in the attribution: "the Pentagon", "South Korean officials"
+PRONOUN_SENTENCE = 0.8  # "he" or "she" = the person the sentence opens with
+PRONOUN_BEFORE = 0.7  # "he" or "she" = the person the sentence before opens with
+PRONOUN_QUOTED = 0.7  # "he" or "she" = the person of that gender quoted just before
+GROUP_AS_WRITTEN = 0.6  # "officials", "experts": right as written, but no one named
+THEY_IT = 0.6  # "they" or "it" = the group or organisation quoted just before
+ISSUER = 0.6  # "the statement" = the organisation quoted just before
+ORG_BEFORE = 0.6  # "the company" = the organisation the sentence before opens with
+ORG_NOUN = 0.25  # "the company" = the organisation the article names most
+ROLE_ACROSS = 0.4  # "the spokesman" = the person the article gave that role
+AS_WRITTEN = 0.3  # a description no one in the article answers to: kept as written, unresolved
+FALLBACK = 0.2  # "he" = the latest person named of that gender, no one quoted yet: a guess
+ANONYMOUS_SOURCE = 0.3  # "a source said": no one to name
+UNKNOWN = 0.1  # nothing to resolve the mention to
+
+
+@dataclass
+class Resolution:
+    """Whom a speaker mention stands for (None: no one), how sure that is in [0, 1], and why, in words."""
+
+    name: str | None
+    confidence: float
+    why: str
+    resolved: bool = True  # False: the name is the mention as written (or None), not a person or group found
 
 
 @dataclass
@@ -259,8 +312,9 @@ def person_shaped(name: str) -> bool:
 def _with_appositive(text: str, toks: list[Tok], head: Mention, j: int, i: int) -> Mention:
     appositive = text[toks[j + 1].start : toks[i - 1].end] if i - 1 > j else None
     if appositive and (appositive.split()[0].lower() in {"who", "which", "whose"}
-                       or appositive.split()[0].lower().endswith(("ing", "ed"))):
-        appositive = None  # "who was elected in 2012", "wearing a T-shirt": an aside, not a title
+                       or appositive.split()[0].lower().endswith(("ing", "ed"))
+                       or appositive.split(",")[0].strip().isdigit()):
+        appositive = None
     if head.role is None and appositive and head.kind == "name":
         head.role = _clean_role(appositive.split(",")[0])
     return head
@@ -279,7 +333,8 @@ def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
     j = i
     if t.cap:
         while j - 1 >= 0 and (toks[j - 1].cap or toks[j - 1].low in {"de", "van", "von", "bin", "al", "da"}) \
-                and toks[j - 1].low not in NOT_NAME - {"may", "march"}:
+                and toks[j - 1].low not in NOT_NAME - {"may", "march"} \
+                and not (_ends_sentence(toks[j - 1].text) and not _title_prefix(toks[j - 1], toks[j : i + 1])):
             j -= 1
         if j - 2 >= 0 and toks[j - 1].low == "to" and toks[j - 2].low in ROLE_WORDS \
                 and is_place_or_org(text_of(toks[j : i + 1])):
@@ -397,7 +452,8 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
         i += 1
     j = i
     while toks.has(j) and (toks[j].cap or toks[j].low in {"de", "van", "von", "bin", "al"}
-                           or (toks[j].low in ROLE_WORDS and toks.has(j + 1) and toks[j + 1].cap)):
+                           or (toks[j].low in ROLE_WORDS and toks.has(j + 1) and toks[j + 1].cap)) \
+            and not (j > i and _ends_sentence(toks[j - 1].text)):
         j += 1  # "former Pennsylvania governor Ed Rendell": a title word inside the name's run
     if j == i:
         if i == 0:
@@ -453,7 +509,7 @@ def _clean_role(s: str) -> str:
 
 
 OPENING_NAME = re.compile(r"(?:(?:When|After|As|While|Although|Though|Because|If|Once|Before|Since|Later|Then),?\s+)?"
-                          r"(?:(?:Mr|Mrs|Ms|Dr)\.\s+)?(?:[A-Z][\w'\u2019-]+\s+)?(?P<name>[A-Z][\w\u2019-]+)\b(?!['\u2019]s)"
+                          r"(?:(?:Mr|Mrs|Ms|Dr)\.\s+)?(?:[A-Z][\w'\u2019-]+\s+){0,3}(?P<name>[A-Z][\w\u2019-]+)\b(?!['\u2019]s)"
                           r"(?=\s+[a-z])")
 HONORIFIC_NAME = re.compile(r"\b(Mr|Mrs|Ms)\.? ([A-Z][\w'\u2019-]+)")
 GENDERED = re.compile(r"\b(he|his|him|she|her|hers)\b", re.I)
@@ -478,6 +534,7 @@ class People:
     names: list[tuple[int, str]] = field(default_factory=list)  # (offset, name) of every capitalised name
     text: str = ""
     sentence_start: int = 0  # where the sentence being read begins: a name there is the likeliest "he" or "she"
+    previous_start: int = -1  # where the sentence before it begins (-1: none): its subject is the next likeliest
     last_group: tuple[int, str] | None = None  # (offset, name) of the latest group quoted: whom "they" means
     last_org: tuple[int, str] | None = None  # the latest organisation quoted: whom "it" means
     # For "he" and "she": the offsets of the people named who may be called so, and their names.
@@ -549,62 +606,110 @@ class People:
         if role:
             self.roles[self.by_surname.get(key, name)] = role
 
-    def resolve(self, m: Mention) -> str | None:
-        """The full name, or group name, a mention stands for; None for anonymous sources."""
+    def resolve(self, m: Mention) -> Resolution:
+        """Whom a mention stands for (a full name or a group's name), how sure that is, and why."""
         if m.kind == "name":
             full = self.by_surname.get(_surname(m.text), m.text)
             if len(m.text.split()) > len(full.split()):
                 full = m.text
             self.register(full, m.role)
-            return full
+            if full != m.text:
+                return Resolution(full, SURNAME, f"named in the attribution; '{m.text}' = {full}, named earlier")
+            return Resolution(full, NAMED, "named in the attribution")
         if m.kind == "pronoun":
-            pronoun = m.text.lower()
-            if pronoun == "they" and self.last_group and m.start - self.last_group[0] < 600:
-                return self.last_group[1]
-            if pronoun == "it" and self.last_org and m.start - self.last_org[0] < 600:
-                return self.last_org[1]
-            if pronoun not in {"he", "she"}:
-                return None
-            # A person named earlier in the same sentence ("When Carlineo was approached, he told police");
-            # else the latest person quoted who can be called so; else the latest such person named.
-            named = self._named_in_sentence(m.start, pronoun)
-            if named:
-                return named
-            fits = next(reversed(self.quoted[pronoun]), None)
-            if fits:
-                return fits
-            positions, names = self._named[pronoun]
-            k = bisect_left(positions, m.start)
-            return names[k - 1] if k else None
+            return self._pronoun(m)
         if m.kind == "role":
             head = next((w for w in reversed(m.text.lower().split()) if w in ROLE_WORDS), m.text.split()[-1].lower())
             for person, role in reversed(self.roles.items()):
                 if head in role.lower():
-                    return person
-            return None
+                    return Resolution(person, ROLE_ACROSS, f"'{m.text}' = {person}, whose role the article gave as "
+                                                           f"'{role}'")
+            return Resolution(m.text, AS_WRITTEN, f"'{m.text}': no one named with that role", resolved=False)
         if m.kind == "group":
             words = m.text.split()
             if len(words) == 2 and words[0].lower() == "the" and words[1].lower() in ISSUED:
                 # '"...," the statement said.': whoever issued it, quoted just before.
                 issuers = [g for g in (self.last_org, self.last_group) if g and m.start - g[0] < 1500]
                 if issuers:
-                    return max(issuers)[1]
+                    who = max(issuers)[1]
+                    return Resolution(who, ISSUER, f"'{m.text}' = {who}, the organisation quoted just before")
             if len(words) == 2 and words[0].lower() in {"the", "its"} and words[1].lower() in ORG_NOUNS:
-                return self._organisation_before(m.start) or words[1]  # "the company said": the one named
-            text = m.text
-            return text[4:] if text.lower().startswith("the ") else text
-        return None
+                org = self._organisation_opening(self.previous_start, self.sentence_start)
+                if org:
+                    # "WeWork faces layoffs. The company said ...": the organisation the sentence before is about.
+                    return Resolution(org, ORG_BEFORE, f"'{m.text}' = {org}, whom the sentence before opens with")
+                org = self._organisation_before(m.start)  # "the company said": the one named most, a guess
+                if org:
+                    return Resolution(m.text, ORG_NOUN, f"'{m.text}': perhaps {org}, the organisation named most "
+                                                          "(unresolved)", resolved=False)
+                return Resolution(m.text, AS_WRITTEN, f"'{m.text}': no organisation named before it",
+                                  resolved=False)
+            text = m.text[4:] if m.text.lower().startswith("the ") else m.text
+            if any(w[:1].isupper() for w in text.split()):
+                return Resolution(text, GROUP_NAMED, "an organisation or group named in the attribution")
+            return Resolution(text, GROUP_AS_WRITTEN, "a group as the article describes it", resolved=False)
+        if any(w.lower().strip(".,") in ANONYMOUS for w in m.text.split()):
+            return Resolution(None, ANONYMOUS_SOURCE, f"'{m.text}': an anonymous source", resolved=False)
+        return Resolution(m.text, AS_WRITTEN, f"'{m.text}': someone the article does not name", resolved=False)
 
-    def _named_in_sentence(self, pos: int, pronoun: str) -> str | None:
+    def _pronoun(self, m: Mention) -> Resolution:
+        pronoun = m.text.lower()
+        if pronoun == "they" and self.last_group and m.start - self.last_group[0] < 600:
+            return Resolution(self.last_group[1], THEY_IT, f"'{m.text}' = {self.last_group[1]}, the group quoted "
+                                                           "just before")
+        if pronoun == "it" and self.last_org and m.start - self.last_org[0] < 600:
+            return Resolution(self.last_org[1], THEY_IT, f"'{m.text}' = {self.last_org[1]}, the organisation "
+                                                         "quoted just before")
+        if pronoun not in {"he", "she"}:
+            return Resolution(None, UNKNOWN, f"'{m.text}': no one it stands for", resolved=False)
+        # A person named earlier in the same sentence ("When Carlineo was approached, he told police");
+        # else the latest person quoted who can be called so; else the latest such person named.
+        named = self._named_in_sentence(m.start, pronoun)
+        if named:
+            return Resolution(named, PRONOUN_SENTENCE, f"'{m.text}' = {named}, whom the sentence opens with")
+        named = self._named_in_sentence(self.sentence_start, pronoun, self.previous_start)
+        if named:
+            # "Netanyahu visited the settlement on Tuesday. '...,' he told settler leaders": the subject just before.
+            return Resolution(named, PRONOUN_BEFORE, f"'{m.text}' = {named}, whom the sentence before opens with")
+        fits = next(reversed(self.quoted[pronoun]), None)
+        if fits:
+            return Resolution(fits, PRONOUN_QUOTED, f"'{m.text}' = {fits}, the person quoted just before")
+        positions, names = self._named[pronoun]
+        k = bisect_left(positions, m.start)
+        if k:
+            # No one quoted yet: the latest person named is only a guess. Say so rather than name them.
+            return Resolution(None, FALLBACK, f"'{m.text}': no one quoted before it; perhaps {names[k - 1]}, "
+                                              "the person named just before (unresolved)", resolved=False)
+        return Resolution(None, UNKNOWN, f"'{m.text}': no one named before it", resolved=False)
+
+    def _named_in_sentence(self, pos: int, pronoun: str, start: int | None = None) -> str | None:
         """The person a sentence opens with, when 'he' or 'she' comes later in it: 'When Carlineo was approached,
         he told police'. Only its subject: names later in it are objects ('a call to Omar's office')."""
-        m = OPENING_NAME.match(self.text, self.sentence_start, pos)
+        start = self.sentence_start if start is None else start
+        if start < 0:
+            return None
+        m = OPENING_NAME.match(self.text, start, pos)
         if m is None:
             return None
         full = self.by_surname.get(_surname(m.group("name")))
         if full and len(full.split()) >= 2 and self.genders.get(full, pronoun) == pronoun:
             return full
         return None
+
+    def _organisation_opening(self, start: int, end: int) -> str | None:
+        """The organisation a sentence opens with ("WeWork faces layoffs", "The Pentagon said"), if it does."""
+        if start < 0:
+            return None
+        m = CAP_RUN.match(self.text, start + 4 if self.text.startswith("The ", start) else start, end)
+        if m is None or not self.text.startswith(" ", m.end()):
+            return None
+        org = _strip_possessive(m.group()).rstrip(".")
+        people = {w.lower() for n in self.by_surname.values() for w in n.split()}
+        words = org.split()
+        if words[0].lower() in NOT_NAME or any(w.lower() in people or w.lower() in ROLE_WORDS for w in words) \
+                or is_place_or_org(org) and not any(w.lower() in ORG_WORDS for w in words):
+            return None  # a person, a title, a place, or a sentence's first word ("Meanwhile")
+        return org
 
     def _organisation_before(self, pos: int) -> str | None:
         """The organisation the article names most often, first named before pos: its company, agency or group."""

@@ -25,10 +25,13 @@ from bot.extract.cues import (
 )
 from bot.extract.sentences import Span, find_quotes, split_sentences
 from bot.extract.speakers import (
+    LABELLED,
     NOT_NAME,
     PEOPLE_NOUNS,
+    UNKNOWN,
     Mention,
     People,
+    Resolution,
     mention_after,
     mention_before,
     person_shaped,
@@ -78,6 +81,8 @@ AFFILIATION = re.compile(r"\s+(?:of|at|in|from|with|for|on)(?:\s+(?!that\b)[\w'\
 TAIL = re.compile(r"^[\s,.;:!?\"\u201d\u2019)]*$")
 QUOTE_CHARS = "\"\u201c\u201d"
 MIN_QUOTE_WORDS = 3
+UNSURE = UNKNOWN  # a statement with no speaker and no more confidence than this is left out
+CONTINUING = 0.9  # a quotation continuing the one before it: its speaker's confidence, a little less
 # How long reading one article may take, in seconds (None: no bound). Tests and benches change it here.
 TIME_LIMIT: float | None = 5.0
 
@@ -118,13 +123,14 @@ class Statement:
     said_on: date | None
     place: str | None
     said_precision: str = "day"  # how precise said_on is: day, week (its Monday), month (its 1st) or year
-    confidence: float = 1.0  # how sure the speaker is, from 0 to 1
-    rule: str = ""  # the candidate rule that produced the statement
-    resolved: bool = True  # False: the speaker is kept as the article writes it ("a spokesman"), not a name
     # The sentence (or, for a quote continuing another, the earlier statement's sentence) around it.
     context_start: int = 0
     context_end: int = 0
     spans: list[Span] = field(default_factory=list)  # the pieces of a statement split around its speaker
+    confidence: float = 1.0  # how sure the speaker is, in [0, 1]: see README, "the extractor's confidence scale"
+    rule: str = ""  # the candidate rule that found it: quote+verb, verb+that, according-to, label, continuation...
+    resolved: bool = True  # False: speaker is the mention as the article writes it ("a spokesman"), or None
+    why: str = ""  # why this speaker, in words: "named in the attribution", "'he' = the person quoted just before"
 
     def to_json(self) -> dict:
         d = dict(self.__dict__)  # flat fields: cheaper than dataclasses.asdict's deep copy
@@ -139,6 +145,7 @@ class _Found:
     mention: Mention | None
     cue: str | None
     cue_span: Span | None
+    rule: str = ""
 
 
 def extract_statements(text: str, published: date | None = None) -> list[Statement]:
@@ -178,7 +185,7 @@ def _extract(text: str, published: date | None, clock: _Clock) -> list[Statement
         starts = [q.start for q in quotes]
         for sent in split_sentences(text, para.start(), para.end(), quotes):
             clock.check()
-            people.sentence_start = sent.start
+            people.previous_start, people.sentence_start = people.sentence_start, sent.start
             sent_quotes = quotes[bisect_left(starts, sent.start) : bisect_left(starts, sent.end)]
             cue_text = text
             if sent.start <= first_line_end and _title_cased(text[sent.start : sent.end]):
@@ -186,7 +193,7 @@ def _extract(text: str, published: date | None, clock: _Clock) -> list[Statement
                 cue_text = lowered if len(lowered) == len(text) else text
             for found in _sentence(text, sent, sent_quotes, cue_text, clock):
                 st = _statement(text, sent, found, people, published, latest)
-                if st is not None and (st.cue not in LEARNED
+                if st is not None and _someone(st) and (st.cue not in LEARNED
                                        or _agent(text, found.mention, st.speaker, st.cue, lookups)):
                     para_out.append(st)
                     latest.add(st)
@@ -195,6 +202,12 @@ def _extract(text: str, published: date | None, clock: _Clock) -> list[Statement
         latest.end_paragraph(para_out)
         out += para_out
     return out
+
+
+def _someone(st: Statement) -> bool:
+    """Whether a statement has someone to credit: a speaker, or an anonymous source the article itself leaves
+    unnamed. Words whose 'he' or 'it' stands for no one found are left out: say less rather than guess."""
+    return st.speaker is not None or st.confidence > UNSURE
 
 
 class _Latest:
@@ -303,7 +316,7 @@ def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str, clock: _
             continue
         mention = mention_before(text, sent.start, colon.start())
         if mention is not None and mention.kind in {"name", "role"} and mention.end == colon.start():
-            found.append(_Found([quote], mention, ":", Span(colon.start(), colon.start() + 1)))
+            found.append(_Found([quote], mention, ":", Span(colon.start(), colon.start() + 1), "colon-quote"))
     return found
 
 
@@ -398,7 +411,7 @@ def _labelled(text: str, para: re.Match, people: People, lookups: _Lookups) -> _
         return None
     mention = Mention(m.start(), m.start() + len(name), name, "name")
     colon = text.index(":", m.end("name"))
-    return _Found([content], mention, ":", Span(colon, colon + 1))
+    return _Found([content], mention, ":", Span(colon, colon + 1), "label")
 
 
 def _cues(text: str, cue_text: str, sent: Span, quotes: list[Span]) -> list[re.Match]:
@@ -422,14 +435,17 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     mention: Mention | None
     # Inverted: '"...," said Austin.' or '..., says the report.'
     last = before.rstrip()[-1:]
-    if last in {",", '"', "\u201d", "\u201c"} and lemma not in NEEDS_QUOTE:
+    if last in {",", '"', "\u201d", "\u201c"} and lemma not in NEEDS_QUOTE and lemma != "tell":
+        # ("..., Jack Buser, director for games at Google, tells The Hollywood Reporter.": whom one tells is the
+        # audience, never the speaker.)
         mention = mention_after(text, m.end(), sent.end)
         tail = text[mention.end : sent.end] if mention else ""
         if mention is not None and (opening is not None and _adjacent(text, opening.end, m.start())
                                     or TAIL.match(CLAUSE_BREAK.split(tail)[0])
                                     or lemma in INVERTS and AFFILIATION.match(CLAUSE_BREAK.split(tail)[0])):
             content = _trim(text, sent.start, len(before.rstrip().rstrip(",")) + sent.start)
-            return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span) if content else None
+            return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span, "inverted") \
+                if content else None
     shared = False  # the speaker is another clause's: what this verb reports follows it
     if prior and (cue.endswith("ing") and last == "," or COORDINATED.search(before[-24:])):
         # "..., adding that ..." / "... and said ...": the verb shares the clause's speaker.
@@ -464,7 +480,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             # '"We are seeing evidence that there are North Korean troops" in Russia, Austin said.': the words
             # after the quotation are part of what was said.
             words = Span(opening.start, continued.end(1))
-        return _Found(_with_later_quotes(words, quotes, m.end()), mention, cue, cue_span)
+        return _Found(_with_later_quotes(words, quotes, m.end()), mention, cue, cue_span, "quote+verb")
     if re.match(r"\s*,", text[m.end() : sent.end]) and mention.start > sent.start + 12 \
             and text[sent.start : mention.start].rstrip().rstrip(QUOTE_CHARS)[-1:] == ",":
         # "This campaign, he says, is different." / "..., Sanders said, a policy that ...": the words
@@ -474,14 +490,14 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             rest = _trim(text, m.end(), sent.end)
             if rest and text[content.start].isupper() and text[rest.start].islower() \
                     and not text[rest.start:].startswith(("a ", "an ", "which ", "who ")):
-                return _Found([content, rest], mention, cue, cue_span)
-            return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span)
+                return _Found([content, rest], mention, cue, cue_span, "around")
+            return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span, "around")
     if not shared and _content_before(text, sent, mention, m):
         # 'Apple was "pulled into the enterprise," CEO Tim Cook said Tuesday in a chat with ...' /
         # '..., Cook said while visiting ...': the words come first, then who said them and where.
         content = _trim(text, sent.start, _before(text, mention.start))
         if content and lemma not in NEEDS_QUOTE:
-            return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span)
+            return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span, "words+verb")
     lead = LEAD_IN.match(text, m.end(), after_end)
     cstart = lead.end() if lead else m.end()
     aside = False  # "Cook told Benioff, which ...": nothing said after the audience
@@ -499,7 +515,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         content = _trim(text, sent.start, end)
         if not content or lemma in NEEDS_QUOTE and not TAIL.match(text[cstart:sent.end]):
             return None  # '..., he estimated.' reports; '..., he ordered the officer to ...' need not
-        return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span)
+        return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span, "words+verb")
     content = _trim(text, cstart, after_end)
     if content is None or NO_CONTENT.match(text, content.start) or GAP.match(text, content.start) \
             or lemma in NEEDS_SAID_OBJECT and THING_OBJECT.match(text, content.start):
@@ -512,7 +528,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         content.start <= q.start < content.end for q in quotes
     ):
         return None
-    return _Found([content], mention, cue, cue_span)
+    return _Found([content], mention, cue, cue_span, "verb+that" if said_that else "verb+words")
 
 
 AFTER_PREPOSITION = re.compile(r"\b(?:on|in|at|to|with|from|for|by|about|into|via)\s+(?:the\s+)?$")
@@ -599,7 +615,7 @@ def _according(text: str, sent: Span, m: re.Match) -> _Found | None:
         spans = [before, after]  # "Now, according to the poll, some are swinging": the words stand around it
     else:
         spans = [before]
-    return _Found(spans, mention, m.group(), cue_span) if spans else None
+    return _Found(spans, mention, m.group(), cue_span, "according-to") if spans else None
 
 
 def _source_end(text: str, start: int, end: int) -> int:
@@ -664,8 +680,9 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
                latest: _Latest) -> Statement | None:
     spans = sorted(f.content, key=lambda s: s.start)
     start, end = spans[0].start, spans[-1].end
-    speaker = people.resolve(f.mention) if f.mention else None
-    if f.mention and speaker:
+    who = people.resolve(f.mention) if f.mention else Resolution(None, UNKNOWN, "no speaker found", resolved=False)
+    speaker = who.name
+    if f.mention and speaker and who.resolved:
         people.heard(f.mention, speaker)
     role = (f.mention.role if f.mention else None) or people.role_of(speaker)
     before, after = text[sent.start : start], text[end : sent.end]
@@ -682,7 +699,9 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
         speaker_start=f.mention.start if f.mention else None, speaker_end=f.mention.end if f.mention else None,
         role=role, cue=f.cue, said_on=day, place=place, said_precision=precision,
         context_start=min(sent.start, start),
-        context_end=max(sent.end, end), spans=spans,
+        context_end=max(sent.end, end), spans=spans, resolved=who.resolved,
+        confidence=min(who.confidence, LABELLED) if f.rule == "label" else who.confidence,
+        rule="learned-cue" if f.cue in LEARNED else f.rule, why=who.why,
     )
 
 
@@ -720,7 +739,8 @@ def _floating(text: str, para_start: int, quotes: list[Span], here: list[Stateme
                              speaker=src.speaker, speaker_start=None, speaker_end=None, role=src.role,
                              cue=None, said_on=src.said_on, place=src.place, said_precision=src.said_precision,
                              context_start=min(src.context_start, q.start), context_end=max(src.context_end, q.end),
-                             spans=[q]))
+                             spans=[q], confidence=round(src.confidence * CONTINUING, 2), rule="continuation",
+                             resolved=src.resolved, why=f"continues the quotation before it ({src.why})"))
     return out
 
 
