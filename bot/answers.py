@@ -248,6 +248,14 @@ def answer(session: Session, team_id: str, query: Query, today: date | None = No
     return Answer(heading, _groups(page), page.total, shown, next=nxt, asked=query)
 
 
+def latest(session: Session, team_id: str, channel: str | None = None, limit: int = PAGE) -> Answer:
+    """The newest statements the channel may see, on any topic (the Home tab's list)."""
+    page = queries.search_statements(session, team_id, words="", channel=channel, limit=limit)
+    if not page.statements:
+        return Answer("Latest statements", message="Nothing stored yet: post a link to an article in a channel.")
+    return Answer("Latest statements", _groups(page), page.total, len(page.statements))
+
+
 def briefing(session: Session, team_id: str, text: str, offset: int = 0) -> Answer:
     return answer(session, team_id, Query("briefing", text, offset))
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot import answers
-from bot.answers import Query
 from bot.blocks import escape, to_blocks
 from storage import queries
 from storage.models import Digest, Feed, Watch
@@ -33,10 +32,8 @@ def home_view(session: Session, team_id: str, user_id: str) -> dict:
                        "accessory": {"type": "button", "text": {"type": "plain_text", "text": "Stop"},
                                      "action_id": action, "value": str(item_id), "style": "danger"}})
     blocks.append({"type": "divider"})
-    blocks.append(_header("Latest statements (public channels, last 7 days)"))
-    latest = answers.answer(session, team_id, Query("briefing", "in the last 7 days"), limit=LATEST)
-    latest.next = latest.asked = None
-    blocks += to_blocks(latest)[1:]  # the heading is the header above
+    blocks.append(_header("Latest statements (public channels)"))
+    blocks += to_blocks(answers.latest(session, team_id, limit=LATEST))[1:]  # the header above is its heading
     return {"type": "home", "blocks": blocks[:100]}
 
 

@@ -137,3 +137,31 @@ def test_the_command_line_watches_too(tmp_path, capsys, monkeypatch) -> None:  #
     out = run("watch")
     assert "New on watch 1 (/briefing dprk)" in out and "Lloyd Austin" in out
     assert "Nothing new" in run("watch")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_home_tab_lists_what_you_set_up_and_stops_it(bot, pages, fake_slack, sessions) -> None:  # noqa: ANN001
+    from urllib.parse import urlencode
+
+    url = pages.add("/home.html", SEED)
+    bot.event({"type": "message", "channel": "C1", "user": "U1", "ts": "81.1", "text": f"<{url}>"})
+    fake_slack.wait_for("chat.postMessage")
+    bot.command("/briefing", "watch dprk", fake_slack.url + "/respond/h1", channel="C7")
+    fake_slack.wait_for("/respond/h1")
+    bot.event({"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"}, event_id="Eh1")
+    (call,) = fake_slack.wait_for("views.publish")
+    view = json.loads(call["view"]) if isinstance(call["view"], str) else call["view"]
+    assert call["user_id"] == "U1" and "Watch 1 in <#C7>" in json.dumps(view) and "Lloyd Austin" in json.dumps(view)
+    (stop,) = [b["accessory"] for b in view["blocks"] if b.get("accessory", {}).get("action_id") == "home_stop_watch"]
+    # Someone else's forged press changes nothing; the owner's stops the watch.
+    for user, left in (("U2", 1), ("U1", 0)):
+        published = len(fake_slack.named("views.publish"))
+        body = {"type": "block_actions", "team": {"id": "T1"}, "user": {"id": user}, "api_app_id": "A1",
+                "trigger_id": "1.2", "container": {"type": "view"}, "view": {"type": "home"},
+                "actions": [{"type": "button", "action_id": "home_stop_watch", "block_id": "b",
+                             "value": stop["value"], "action_ts": "1.1"}]}
+        form = urlencode({"payload": json.dumps(body)})
+        assert bot.post(form, "application/x-www-form-urlencoded").status_code == 200
+        fake_slack.wait_for("views.publish", count=published + 1)
+        with sessions() as s:
+            assert s.query(Watch).count() == left
