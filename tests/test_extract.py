@@ -348,3 +348,11 @@ def test_every_statement_says_its_rule_and_why(seed) -> None:
 
 def test_a_statement_whose_it_stands_for_no_one_is_left_out() -> None:
     assert extract_statements("It said the plan would cost billions of dollars.", PUBLISHED) == []
+
+
+def test_told_with_nothing_said_is_no_statement() -> None:
+    text = ("Marco Rossi told countries on Thursday.\n\nThe envoy told reporters the troops would leave by March.\n\n"
+            "Ana Silva told delegates on Friday that the deal would hold.\n")
+    got = {s.speaker: s.text for s in extract_statements(text, date(2024, 3, 8))}
+    assert "Marco Rossi" not in got  # whom and when, but no words
+    assert "troops would leave" in got.get("The envoy", "") and "deal would hold" in got.get("Ana Silva", "")

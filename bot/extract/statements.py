@@ -524,13 +524,18 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     if lemma in NEEDS_QUOTE and not any(content.start <= q.start < content.end for q in quotes) and not said_that \
             and not (lemma == "ask" and QUESTION.match(text, content.start)):
         return None
-    if len(text[content.start : content.end].split()) < (1 if lemma in LEARNED else 3) and not any(
-        content.start <= q.start < content.end for q in quotes
-    ):
+    quoted = any(content.start <= q.start < content.end for q in quotes)
+    if len(text[content.start : content.end].split()) < (1 if lemma in LEARNED else 3) and not quoted:
         return None
+    if lemma in TAKES_AUDIENCE and not said_that and not quoted \
+            and len(WHEN_WORDS.sub(" ", text[content.start : content.end]).split()) < 3:
+        return None  # "told countries on Thursday.": whom and when, but nothing said
     return _Found([content], mention, cue, cue_span, "verb+that" if said_that else "verb+words")
 
 
+WHEN_WORDS = re.compile(r"\b(?:on|last|this|early|late|earlier|later)?\s*(?:Monday|Tuesday|Wednesday|Thursday|"
+                        r"Friday|Saturday|Sunday|week|month|year|yesterday|today|morning|afternoon|evening|night)\b"
+                        r"|[.,;]", re.I)
 AFTER_PREPOSITION = re.compile(r"\b(?:on|in|at|to|with|from|for|by|about|into|via)\s+(?:the\s+)?$")
 BE_BEFORE = re.compile(r"\s(?:is|was|are|were|been|being|has been|have been|had been)(?: (?:also|still|now|not))?\s+$")
 SUBJECT_TIME = re.compile(
