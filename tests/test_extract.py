@@ -356,3 +356,9 @@ def test_told_with_nothing_said_is_no_statement() -> None:
     got = {s.speaker: s.text for s in extract_statements(text, date(2024, 3, 8))}
     assert "Marco Rossi" not in got  # whom and when, but no words
     assert "troops would leave" in got.get("The envoy", "") and "deal would hold" in got.get("Ana Silva", "")
+
+
+def test_a_possessive_title_after_a_name_is_a_role() -> None:
+    text = "\u201cWe will answer,\u201d said Ayatollah Ali Khamenei, Iran's supreme leader, on Wednesday.\n"
+    (st,) = extract_statements(text, date(2024, 3, 8))
+    assert st.speaker == "Ayatollah Ali Khamenei" and st.role == "Iran's supreme leader"

@@ -164,7 +164,7 @@ def test_a_topic_finds_statements_by_its_people(sessions, settings, tmp_path: Pa
     page = tmp_path / "leader.txt"
     page.write_text(
         "Leader warns of response\n\n\u201cWe will answer at a time of our choosing,\u201d said Ayatollah Ali "
-        "Khamenei, the supreme leader of Iran, on Wednesday.\n\nThe speech was broadcast live and was followed by a "
+        "Khamenei, Iran's supreme leader, on Wednesday.\n\nThe speech was broadcast live and was followed by a "
         "march through the centre of the city, a week after the strikes on military sites in the south.\n\n"
         "\u201cThe answer will be measured and it will come,\u201d Khamenei said.\n")
     assert ingest(sessions, settings, "T1", str(page)).status == "stored"

@@ -495,9 +495,14 @@ def _appositive(text: str, toks: Ahead, j: int, m: Mention | None) -> Mention | 
         k = j + 1
         while toks.has(k) and toks[k].text not in {",", ".", ";", "\u2014"}:
             k += 1
-        if k > j + 1 and toks[j + 1].low in {"the", "a", "an"} | ROLE_WORDS:
+        if k > j + 1 and (toks[j + 1].low in {"the", "a", "an"} | ROLE_WORDS
+                          or (POSSESSIVE_ROLE.match(text, toks[j + 1].start) and toks[k - 1].low in ROLE_WORDS)):
             m.role = _clean_role(text[toks[j + 1].start : toks[k - 1].end])
     return m
+
+
+# "said Ali Khamenei, Iran's supreme leader,": a place's or body's title for the person.
+POSSESSIVE_ROLE = re.compile(r"[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3}['\u2019]s [a-z]")
 
 
 def _clean_role(s: str) -> str:
