@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from bot.answers import Query
 from bot.pipeline import Origin, ingest
 from bot.terminal import to_text
 from bot.watches import Post, run_round
-from storage.models import Watch
+from storage.models import Digest, Watch
 from tests.conftest import SEED_HTML
 
 SEED = SEED_HTML.read_bytes()
@@ -165,3 +166,62 @@ def test_the_home_tab_lists_what_you_set_up_and_stops_it(bot, pages, fake_slack,
         fake_slack.wait_for("views.publish", count=published + 1)
         with sessions() as s:
             assert s.query(Watch).count() == left
+
+
+def _feed(pages, *links: str) -> str:  # noqa: ANN001
+    from tests.test_feeds import rss, serve_feed
+
+    return serve_feed(pages, rss(*links))
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_feed_followed_in_slack_becomes_answerable(start_bot, pages, fake_slack) -> None:  # noqa: ANN001
+    bot = start_bot(WATCH_BATCH_MINUTES="0", JOB_STALE_AFTER="1")
+    pages.add("/f1.html", SEED)
+    bot.command("/briefing", f"follow {_feed(pages, pages.url + '/f1.html')}", fake_slack.url + "/respond/f1")
+    assert "Following" in fake_slack.wait_for("/respond/f1")[0]["text"]
+    deadline = time.monotonic() + 30
+    while not any(p == "/f1.html" for p, _ in pages.seen) and time.monotonic() < deadline:
+        time.sleep(0.1)  # the first poll runs at once, in the sweeper
+    for n in range(2, 60):
+        bot.command("/who-said", "troops", fake_slack.url + f"/respond/f{n}")
+        if "John Kirby" in json.dumps(fake_slack.wait_for(f"/respond/f{n}")[0]):
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError("the feed's article never became answerable")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_private_channels_feed_never_reaches_a_public_watch(start_bot, pages, fake_slack) -> None:  # noqa: ANN001
+    bot = start_bot(WATCH_BATCH_MINUTES="0", JOB_STALE_AFTER="1")
+    for n, channel in enumerate(("C1", "G1")):
+        bot.command("/briefing", "watch dprk", fake_slack.url + f"/respond/pw{n}", channel=channel)
+        fake_slack.wait_for(f"/respond/pw{n}")
+    pages.add("/secret.html", SEED)
+    bot.command("/briefing", f"follow {_feed(pages, pages.url + '/secret.html')}", fake_slack.url + "/respond/pf",
+                channel="G1")
+    assert "this channel is private" in fake_slack.wait_for("/respond/pf")[0]["text"]
+    posted = fake_slack.wait_for("chat.postMessage", timeout=30)
+    time.sleep(1.5)  # a few more sweeps: would the public watch post too?
+    channels = [c["channel"] for c in fake_slack.named("chat.postMessage")]
+    assert channels == ["G1"] and "Lloyd Austin" in json.dumps(posted[0]["blocks"])
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_digest_fires_once_with_two_processes_running(start_bot, pages, fake_slack, sessions) -> None:  # noqa: ANN001
+    first = start_bot(JOB_STALE_AFTER="1")
+    start_bot(JOB_STALE_AFTER="1")  # a second process on the same database, sweeping too
+    url = pages.add("/d.html", SEED)
+    first.event({"type": "message", "channel": "C1", "user": "U1", "ts": "82.1", "text": f"<{url}>"})
+    fake_slack.wait_for("chat.postMessage")
+    now = datetime.now(UTC)
+    first.command("/briefing", f"digest dprk daily {now:%H:%M}", fake_slack.url + "/respond/d1", channel="C5")
+    assert "Digest 1" in fake_slack.wait_for("/respond/d1")[0]["text"]
+    with sessions.begin() as s:  # as if the last digest went out yesterday: today's is due
+        s.execute(update(Digest).values(sent_at=(now - timedelta(days=1, minutes=5)).replace(tzinfo=None),
+                                        seen_id=0))
+    posts = [c for c in fake_slack.wait_for("chat.postMessage", count=2, timeout=30) if c["channel"] == "C5"]
+    time.sleep(2)  # both processes sweep several more times
+    posts = [c for c in fake_slack.named("chat.postMessage") if c["channel"] == "C5"]
+    assert len(posts) == 1 and "Daily digest 1" in posts[0]["text"]
