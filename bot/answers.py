@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
@@ -128,12 +129,8 @@ def manage_feeds(session: Session, team_id: str, channel: str, private: bool, te
         return Answer("Feeds", message="\n".join(lines) if lines else
                       "No feeds in this channel. Follow one: `/briefing follow https://example.com/rss`")
     if verb == "unfollow":
-        if not rest.isdigit() or int(rest) > MAX_ID:
-            return Answer("Feeds", message="Give the feed's number: `/briefing unfollow 2` (`/briefing feeds` "
-                                           "lists them).")
-        gone = queries.remove_feed(session, team_id, channel, int(rest))
-        return Answer("Feeds", message=f"Stopped following feed {rest}." if gone else
-                      f"No feed {rest} in this channel (`/briefing feeds` lists them).")
+        return _stop("Feeds", "feed", rest, "Stopped following feed",
+                     lambda n: queries.remove_feed(session, team_id, channel, n))
     parts = urlsplit(rest)
     if parts.scheme not in {"http", "https"} or not parts.hostname or len(rest) > 2000:
         return Answer("Feeds", message="Give the feed's address: `/briefing follow https://example.com/rss`")
@@ -160,10 +157,8 @@ def manage_digests(session: Session, team_id: str, channel: str, text: str, user
         lines = [f"{d.id}: {d.query}, {d.period} at {d.hour:02d}:{d.minute:02d} {d.tz}" for d in rows]
         return Answer("Digests", message="\n".join(lines) if lines else f"No digests in this channel. {usage}")
     if stop is not None:
-        if not stop.isdigit() or int(stop) > MAX_ID:
-            return Answer("Digests", message="Give the digest's number: `/briefing undigest 2`.")
-        gone = queries.remove_digest(session, team_id, channel, int(stop))
-        return Answer("Digests", message=f"Stopped digest {stop}." if gone else f"No digest {stop} in this channel.")
+        return _stop("Digests", "digest", stop, "Stopped digest",
+                     lambda n: queries.remove_digest(session, team_id, channel, n))
     h, mi = int(hour or 8), int(minute or 0)
     if bad or not what or h > 23 or mi > 59:
         return Answer("Digests", message=usage)
@@ -171,6 +166,17 @@ def manage_digests(session: Session, team_id: str, channel: str, text: str, user
     when = "every day" if digest.period == "daily" else f"every {date(2024, 1, 1 + digest.weekday):%A}"
     return Answer("Digests", message=f"Digest {digest.id}: what was said on \u201c{digest.query}\u201d, {when} at "
                                      f"{h:02d}:{mi:02d} UTC. `/briefing undigest {digest.id}` stops it.")
+
+
+def _stop(title: str, noun: str, number: str, done: str, remove: Callable[[int], bool]) -> Answer:
+    """`unwatch 3`, `unfollow 2`, `undigest 1`: stop one of this channel's by its number."""
+    listing = f"`/briefing {noun}s` lists them"
+    if not number.isdigit() or int(number) > MAX_ID:
+        return Answer(title, message=f"Give the {noun}'s number: `/briefing un{'follow' if noun == 'feed' else noun} "
+                                     f"2` ({listing}).")
+    if remove(int(number)):
+        return Answer(title, message=f"{done} {number}.")
+    return Answer(title, message=f"No {noun} {number} in this channel ({listing}).")
 
 
 CLI_CHANNEL = "cli"  # where the command line's watches post: it sees what a public channel sees
@@ -190,12 +196,8 @@ def manage_watches(session: Session, team_id: str, channel: str, query: Query, u
         return Answer("Watches", message="\n".join(lines) if lines else
                       f"No watches in this channel. Start one: `{command} watch dprk`")
     if verb == "unwatch":
-        if not rest.isdigit() or int(rest) > MAX_ID:
-            return Answer("Watches", message="Give the watch's number: `/briefing unwatch 3` (`/briefing watches` "
-                                             "lists them).")
-        gone = queries.remove_watch(session, team_id, channel, int(rest))
-        return Answer("Watches", message=f"Stopped watch {rest}." if gone else
-                      f"No watch {rest} in this channel (`/briefing watches` lists them).")
+        return _stop("Watches", "watch", rest, "Stopped watch",
+                     lambda n: queries.remove_watch(session, team_id, channel, n))
     if not rest:
         return Answer("Watches", message=f"Say what to watch: `{command} watch dprk`.")
     watch = queries.add_watch(session, team_id, channel, query.kind, rest, user)

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, replace
 
 from bot.answers import Answer, Group, Query
-from bot.wording import Run, cut, outlet, plural, runs, summary, when_where, words
+from bot.wording import Run, cut, ingest_lines, outlet, runs, summary, when_where, words
 from storage.queries import COUNT_CAP
 
 MAX_BLOCKS = 50
@@ -132,20 +132,6 @@ def _section(text: str) -> dict:
 
 
 def ingest_reply(results: list, skipped: int = 0) -> str:  # list[IngestResult]
-    """The one thread reply for a message's links: what was stored, or why not."""
-    lines = []
-    for r in results:
-        # Titles, names and reasons come from the page or its server: shown as written, never as formatting.
-        title = inert(cut(r.title, 100)) if r.title else escape(cut(r.url, 100))
-        who = ", ".join(inert(s) for s in r.speakers[:6]) + (" and others" if len(r.speakers) > 6 else "")
-        if r.status == "stored":
-            lines.append(f"Stored {plural(r.statements, 'statement')} from {who or 'unnamed sources'}: {title}"
-                         if r.statements else f"Stored {title}, but found no attributed statements in it.")
-        elif r.status == "duplicate":
-            lines.append(f"Already stored ({plural(r.statements, 'statement')} from {who or 'unnamed sources'}): "
-                         f"{title}")
-        else:
-            lines.append(f"Could not read {escape(cut(r.url, 200))}: {inert(r.reason or 'unknown error')}")
-    if skipped:
-        lines.append(f"Skipped {plural(skipped, 'more link')}: at most {len(results)} are read from one message.")
-    return "\n".join(lines)
+    """The one thread reply for a message's links: what was stored, or why not. Titles, names and reasons come
+    from the page or its server: shown as written, never as formatting."""
+    return "\n".join(ingest_lines(results, skipped, page_text=inert, link=escape))

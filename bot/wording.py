@@ -4,7 +4,7 @@ The renderers (bot/blocks.py for Slack, bot/terminal.py for the terminal) decide
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
@@ -102,3 +102,24 @@ def summary(answer: Answer) -> str:
     more = f"; {answer.more_text} more" if answer.more else ""
     return f"{plural(shown, 'statement')} from {plural(len(answer.groups), 'speaker')}, newest first{more}"
 
+
+
+def ingest_lines(results: list, skipped: int = 0, page_text: Callable[[str], str] = str,
+                 link: Callable[[str], str] = str) -> list[str]:  # list[IngestResult]
+    """One line a link: what was stored, or why not. The medium says how text from a page (titles, names,
+    reasons) and links are made safe to show; the terminal shows them as they are."""
+    lines = []
+    for r in results:
+        title = page_text(cut(r.title, 100)) if r.title else link(cut(r.url, 100))
+        who = ", ".join(page_text(s) for s in r.speakers[:6]) + (" and others" if len(r.speakers) > 6 else "")
+        if r.status == "stored":
+            lines.append(f"Stored {plural(r.statements, 'statement')} from {who or 'unnamed sources'}: {title}"
+                         if r.statements else f"Stored {title}, but found no attributed statements in it.")
+        elif r.status == "duplicate":
+            lines.append(f"Already stored ({plural(r.statements, 'statement')} from {who or 'unnamed sources'}): "
+                         f"{title}")
+        else:
+            lines.append(f"Could not read {link(cut(r.url, 200))}: {page_text(r.reason or 'unknown error')}")
+    if skipped:
+        lines.append(f"Skipped {plural(skipped, 'more link')}: at most {len(results)} are read from one message.")
+    return lines
