@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -11,7 +12,9 @@ from bot.errors import Unreadable
 
 MIN_TEXT_CHARS = 150  # a news brief of three or four short paragraphs is an article
 MIN_PROSE_WORDS = 30  # words in sentence-like lines: index pages are many short headlines
-SENTENCE_END = (".", "!", "?", "\u201d", '"', "\u2019", "'", ")")
+SENTENCE_END = (".", "!", "?", "\u201d", '"', "\u2019", "'", ")", "\u3002", "\uff01", "\uff1f", "\u300d", "\u300f")
+# Chinese and Japanese are written without spaces between words: two such characters count as about a word.
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 class NotArticle(Unreadable):
@@ -101,12 +104,13 @@ def read_text(text: str, title: str | None = None) -> Page:
 
 def _prose_words(text: str) -> int:
     """Words in lines that read as sentences: ten words or more, or five or more ending as a sentence ends
-    (a headline does not end with a full stop; a brief's short paragraphs do)."""
+    (a headline does not end with a full stop; a brief's short paragraphs do). A line in Chinese or Japanese
+    counts its characters by two and must end as a sentence does: its headlines are long in characters."""
     total = 0
     for line in text.splitlines():
-        n = len(line.split())
-        if n >= 10 or (n >= 5 and line.rstrip().endswith(SENTENCE_END)):
-            total += n
+        n, cjk = len(line.split()), len(CJK.findall(line)) // 2
+        if (n >= 10 and not cjk) or (n + cjk >= 5 and line.rstrip().endswith(SENTENCE_END)):
+            total += n + cjk
     return total
 
 
@@ -127,8 +131,6 @@ def _decode(content: bytes | str, encoding: str | None) -> str:
 
 
 def _meta_charset(head: bytes) -> str | None:
-    import re
-
     m = re.search(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_\-]+)", head, re.I)
     return m.group(1).decode("ascii") if m else None
 
