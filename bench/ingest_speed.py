@@ -176,7 +176,8 @@ def local_ingest(jobs: int = 1) -> None:
     print(f"reference, trafilatura fast + metadata alone: {n} pages in {ref_wall:.1f} s "
           f"({ref_cpu:.1f} s CPU), peak RSS {ref_rss:.0f} MB")
     print(f"ingest, local files, {jobs} process{'es' if jobs > 1 else ''}, SQLite: {n} pages in {wall:.1f} s = "
-          f"{n / wall:.1f} pages/s ({cpu:.1f} s CPU = {n / cpu:.1f} pages/CPU-s), peak RSS {rss:.0f} MB; "
+          f"{n / wall:.1f} pages/s ({cpu:.1f} s CPU = {n / cpu:.1f} pages/CPU-s), "
+          f"peak RSS {rss:.0f} MB (largest process); "
           f"ratio to reference {wall / ref_wall:.2f}x wall, {cpu / ref_cpu:.2f}x CPU")
     print(f"  {summary}")
 
@@ -254,6 +255,7 @@ def main(argv: list[str]) -> None:
         readers()
     if every or "--local" in modes:
         local_ingest()
+        local_ingest(jobs=2)
     if every or modes & {"--queue", "--ack-only"}:
         queue_bench(argv, ack_only="--ack-only" in modes)
 
