@@ -557,15 +557,10 @@ def claim_job(session: Session, job_id: int) -> tuple[Job, int] | None:
 
     The token (the claim's number) makes sure only the latest claimant may finish the job."""
     due = or_(Job.run_after.is_(None), Job.run_after <= _now())
-    if not _changed(session.execute(update(Job).where(Job.id == job_id, Job.status == "queued", due)
-                                    .values(status="running", attempts=Job.attempts + 1, heartbeat_at=_now(),
-                                            updated_at=_now()))):
-        return None
-    job = session.get(Job, job_id)
-    if job is None:
-        return None
-    session.refresh(job)
-    return job, job.attempts
+    job = session.scalars(update(Job).where(Job.id == job_id, Job.status == "queued", due)
+                          .values(status="running", attempts=Job.attempts + 1, heartbeat_at=_now(), updated_at=_now())
+                          .returning(Job).execution_options(populate_existing=True)).first()
+    return (job, job.attempts) if job is not None else None
 
 
 def _held(job_id: int, token: int):  # noqa: ANN202
@@ -580,9 +575,11 @@ def retry_job(session: Session, job_id: int, token: int, results: dict, delay: f
 
 
 def finish_job(session: Session, job_id: int, token: int, results: dict, reply: str, ok: bool) -> bool:
-    """Close a job with its reply, if this claim is still the latest; False means another runner took it over."""
+    """Close a job with its reply, if this claim is still the latest; False means another runner took it over.
+
+    The finishing runner holds the reply's lease (as lease_reply gives it) and sends the reply at once."""
     return _changed(session.execute(update(Job).where(_held(job_id, token)).values(
-        status="done", results=results, reply=reply, ok=ok, heartbeat_at=None, updated_at=_now())))
+        status="done", results=results, reply=reply, ok=ok, heartbeat_at=_now(), updated_at=_now())))
 
 
 def beat(session: Session, running: dict[int, int]) -> None:
@@ -616,14 +613,10 @@ def unfinished_jobs(session: Session) -> list[int]:
 def lease_reply(session: Session, job_id: int, lease: float) -> Job | None:
     """Take the right to send a done job's unsent reply for `lease` seconds."""
     free = or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < _ago(lease))
-    if not _changed(session.execute(update(Job).where(Job.id == job_id, Job.status == "done",
-                                                      Job.reply_sent_at.is_(None), free)
-                                    .values(heartbeat_at=_now()))):
-        return None
-    job = session.get(Job, job_id)
-    if job is not None:
-        session.refresh(job)
-    return job
+    return session.scalars(update(Job).where(Job.id == job_id, Job.status == "done", Job.reply_sent_at.is_(None),
+                                             free)
+                           .values(heartbeat_at=_now()).returning(Job)
+                           .execution_options(populate_existing=True)).first()
 
 
 def reply_failed(session: Session, job_id: int, error: str) -> None:
