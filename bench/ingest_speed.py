@@ -77,6 +77,7 @@ def ingest_round(db: str, urls: list[str], workers: int, slack: FakeSlack) -> fl
     start = time.perf_counter()
     for i, url in enumerate(urls):
         runner.enqueue("TBENCH", "C1", f"{i}.0", "U1", [url], 0)
+    enqueued = time.perf_counter() - start
     while True:
         with sessions() as s:
             left = s.scalar(select(func.count(Job.id)).where(Job.status.in_(["queued", "running"])))
@@ -87,6 +88,7 @@ def ingest_round(db: str, urls: list[str], workers: int, slack: FakeSlack) -> fl
     for p in procs:
         kill_group(p, 15)
     engine.dispose()
+    print(f"  ({len(urls)} jobs recorded and queued in {enqueued:.1f} s)")
     return elapsed
 
 
