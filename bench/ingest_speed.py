@@ -1,11 +1,23 @@
-"""Ingestion throughput with 1, 2 and 4 RQ workers, and slash-command ack latency under load.
+"""Ingestion speed: local files in one process, RQ workers over HTTP, and slash-command ack latency.
 
-    python bench/ingest_speed.py [POSTGRES_ADMIN_URL]
+    python bench/ingest_speed.py [--local] [--readers] [--queue] [--ack-only] [POSTGRES_ADMIN_URL]
 
-Serves the 181 real pages of ../shared/articles/scrapinghub from 127.0.0.1, fakes Slack's Web API on
-127.0.0.1, and runs real `briefing-bot worker` processes against PostgreSQL and Redis on this machine
-(a scratch database is created and dropped). Then it starts `briefing-bot serve` (HTTP, gunicorn) and
-sends 50 signed /briefing commands at once, several rounds, timing each ack.
+With no mode flag, every part runs.
+
+--local: `briefing-bot ingest` of the 181 pages of ../shared/articles/scrapinghub as local .html files (unzipped
+to a temporary folder, never into the repository), one process, SQLite: pages a second, CPU seconds and peak
+memory (RSS), and the ratio to a reference timed in the same run: trafilatura alone in its fast mode with metadata
+(`bare_extraction(html, with_metadata=True, fast=True)`) on the same files, in its own process. The machine is
+shared, so the ratios (of wall and of CPU time) are the figures to compare between runs.
+
+--readers: body-text F1 on the 181 pages against ground-truth.json, for the bot's reader and for each
+trafilatura setting tried, with one scorer for all (words, lowercased, as a bag; a page read as nothing scores
+0), and milliseconds a page.
+
+--queue: serves the same pages from 127.0.0.1, fakes Slack's Web API on 127.0.0.1, and runs real
+`briefing-bot worker` processes (1, 2 and 4) against PostgreSQL and Redis on this machine (a scratch database is
+created and dropped). --ack-only: then it starts `briefing-bot serve` (HTTP, gunicorn) and sends 50 signed
+/briefing commands at once, several rounds, timing each ack.
 """
 
 from __future__ import annotations
@@ -27,12 +39,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bot.config import Settings  # noqa: E402
 from bot.jobs import Notifier  # noqa: E402
-from bot.queue import QueuedRunner  # noqa: E402
+from bot.queue import queued_runner  # noqa: E402
 from storage.db import make_engine, make_sessionmaker, migrate  # noqa: E402
 from storage.models import Job  # noqa: E402
 from tests.conftest import SIGNING_SECRET, FakeSlack, Pages, RunningBot, free_port, kill_group  # noqa: E402
 
-PAGES = ROOT.parent / "shared" / "articles" / "scrapinghub" / "html"
+SCRAPINGHUB = ROOT.parent / "shared" / "articles" / "scrapinghub"
+PAGES = SCRAPINGHUB / "html"
 
 
 class Silent(Notifier):
@@ -60,10 +73,11 @@ def ingest_round(db: str, urls: list[str], workers: int, slack: FakeSlack) -> fl
              for _ in range(workers)]
     time.sleep(3)  # workers up and listening
     settings = Settings(database_url=db, redis_url=env["REDIS_URL"], queue_name=queue)
-    runner = QueuedRunner(sessions, settings, Silent())
+    runner = queued_runner(sessions, settings, Silent())
     start = time.perf_counter()
     for i, url in enumerate(urls):
         runner.enqueue("TBENCH", "C1", f"{i}.0", "U1", [url], 0)
+    enqueued = time.perf_counter() - start
     while True:
         with sessions() as s:
             left = s.scalar(select(func.count(Job.id)).where(Job.status.in_(["queued", "running"])))
@@ -74,6 +88,7 @@ def ingest_round(db: str, urls: list[str], workers: int, slack: FakeSlack) -> fl
     for p in procs:
         kill_group(p, 15)
     engine.dispose()
+    print(f"  ({len(urls)} jobs recorded and queued in {enqueued:.1f} s)")
     return elapsed
 
 
@@ -109,9 +124,161 @@ def ack_latency(db: str, slack: FakeSlack, concurrent: int = 50, rounds: int = 6
     return times
 
 
+# ---- local files, one process ----------------------------------------------------------------
+
+REFERENCE = """
+import sys, time
+from pathlib import Path
+from trafilatura import bare_extraction
+for f in sorted(Path(sys.argv[1]).glob("*.html")):
+    bare_extraction(f.read_bytes().decode("utf-8", errors="replace"), with_metadata=True, fast=True)
+"""
+
+
+def unzip_pages(folder: Path) -> list[Path]:
+    """The 181 pages as .html files in a scratch folder (read at run time, never kept in the repository)."""
+    out = []
+    for p in sorted(PAGES.glob("*.gz")):
+        target = folder / p.name.removesuffix(".gz")
+        target.write_bytes(gzip.decompress(p.read_bytes()))
+        out.append(target)
+    return out
+
+
+def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds (user + system, with its reader processes), peak RSS in MB, and the output of
+    one process. The peak is the process's own VmHWM, read while it runs: ru_maxrss would carry this bench's
+    own memory over from the fork."""
+    with open(cwd / "out.txt", "wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        peak = 0
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            peak = max(peak, _hwm_kb(proc.pid))
+            time.sleep(0.02)
+        wall = time.perf_counter() - start
+    text_out = (cwd / "out.txt").read_text(errors="replace")
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd[:3])} failed:\n{text_out[-2000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, peak / 1024, text_out
+
+
+def _hwm_kb(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+
+
+def local_ingest(jobs: int = 1) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="ingest-bench-") as tmp:
+        folder = Path(tmp) / "pages"
+        folder.mkdir()
+        files = unzip_pages(folder)
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.db", "DOTENV_PATH": "/nonexistent",
+               "LOG_LEVEL": "WARNING"}
+        subprocess.run([sys.executable, "-m", "bot", "migrate"], env=env, check=True, capture_output=True)
+        ref_wall, ref_cpu, ref_rss, _ = timed([sys.executable, "-c", REFERENCE, str(folder)], env, Path(tmp))
+        cmd = [sys.executable, "-m", "bot", "ingest", *map(str, files)]
+        if jobs > 1:
+            cmd += ["--jobs", str(jobs)]
+        wall, cpu, rss, out = timed(cmd, env, Path(tmp))
+    n = len(files)
+    summary = next((line for line in out.splitlines() if line.startswith("Done:")), out.strip()[-300:])
+    print(f"reference, trafilatura fast + metadata alone: {n} pages in {ref_wall:.1f} s "
+          f"({ref_cpu:.1f} s CPU), peak RSS {ref_rss:.0f} MB")
+    print(f"ingest, local files, {jobs} process{'es' if jobs > 1 else ''}, SQLite: {n} pages in {wall:.1f} s = "
+          f"{n / wall:.1f} pages/s ({cpu:.1f} s CPU = {n / cpu:.1f} pages/CPU-s), "
+          f"peak RSS {rss:.0f} MB (the storing process); "
+          f"ratio to reference {wall / ref_wall:.2f}x wall, {cpu / ref_cpu:.2f}x CPU")
+    print(f"  {summary}")
+
+
+# ---- reading quality --------------------------------------------------------------------------
+
+WORDS = __import__("re").compile(r"\w+")
+
+
+def body_f1(found: str | None, truth: str) -> float:
+    """F1 of the words read against the words of the ground-truth body, as bags (case folded)."""
+    from collections import Counter
+
+    got, want = Counter(WORDS.findall((found or "").lower())), Counter(WORDS.findall(truth.lower()))
+    common = sum((got & want).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(got.values()), common / sum(want.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def reader_settings() -> dict[str, object]:
+    """Each reader tried: name -> function(html, url) returning the body text (None: nothing read)."""
+    from trafilatura import bare_extraction
+
+    from bot.reader import read_html
+
+    def traf(**options: object):  # noqa: ANN202
+        def read(html: str, url: str) -> str | None:
+            doc = bare_extraction(html, url=url, include_comments=False, include_tables=False, **options)
+            return getattr(doc, "text", None)
+        return read
+
+    def bot_reader(html: str, url: str) -> str | None:
+        try:
+            return read_html(html, url).text
+        except Exception:  # a page the bot refuses reads as nothing
+            return None
+
+    return {
+        "bot reader (bot/reader.py as it stands)": bot_reader,
+        "trafilatura default (fallbacks), metadata": traf(with_metadata=True),
+        "trafilatura fast, metadata": traf(with_metadata=True, fast=True),
+        "trafilatura fast, no metadata": traf(fast=True),
+        "trafilatura fast, favor_precision": traf(fast=True, favor_precision=True),
+        "trafilatura fast, favor_recall": traf(fast=True, favor_recall=True),
+        "trafilatura default (fallbacks), favor_precision": traf(favor_precision=True),
+    }
+
+
+def readers() -> None:
+    import json
+
+    truth = json.loads((SCRAPINGHUB / "ground-truth.json").read_text())
+    pages = {p.name.split(".")[0]: gzip.decompress(p.read_bytes()).decode("utf-8", errors="replace")
+             for p in sorted(PAGES.glob("*.gz"))}
+    print(f"body-text F1 on {len(pages)} pages against ground-truth.json (words as a bag, mean per page)")
+    for name, read in reader_settings().items():
+        scores, start = [], time.process_time()
+        for key, html in pages.items():
+            scores.append(body_f1(read(html, truth[key].get("url") or f"https://example.com/{key}"),  # type: ignore[operator]
+                                  truth[key]["articleBody"]))
+        ms = (time.process_time() - start) * 1000 / len(pages)
+        print(f"reader {name}: body F1 {statistics.mean(scores):.3f} (median {statistics.median(scores):.3f}, "
+              f"{sum(s < 0.5 for s in scores)} pages below .5), {ms:.1f} ms CPU a page")
+
+
+# ---- the whole bench ----------------------------------------------------------------------------
+
 def main(argv: list[str]) -> None:
-    ack_only = "--ack-only" in argv
-    argv = [a for a in argv if a != "--ack-only"]
+    modes = {a for a in argv if a.startswith("--")}
+    argv = [a for a in argv if not a.startswith("--")]
+    every = not modes & {"--local", "--readers", "--queue", "--ack-only"}
+    if every or "--readers" in modes:
+        readers()
+    if every or "--local" in modes:
+        local_ingest()
+        local_ingest(jobs=2)
+    if every or modes & {"--queue", "--ack-only"}:
+        queue_bench(argv, ack_only="--ack-only" in modes)
+
+
+def queue_bench(argv: list[str], ack_only: bool) -> None:
     admin_url = argv[0] if argv else "postgresql://postgres@127.0.0.1:5432/test"
     name = f"briefing_bench_{uuid.uuid4().hex[:6]}"
     admin = make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 EXAMPLES = {
     "serve": "briefing-bot serve            # HTTP on $PORT, or Socket Mode when SLACK_APP_TOKEN is set",
     "worker": "REDIS_URL=redis://127.0.0.1:6379/0 briefing-bot worker",
-    "ingest": "briefing-bot ingest https://example.com/news/story.html article.html",
+    "ingest": "briefing-bot ingest https://example.com/news/story.html article.html   |   "
+              "briefing-bot ingest pages/ --urls links.txt --jobs 2",
     "briefing": "briefing-bot briefing dprk since last week   |   briefing-bot briefing lloyd austin --json",
     "who-said": "briefing-bot who-said '\"nuclear programme\"' in 2024 --csv > statements.csv",
     "extract": "briefing-bot extract article.txt   |   briefing-bot extract --jsonl in.jsonl > out.jsonl",
@@ -76,8 +77,13 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--socket", dest="mode", action="store_const", const="socket",
                       help="Socket Mode (needs SLACK_APP_TOKEN)")
     cmd("worker", _worker, "run ingestion jobs from the Redis queue (REDIS_URL)")
-    cmd("ingest", _ingest, "read pages (URLs or local .html/.txt files) and store their statements") \
-        .add_argument("sources", nargs="+", metavar="URL_OR_FILE")
+    i = cmd("ingest", _ingest, "read pages (URLs, local .html/.txt files or folders of them) and store their "
+                               "statements")
+    i.add_argument("sources", nargs="*", metavar="URL_OR_FILE_OR_FOLDER")
+    i.add_argument("--urls", action="append", default=[], metavar="FILE",
+                   help="also read the links (or file paths) in FILE, one a line; - for standard input")
+    i.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="read pages in N processes while one stores them (the same result as one process)")
     for name, func, help_ in (("briefing", _briefing, "the latest statements on a topic or by a person"),
                               ("who-said", _who_said, "every speaker who said something matching a keyword")):
         q = cmd(name, func, help_)
@@ -162,16 +168,23 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from collections import Counter
 
-    from bot.pipeline import ingest
+    from bot.batch import expand, ingest_all
     from bot.terminal import ingest_lines
     from bot.wording import plural
 
+    if args.jobs < 1:
+        raise CliError("--jobs counts processes, from 1")
+    try:
+        sources = expand(args.sources, args.urls)
+    except OSError as exc:
+        raise CliError(f"cannot read the list of links {exc.filename}: {exc.strerror}") from None
+    if not sources:
+        raise CliError("nothing to read: give links, files or folders with .html, .htm or .txt files, or --urls FILE")
     sessions = _sessions(settings)
     outcomes: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
-    n = len(args.sources)
-    for i, source in enumerate(args.sources, 1):
-        result = ingest(sessions, settings, settings.team_id, source)
+    n = len(sources)
+    for i, result in enumerate(ingest_all(sessions, settings, settings.team_id, sources, args.jobs), 1):
         outcomes[result.status] += 1
         if result.status == "failed":
             reasons[result.code or "other"] += 1

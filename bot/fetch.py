@@ -9,6 +9,7 @@ import ssl
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -170,13 +171,20 @@ class _DeadlineBackend(httpcore.SyncBackend):
         return _DeadlineStream(stream, self.deadline)
 
 
+@lru_cache(maxsize=1)
+def ssl_context() -> ssl.SSLContext:
+    """One TLS context per process: loading the certificate bundle took most of a page's fetch time.
+
+    An SSLContext is safe to share between threads and connections; each connection still checks its own host."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 class _DeadlineTransport(httpx.HTTPTransport):
     """httpx's transport over a pool of deadline-bound sockets (HTTPTransport offers no backend option)."""
 
     def __init__(self, deadline: float) -> None:
         # Only the pool is built: the parent's __init__ would build a second one that is never used.
-        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(trust_env=False),
-                                             network_backend=_DeadlineBackend(deadline))
+        self._pool = httpcore.ConnectionPool(ssl_context=ssl_context(), network_backend=_DeadlineBackend(deadline))
 
 
 def fetch(url: str, *, allow_private: bool = False, resolver: Resolver = system_resolver,

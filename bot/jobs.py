@@ -131,14 +131,14 @@ class JobRunner:
                     log.info("job %s: %d links to try again in %.0f s", job_id, len(pending), delay)
                     return
                 done = [IngestResult(**results[u]) for u in urls]
-                reply = self.render(done, skipped)
-                if not queries.finish_job(session, job_id, token, results, reply,
-                                          any(r.status != "failed" for r in done)):
+                reply, ok = self.render(done, skipped), any(r.status != "failed" for r in done)
+                if not queries.finish_job(session, job_id, token, results, reply, ok):
                     return  # another runner took it over
         finally:
             with self.lock:
                 self.running.pop(job_id, None)
-        self.send_reply(job_id)
+        # Finishing took the reply's lease: the reply is recorded, now sent, then marked sent.
+        self._deliver(job_id, origin.team_id, origin.channel_id or "", origin.message_ts or "", reply, ok)
 
     def _read(self, origin: Origin, urls: list[str], results: dict, final: bool) -> str | None:
         """Read the links without a result; returns why some must wait (an outage), if so."""
@@ -177,6 +177,10 @@ class JobRunner:
             if job is None:
                 return
             team, channel, ts, reply, ok = job.team_id, job.channel_id, job.message_ts, job.reply or "", bool(job.ok)
+        self._deliver(job_id, team, channel, ts, reply, ok)
+
+    def _deliver(self, job_id: int, team: str, channel: str, ts: str, reply: str, ok: bool) -> None:
+        """Send a reply whose lease this process holds, then mark it sent; on failure the lease runs out."""
         try:
             self.notifier.finished(team, channel, ts, reply, ok)
         except Exception as exc:

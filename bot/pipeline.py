@@ -72,48 +72,83 @@ class Origin:
         return self.channel_id if self.private and self.channel_id else None
 
 
+@dataclass
+class Read:
+    """A page read and its statements extracted, or why it could not be: plain data, so a reader process can
+    hand it to the one process that stores."""
+
+    url: str
+    is_local: bool
+    page: Page | None = None
+    statements: list[queries.NewStatement] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)
+    code: str | None = None  # set when the page could not be read
+    reason: str | None = None
+
+
 def ingest(sessions: sessionmaker[Session], settings: Settings, origin: Origin | str, source: str, *,
            fetcher: Callable[..., Fetched] = fetch) -> IngestResult:
     """Store one page's statements unless it is stored already; failures are recorded, never raised.
 
     Database errors propagate: the caller tells an outage (try again later) from bad data."""
     origin = Origin(origin) if isinstance(origin, str) else origin
-    local = Path(source)
-    is_local = _is_file(local)
-    if not is_local and (problem := _not_a_page(source, local)):
-        return IngestResult(source, "failed", reason=problem.message, code=problem.code)  # nothing to record
-    url = local.resolve().as_uri() if is_local else canonical_url(source)
-    if (done := _stored(sessions, origin, url)) is not None:
+    located = locate(source)
+    if isinstance(located, IngestResult):
+        return located
+    url, path = located
+    if (done := find_stored(sessions, origin, url)) is not None:
         return done
+    return store(sessions, origin, read(url, path, settings, fetcher))
+
+
+def locate(source: str) -> tuple[str, Path | None] | IngestResult:
+    """The URL a source is stored under and its local file (None for a link), or why it names no page."""
+    local = Path(source)
+    if _is_file(local):
+        return local.resolve().as_uri(), local
+    if problem := _not_a_page(source, local):
+        return IngestResult(source, "failed", reason=problem.message, code=problem.code)  # nothing to record
+    return canonical_url(source), None
+
+
+def read(url: str, path: Path | None, settings: Settings, fetcher: Callable[..., Fetched] = fetch) -> Read:
+    """Fetch (or open the local file), read and extract one page; no database is touched."""
     try:
-        page = _read_local(local) if is_local else _read_remote(url, settings, fetcher)
+        page = _read_local(path) if path is not None else _read_remote(url, settings, fetcher)
     except Unreadable as exc:
-        if not is_local:  # a link that failed is tried again when posted again; a local file just says why
-            _record_failure(sessions, origin, url, exc.message)
-        return IngestResult(url, "failed", reason=exc.message, code=exc.code)
-    if page.canonical_url and canonical_url(page.canonical_url) != url:
-        url = canonical_url(page.canonical_url)
-        if (done := _stored(sessions, origin, url)) is not None:
-            return done
+        return Read(url, path is not None, code=exc.code, reason=exc.message)
     try:
         found = extract_statements(page.text, page.published)
     except Unreadable as exc:  # TooSlow: the article took longer to read than its bound
-        _record_failure(sessions, origin, url, exc.message)
-        return IngestResult(url, "failed", reason=exc.message, code=exc.code)
+        return Read(url, path is not None, code=exc.code, reason=exc.message)
+    return Read(url, path is not None, page, [_to_new(page.text, s) for s in found], _speakers(found))
+
+
+def store(sessions: sessionmaker[Session], origin: Origin, done: Read) -> IngestResult:
+    """Store what was read (or record why it could not be), unless the page is stored already by now."""
+    url, page = done.url, done.page
+    if page is None:
+        if not done.is_local:  # a link that failed is tried again when posted again; a local file just says why
+            _record_failure(sessions, origin, url, done.reason or "")
+        return IngestResult(url, "failed", reason=done.reason, code=done.code)
+    if page.canonical_url and canonical_url(page.canonical_url) != url:
+        url = canonical_url(page.canonical_url)
+        if (stored := find_stored(sessions, origin, url)) is not None:
+            return stored
     article = Article(team_id=origin.team_id, url=url, title=page.title, site=page.site, author=page.author,
                       published=page.published, text=page.text, status="stored", posted_by=origin.user_id,
                       channel_id=origin.channel_id, private_channel=origin.private_channel)
     try:
         with sessions.begin() as session:
-            queries.save_article(session, article, [_to_new(page.text, s) for s in found])
+            queries.save_article(session, article, done.statements)
             _add_source(session, origin, article.id)
     except (IntegrityError, queries.AlreadyStored):
         # Another worker stored the same article a moment ago: theirs stays, this message is its source too.
-        return _stored(sessions, origin, url) or IngestResult(url, "duplicate", title=page.title)
-    return IngestResult(url, "stored", page.title, _speakers(found), len(found))
+        return find_stored(sessions, origin, url) or IngestResult(url, "duplicate", title=page.title)
+    return IngestResult(url, "stored", page.title, done.speakers, len(done.statements))
 
 
-def _stored(sessions: sessionmaker[Session], origin: Origin, url: str) -> IngestResult | None:
+def find_stored(sessions: sessionmaker[Session], origin: Origin, url: str) -> IngestResult | None:
     # A public copy serves every channel; a private channel also has its own.
     with sessions.begin() as session:
         for scope in dict.fromkeys([None, origin.private_channel]):
@@ -149,7 +184,7 @@ def _not_a_page(source: str, path: Path) -> Unreadable | None:
     except OSError:
         return None
     if folder:
-        return Unreadable("bad_url", f"{source} is a folder: give the .html, .htm or .txt files in it")
+        return Unreadable("bad_url", f"{source} is a folder with no .html, .htm or .txt files in it")
     return Unreadable("not_found", f"{source}: no such file (or give a link starting with https://)")
 
 

@@ -86,11 +86,14 @@ class Actor(Base):
     name is shown only with statements the asker may see; roles live on the statements they came with."""
 
     __tablename__ = "actors"
-    __table_args__ = (UniqueConstraint("team_id", "name", name="uq_actors_team_name"),)
+    __table_args__ = (UniqueConstraint("team_id", "name", name="uq_actors_team_name"),
+                      Index("ix_actors_team_surname", "team_id", "surname"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(255))
+    # The last word of a name of two words or more, lowercased: "Kirby" alone finds "John Kirby" by index.
+    surname: Mapped[str | None] = mapped_column(String(255))
 
 
 class ArticleSource(Base):

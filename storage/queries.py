@@ -14,8 +14,10 @@ from sqlalchemy import (
     CursorResult,
     Date,
     Select,
+    Table,
     delete,
     func,
+    insert,
     literal,
     literal_column,
     or_,
@@ -111,7 +113,10 @@ def _fit(value: str | None, limit: int = NAME_CHARS) -> str | None:
 
 def save_article(session: Session, article: Article, statements: Sequence[NewStatement]) -> Article:
     """Store an article with its statements; an earlier failed attempt at the same URL is replaced, a stored
-    copy never is (AlreadyStored). The unique (team, url) key stops a racing insert."""
+    copy never is (AlreadyStored). The unique (team, url) key stops a racing insert.
+
+    A constant number of statements whatever the article holds: names, actors, topics and first copies are
+    each resolved in one query, and the statements and their topic links are inserted in bulk."""
     article.url_key = url_key(article.url, article.private_channel)
     article.site, article.author = _fit(article.site), _fit(article.author)
     old = find_article(session, article.team_id, article.url, article.private_channel)
@@ -121,42 +126,50 @@ def save_article(session: Session, article: Article, statements: Sequence[NewSta
         session.delete(old)
         session.flush()
     session.add(article)
-    statements = [replace(s, speaker=_fit(s.speaker), role=_fit(s.role), place=_fit(s.place), cue=_fit(s.cue, 64))
-                  for s in statements]
-    full = _full_names(session, article.team_id, article.private_channel,
-                       {s.speaker for s in statements if s.speaker and s.resolved})
-    statements = [replace(s, speaker=full.get(s.speaker, s.speaker)) if s.speaker else s for s in statements]
+    session.flush()
+    statements = _unique([replace(s, speaker=_fit(s.speaker), role=_fit(s.role), place=_fit(s.place),
+                                  cue=_fit(s.cue, 64)) for s in statements],
+                         _full_names(session, article.team_id, article.private_channel,
+                                     {s.speaker for s in statements if s.speaker and s.resolved}))
+    if not statements:
+        return article
     # Only a name is a person across articles: "a spokesman" in two articles is two people.
     actors = _actor_ids(session, article.team_id, {s.speaker for s in statements if s.speaker and s.resolved})
     topic_ids = _topic_ids(session, {t for s in statements for t in s.topics})
-    # The same words by the same speaker twice in one article are one statement, not "another source".
-    unique = {fingerprint(s.speaker, s.text): s for s in reversed(statements)}
-    statements = [s for s in statements if unique.get(fingerprint(s.speaker, s.text)) is s]
     prints = [fingerprint(s.speaker, s.text) for s in statements]
     firsts = _first_copies(session, article.team_id, article.private_channel, prints)
-    links = []
-    for s, fp in zip(statements, prints, strict=True):
-        st = Statement(
-            team_id=article.team_id, text=s.text, kind=s.kind, speaker=s.speaker, role=s.role, cue=s.cue,
-            said_on=s.said_on, said_precision=s.said_precision, place=s.place, start=s.start, end=s.end,
-            fingerprint=fp, confidence=s.confidence, speaker_resolved=s.resolved, rule=s.rule[:32] or None,
-            duplicate_of=firsts.get(fp), actor_id=actors.get(s.speaker) if s.speaker and s.resolved else None,
-            private_channel=article.private_channel,
-            search_text=" ".join(filter(None, [s.speaker, s.role, s.cue, " ".join(s.topics), s.text]))
-            [:MAX_SEARCH_CHARS],
-        )
-        article.statements.append(st)
-        session.flush()
-        firsts.setdefault(fp, st.id)
-        if st.duplicate_of is None:  # copies are counted with their first, never listed
-            links += [{"statement_id": st.id, "topic_id": topic_ids[t], "team_id": article.team_id,
-                       "said_on": s.said_on, "private_channel": article.private_channel,
-                       "strength": 2 if t in s.core_topics else 1}
-                      for t in dict.fromkeys(s.topics)]
+    rows = [_statement_row(article, s, fp, firsts.get(fp), actors.get(s.speaker) if s.speaker and s.resolved else None)
+            for s, fp in zip(statements, prints, strict=True)]
+    table = cast(Table, Statement.__table__)
+    # Fingerprints are unique within the article: they tell which id is whose, in any order (SQLite inserts
+    # every row in one statement only when the order of RETURNING is left free).
+    inserted = session.execute(insert(table).returning(table.c.fingerprint, table.c.id), rows)
+    ids: dict[str, int] = {fp: sid for fp, sid in inserted}
+    links = [{"statement_id": ids[fp], "topic_id": topic_ids[t], "team_id": article.team_id, "said_on": s.said_on,
+              "private_channel": article.private_channel, "strength": 2 if t in s.core_topics else 1}
+             for s, fp in zip(statements, prints, strict=True) if fp not in firsts
+             for t in dict.fromkeys(s.topics)]  # copies are counted with their first, never listed
     if links:
         session.execute(statement_topics.insert(), links)
-    session.flush()
     return article
+
+
+def _unique(statements: list[NewStatement], full: dict[str, str]) -> list[NewStatement]:
+    """Surnames completed to full names; the same words by the same speaker twice in one article are one
+    statement, not "another source" (the first is kept)."""
+    statements = [replace(s, speaker=full.get(s.speaker, s.speaker)) if s.speaker else s for s in statements]
+    unique = {fingerprint(s.speaker, s.text): s for s in reversed(statements)}
+    return [s for s in statements if unique.get(fingerprint(s.speaker, s.text)) is s]
+
+
+def _statement_row(article: Article, s: NewStatement, fp: str, first: int | None, actor: int | None) -> dict:
+    return {"article_id": article.id, "team_id": article.team_id, "text": s.text, "kind": s.kind,
+            "speaker": s.speaker, "role": s.role, "cue": s.cue, "said_on": s.said_on,
+            "said_precision": s.said_precision, "place": s.place, "start": s.start, "end": s.end,
+            "fingerprint": fp, "duplicate_of": first, "actor_id": actor, "private_channel": article.private_channel,
+            "confidence": s.confidence, "speaker_resolved": s.resolved, "rule": s.rule[:32] or None,
+            "search_text": " ".join(filter(None, [s.speaker, s.role, s.cue, " ".join(s.topics), s.text]))
+            [:MAX_SEARCH_CHARS]}
 
 
 def add_source(session: Session, article_id: int, team_id: str, channel_id: str, message_ts: str) -> None:
@@ -237,30 +250,35 @@ def _first_copies(session: Session, team_id: str, private_channel: str | None, p
     return {fp: sid for fp, sid in rows if fp is not None}
 
 
+def surname(name: str) -> str | None:
+    """The last word of a name of two words or more, lowercased: what a lone 'Kirby' is looked up by."""
+    return name.rsplit(" ", 1)[1].lower() if " " in name else None
+
+
 def _full_names(session: Session, team_id: str, private_channel: str | None, names: set[str]) -> dict[str, str]:
     """'Kirby' alone is the 'John Kirby' already quoted in this workspace, when he is the only Kirby, and only
-    from statements the new statement's own audience may see: a name read in a private channel stays there."""
-    out = {}
-    for name in names:
-        if " " in name or not name[:1].isupper():
-            continue
-        pattern = "% " + _like_escape(name)
-        seen_here = select(Statement.id).where(Statement.actor_id == Actor.id, Statement.team_id == team_id,
-                                               _visible(Statement.private_channel, private_channel))
-        known = session.scalars(
-            select(Actor.name).where(Actor.team_id == team_id, Actor.name.like(pattern, escape="\\"),
-                                     seen_here.exists())
-            .limit(2)).all()
-        if len(known) == 1:
-            out[name] = known[0]
-    return out
+    from statements the new statement's own audience may see: a name read in a private channel stays there.
+
+    One query for all the article's names, by the indexed surname column."""
+    lone = {n.lower(): n for n in names if " " not in n and n[:1].isupper()}
+    if not lone:
+        return {}
+    seen_here = select(Statement.id).where(Statement.actor_id == Actor.id, Statement.team_id == team_id,
+                                           _visible(Statement.private_channel, private_channel))
+    rows = session.execute(select(Actor.surname, Actor.name)
+                           .where(Actor.team_id == team_id, Actor.surname.in_(lone), seen_here.exists())).all()
+    bearers: dict[str, list[str]] = {}
+    for key, full in rows:
+        bearers.setdefault(str(key), []).append(full)
+    return {lone[key]: fulls[0] for key, fulls in bearers.items() if len(fulls) == 1}
 
 
 def _actor_ids(session: Session, team_id: str, names: set[str]) -> dict[str, int]:
     if not names:
         return {}
     # Insert-or-ignore keeps one actor per workspace and name even when workers race.
-    session.execute(_insert(session, Actor).values([{"team_id": team_id, "name": n} for n in names])
+    session.execute(_insert(session, Actor)
+                    .values([{"team_id": team_id, "name": n, "surname": surname(n)} for n in names])
                     .on_conflict_do_nothing(index_elements=["team_id", "name"]))
     rows = session.execute(select(Actor.id, Actor.name).where(Actor.team_id == team_id, Actor.name.in_(names)))
     return {name: actor_id for actor_id, name in rows}
@@ -318,9 +336,9 @@ def find_actors(session: Session, team_id: str, name: str, channel: str | None =
     if exact and " " in q:  # a full name is that person
         return list(exact)
     # A surname is everyone who bears it ("biden": Joe, Hunter, and a "Biden" the article left unresolved).
-    pattern = "% " + _like_escape(q)
-    bearers = session.scalars(base.where(func.lower(Actor.name).like(pattern, escape="\\"))
-                              .order_by(Actor.name).limit(10)).all()
+    # One word is looked up by the indexed surname; more ("de gaulle") by the end of the name.
+    ends = Actor.surname == q if " " not in q else func.lower(Actor.name).like("% " + _like_escape(q), escape="\\")
+    bearers = session.scalars(base.where(ends).order_by(Actor.name).limit(10)).all()
     return list({a.id: a for a in [*exact, *bearers]}.values())
 
 
@@ -562,15 +580,10 @@ def claim_job(session: Session, job_id: int) -> tuple[Job, int] | None:
 
     The token (the claim's number) makes sure only the latest claimant may finish the job."""
     due = or_(Job.run_after.is_(None), Job.run_after <= _now())
-    if not _changed(session.execute(update(Job).where(Job.id == job_id, Job.status == "queued", due)
-                                    .values(status="running", attempts=Job.attempts + 1, heartbeat_at=_now(),
-                                            updated_at=_now()))):
-        return None
-    job = session.get(Job, job_id)
-    if job is None:
-        return None
-    session.refresh(job)
-    return job, job.attempts
+    job = session.scalars(update(Job).where(Job.id == job_id, Job.status == "queued", due)
+                          .values(status="running", attempts=Job.attempts + 1, heartbeat_at=_now(), updated_at=_now())
+                          .returning(Job).execution_options(populate_existing=True)).first()
+    return (job, job.attempts) if job is not None else None
 
 
 def _held(job_id: int, token: int):  # noqa: ANN202
@@ -585,9 +598,11 @@ def retry_job(session: Session, job_id: int, token: int, results: dict, delay: f
 
 
 def finish_job(session: Session, job_id: int, token: int, results: dict, reply: str, ok: bool) -> bool:
-    """Close a job with its reply, if this claim is still the latest; False means another runner took it over."""
+    """Close a job with its reply, if this claim is still the latest; False means another runner took it over.
+
+    The finishing runner holds the reply's lease (as lease_reply gives it) and sends the reply at once."""
     return _changed(session.execute(update(Job).where(_held(job_id, token)).values(
-        status="done", results=results, reply=reply, ok=ok, heartbeat_at=None, updated_at=_now())))
+        status="done", results=results, reply=reply, ok=ok, heartbeat_at=_now(), updated_at=_now())))
 
 
 def beat(session: Session, running: dict[int, int]) -> None:
@@ -621,14 +636,10 @@ def unfinished_jobs(session: Session) -> list[int]:
 def lease_reply(session: Session, job_id: int, lease: float) -> Job | None:
     """Take the right to send a done job's unsent reply for `lease` seconds."""
     free = or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < _ago(lease))
-    if not _changed(session.execute(update(Job).where(Job.id == job_id, Job.status == "done",
-                                                      Job.reply_sent_at.is_(None), free)
-                                    .values(heartbeat_at=_now()))):
-        return None
-    job = session.get(Job, job_id)
-    if job is not None:
-        session.refresh(job)
-    return job
+    return session.scalars(update(Job).where(Job.id == job_id, Job.status == "done", Job.reply_sent_at.is_(None),
+                                             free)
+                           .values(heartbeat_at=_now()).returning(Job)
+                           .execution_options(populate_existing=True)).first()
 
 
 def reply_failed(session: Session, job_id: int, error: str) -> None:

@@ -152,3 +152,68 @@ def test_extract_explain_prints_rule_confidence_and_why(env: Path, capsys, tmp_p
                                       "  confidence: 0.95", "  why: named in the attribution"]
     assert "'she' = Ana Silva, the person quoted just before" in blocks[1]
     assert "speaker: A spokesman [unresolved]" in blocks[2]
+
+
+def _articles(folder: Path) -> list[Path]:
+    """Three articles (the seed page, a syndicated copy of it, a text file) and one that is not."""
+    folder.mkdir()
+    (folder / "sub").mkdir()
+    (folder / "a-seed.html").write_bytes(SEED_HTML.read_bytes())
+    (folder / "sub" / "b-copy.html").write_bytes(SEED_HTML.read_bytes().replace(b"<title>", b"<title>Copy: "))
+    (folder / "c-radar.txt").write_text("Radar plans\n\n\u201cThe radar programme will go ahead on time and on budget,"
+                                        "\u201d said Maximilian Zorn on Thursday, after the committee met again.\n"
+                                        + "The review began in the spring after a series of delays. " * 4)
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
+    return sorted(folder.rglob("*.*"))
+
+
+def _stored(url: str) -> list[tuple]:
+    from sqlalchemy import select
+
+    from storage.db import make_engine, make_sessionmaker
+    from storage.models import Article, Statement
+
+    with make_sessionmaker(make_engine(url))() as s:
+        rows = s.execute(select(Article.url, Statement.speaker, Statement.text, Statement.role, Statement.said_on,
+                                Statement.duplicate_of.is_(None)).join(Statement.article)
+                         .order_by(Article.url, Statement.start)).all()
+        topics = [sorted(t.name for t in st.topics) for st in s.scalars(
+            select(Statement).join(Statement.article).order_by(Article.url, Statement.start))]
+    return [(*r, t) for r, t in zip(rows, topics, strict=True)]
+
+
+def test_ingest_of_a_folder_reads_its_article_files(env: Path, capsys) -> None:  # noqa: ANN001
+    _articles(env / "pages")
+    out = run(capsys, "ingest", str(env / "pages")).splitlines()
+    assert out[0].startswith("[1/3] Stored") and out[-1] == "Done: 3 stored, 0 already stored, 0 failed; " \
+        "3 sources in all."
+    assert "Maximilian Zorn" in run(capsys, "who-said", "radar")
+
+
+def test_ingest_reads_a_file_of_links(env: Path, capsys, pages, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("FETCH_ALLOW_PRIVATE", "1")
+    seed = pages.add("/seed.html", SEED_HTML.read_bytes())
+    links = env / "links.txt"
+    links.write_text(f"# this week\n{seed}\n\n{pages.url}/gone.html\n")
+    with pytest.raises(SystemExit):
+        main(["ingest", "--urls", str(links)])
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("[1/2] Stored") and out[1].startswith("[2/2] Could not read")
+    assert out[-1] == "Done: 1 stored, 0 already stored, 1 failed (not_found 1); 2 sources in all."
+    assert "Lloyd Austin" in run(capsys, "briefing", "dprk")
+
+
+def test_ingest_in_parallel_stores_what_one_process_stores(env: Path, capsys, monkeypatch) -> None:  # noqa: ANN001
+    files = [str(f) for f in _articles(env / "pages")]
+    sources = [*files, files[0], str(env / "gone.html")]  # a page twice, and one that is not there
+    outputs, stored = [], []
+    for jobs in ("1", "2"):
+        url = f"sqlite:///{env / f'jobs{jobs}.db'}"
+        monkeypatch.setenv("DATABASE_URL", url)
+        with pytest.raises(SystemExit):
+            main(["ingest", *sources, "--jobs", jobs])
+        outputs.append(capsys.readouterr().out)
+        stored.append(_stored(url))
+    assert outputs[0] == outputs[1] and stored[0] == stored[1]
+    assert "Done: 3 stored, 1 already stored, 2 failed" in outputs[1]
+    assert any(not first for *_, first, _ in stored[1])  # the syndicated copy's quotes point at the first

@@ -50,3 +50,16 @@ def test_0007_gives_each_workspace_its_own_actor_and_drops_shared_roles(db_url: 
         job = conn.execute(text("SELECT status, ok, reply_sent_at IS NOT NULL FROM jobs")).one()
         assert job[0] == "done" and not job[1] and job[2]  # a finished job is not replied to again
     engine.dispose()
+
+
+def test_0014_gives_actors_already_stored_their_surname(db_url: str) -> None:
+    engine = make_engine(db_url)
+    migrate(engine, "0013")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO actors (team_id, name) VALUES ('T1', 'John Kirby'), ('T1', 'Kirby'), "
+                          "('T1', 'Mary Ann de Souza')"))
+    migrate(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT name, surname FROM actors ORDER BY name")).all()
+    assert [tuple(r) for r in rows] == [("John Kirby", "kirby"), ("Kirby", None), ("Mary Ann de Souza", "souza")]
+    engine.dispose()

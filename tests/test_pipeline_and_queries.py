@@ -96,3 +96,20 @@ def test_a_short_news_brief_is_stored(sessions, settings, tmp_path) -> None:  # 
     items = "".join(f"<li><a href='/s{i}'>Council row over bridge repairs number {i}</a></li>" for i in range(40))
     headlines.write_text(f"<html><body><ul>{items}</ul></body></html>")
     assert ingest(sessions, settings, "T1", str(headlines)).code == "index"
+
+
+def test_a_japanese_article_is_stored_and_its_headline_list_is_not(sessions, settings, tmp_path) -> None:  # noqa: ANN001
+    # Written without spaces: its words are counted by characters, and only lines that end as sentences do.
+    paras = ["先日、不正に改造したスマートフォンを販売したとして、二十代の男性が逮捕されたというニュースがありました。",
+             "報道によると、販売されたのは機能制限を解除した端末で、警察は商標法違反の疑いで捜査を進めています。",
+             "専門家は、改造された端末には安全上の問題があり、購入しないよう注意を呼びかけています。"]
+    page = tmp_path / "ja.html"
+    page.write_text("<html><head><meta charset='utf-8'><title>男性を逮捕</title></head><body><article><h1>男性を逮捕"
+                    "</h1>" + "".join(f"<p>{p}</p>" for p in paras) + "</article></body></html>", encoding="utf-8")
+    assert ingest(sessions, settings, "T1", str(page)).status == "stored"
+    headlines = tmp_path / "ja-index.html"
+    item = "<li><a href='/s{0}'>改造スマートフォン販売で男性逮捕 警察が捜査 第{0}報</a></li>"
+    items = "".join(item.format(i) for i in range(40))
+    headlines.write_text(f"<html><head><meta charset='utf-8'></head><body><ul>{items}</ul></body></html>",
+                         encoding="utf-8")
+    assert ingest(sessions, settings, "T1", str(headlines)).code == "index"
