@@ -362,3 +362,10 @@ def test_a_possessive_title_after_a_name_is_a_role() -> None:
     text = "\u201cWe will answer,\u201d said Ayatollah Ali Khamenei, Iran's supreme leader, on Wednesday.\n"
     (st,) = extract_statements(text, date(2024, 3, 8))
     assert st.speaker == "Ayatollah Ali Khamenei" and st.role == "Iran's supreme leader"
+
+
+def test_an_indented_paragraph_that_opens_with_a_quotation_continues_the_speaker() -> None:
+    text = ("\u201cWe are ready to sign the agreement,\u201d said Marco Rossi on Monday.\n\n"
+            "   \u201cThe terms are fair and we will keep our word to every partner in the region.\u201d\n")
+    got = extract_statements(text, date(2024, 3, 8))
+    assert [(s.speaker, s.rule) for s in got] == [("Marco Rossi", "inverted"), ("Marco Rossi", "continuation")]

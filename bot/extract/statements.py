@@ -734,7 +734,8 @@ def _floating(text: str, para_start: int, quotes: list[Span], here: list[Stateme
             src = out[-1]
         elif last >= 0:
             src = here[last]
-        elif q.start == para_start and earlier and earlier[-1].kind != "indirect":
+        elif not text[para_start : q.start].strip() and earlier and earlier[-1].kind != "indirect":
+            # The paragraph opens with the quotation (after any indentation): it continues the last speaker.
             src = earlier[-1]
         else:
             continue
