@@ -369,3 +369,11 @@ def test_an_indented_paragraph_that_opens_with_a_quotation_continues_the_speaker
             "   \u201cThe terms are fair and we will keep our word to every partner in the region.\u201d\n")
     got = extract_statements(text, date(2024, 3, 8))
     assert [(s.speaker, s.rule) for s in got] == [("Marco Rossi", "inverted"), ("Marco Rossi", "continuation")]
+
+
+def test_a_related_storys_headline_between_paragraphs_is_no_statement() -> None:
+    text = ("Budget talks stall\n\n\u201cThe budget is not settled,\u201d Marco Rossi said on Monday.\n\n"
+            "Biden says he will veto the spending bill\n\n"
+            "The committee meets again next week, after the holiday.\n")
+    got = extract_statements(text, date(2024, 3, 8))
+    assert [s.speaker for s in got] == ["Marco Rossi"]

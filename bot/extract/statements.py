@@ -175,6 +175,8 @@ def _extract(text: str, published: date | None, clock: _Clock) -> list[Statement
     lookups = _Lookups(text)
     for para, quotes in paragraphs:
         clock.check()
+        if para.start() > first_line_end and _headline(para.group()):
+            continue  # "Biden says he will run again" between paragraphs: a link to another story
         para_out: list[Statement] = []
         labelled = _labelled(text, para, people, lookups)
         if labelled is not None:
@@ -202,6 +204,15 @@ def _extract(text: str, published: date | None, clock: _Clock) -> list[Statement
         latest.end_paragraph(para_out)
         out += para_out
     return out
+
+
+HEADLINE_END = tuple(".!?\"\u201d\u2019)\u2026:;,")
+
+
+def _headline(para: str) -> bool:
+    """A one-line paragraph of a few words that does not end as a sentence ends: a related story's headline."""
+    line = para.strip()
+    return "\n" not in line and len(line.split()) <= 15 and not line.endswith(HEADLINE_END)
 
 
 def _someone(st: Statement) -> bool:
