@@ -377,3 +377,12 @@ def test_a_related_storys_headline_between_paragraphs_is_no_statement() -> None:
             "The committee meets again next week, after the holiday.\n")
     got = extract_statements(text, date(2024, 3, 8))
     assert [s.speaker for s in got] == ["Marco Rossi"]
+
+
+def test_a_quotation_running_over_paragraphs_keeps_its_speaker() -> None:
+    text = ("\u201cWe are ready to sign the agreement,\u201d said Marco Rossi on Monday. \u201cThe terms are fair and "
+            "balanced for every partner in the region.\n\n"
+            "\u201cWe will keep our word to each of them, whatever happens in the talks.\u201d\n")
+    got = extract_statements(text, date(2024, 3, 8))
+    assert len(got) == 3 and {s.speaker for s in got} == {"Marco Rossi"}
+    assert got[-1].text.startswith("\u201cWe will keep our word")
