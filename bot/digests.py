@@ -16,6 +16,7 @@ from bot import answers
 from bot.answers import Query
 from bot.watches import Post
 from storage import queries
+from storage.models import Digest
 
 log = logging.getLogger(__name__)
 DIGEST_LIMIT = 50
@@ -59,7 +60,7 @@ def digest_round(sessions: sessionmaker[Session], post: Callable[[Post], None], 
         except Exception as exc:
             log.error("digest %s was not posted, will try again: %s", digest_id, exc)
             with sessions.begin() as session:
-                queries.release_digest(session, digest_id)
+                queries.release(session, Digest, digest_id)
             continue
         newest = max([newest] + [i.statement_id for g in got.groups for i in g.items])
         with sessions.begin() as session:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import answers
 from bot.answers import Answer, Query
 from storage import queries
+from storage.models import Watch
 
 log = logging.getLogger(__name__)
 WATCH_LIMIT = 50  # statements in one batch; more wait for the next
@@ -49,7 +50,7 @@ def run_round(sessions: sessionmaker[Session], batch_minutes: float, post: Calla
                 log.error("watch %s: the batch for %s was not posted, will try again: %s", watch_id,
                           post_.channel_id, exc)
                 with sessions.begin() as session:
-                    queries.release_watch(session, watch_id)
+                    queries.release(session, Watch, watch_id)
                 continue
             posted += 1
         with sessions.begin() as session:
@@ -63,7 +64,7 @@ def _batch(sessions: sessionmaker[Session], watch_id: int, channel: str | None) 
         watch = queries.lease_watch(session, watch_id, LEASE_SECONDS)
         if watch is None or (channel is not None and watch.channel_id != channel):
             if watch is not None:
-                queries.release_watch(session, watch_id)
+                queries.release(session, Watch, watch_id)
             return None
         newest = queries.latest_statement_id(session, watch.team_id)
         got = answers.answer(session, watch.team_id, Query(watch.kind, watch.query), channel=watch.channel_id,

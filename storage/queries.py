@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import cast
+from typing import TypeVar, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -628,11 +628,6 @@ def due_jobs(session: Session, stale: float) -> list[int]:
         or_(Job.dispatched_at.is_(None), Job.dispatched_at < _ago(stale))).order_by(Job.id).limit(100)))
 
 
-def unfinished_jobs(session: Session) -> list[int]:
-    """Jobs not done yet, for operators and tests."""
-    return list(session.scalars(select(Job.id).where(Job.status != "done").order_by(Job.id)))
-
-
 def lease_reply(session: Session, job_id: int, lease: float) -> Job | None:
     """Take the right to send a done job's unsent reply for `lease` seconds."""
     free = or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < _ago(lease))
@@ -689,20 +684,38 @@ def due_watches(session: Session, batch_seconds: float) -> list[int]:
     newest = (select(func.max(Statement.id)).where(Statement.team_id == Watch.team_id)
               .correlate(Watch).scalar_subquery())
     quiet = or_(Watch.posted_at.is_(None), Watch.posted_at <= _ago(batch_seconds))
-    free = or_(Watch.lease_until.is_(None), Watch.lease_until < _now())
-    return list(session.scalars(select(Watch.id).where(newest > Watch.seen_id, quiet, free).order_by(Watch.id)))
+    return list(session.scalars(select(Watch.id).where(newest > Watch.seen_id, quiet, _unleased(Watch))
+                                .order_by(Watch.id)))
+
+
+Leased = TypeVar("Leased", Watch, Feed, Digest)
+
+
+def _unleased(model: type[Watch] | type[Feed] | type[Digest]) -> ColumnElement[bool]:
+    return or_(model.lease_until.is_(None), model.lease_until < _now())
+
+
+def _lease(session: Session, model: type[Leased], row_id: int, seconds: float, *still: ColumnElement[bool]
+           ) -> Leased | None:
+    """Hold a watch, feed or digest for one round (if nobody holds it and `still` holds), so that of several
+    processes one posts or polls it."""
+    if not _changed(session.execute(update(model).where(model.id == row_id, _unleased(model), *still)
+                                    .values(lease_until=_now() + timedelta(seconds=seconds)))):
+        return None
+    row = session.get(model, row_id)
+    if row is not None:
+        session.refresh(row)
+    return row
+
+
+def release(session: Session, model: type[Watch] | type[Feed] | type[Digest], row_id: int) -> None:
+    """Let go of a lease without recording a round (its post failed): the next round tries again."""
+    session.execute(update(model).where(model.id == row_id).values(lease_until=None))
 
 
 def lease_watch(session: Session, watch_id: int, seconds: float) -> Watch | None:
     """Hold a watch for one round, so two processes never post the same batch."""
-    free = or_(Watch.lease_until.is_(None), Watch.lease_until < _now())
-    if not _changed(session.execute(update(Watch).where(Watch.id == watch_id, free)
-                                    .values(lease_until=_now() + timedelta(seconds=seconds)))):
-        return None
-    watch = session.get(Watch, watch_id)
-    if watch is not None:
-        session.refresh(watch)
-    return watch
+    return _lease(session, Watch, watch_id, seconds)
 
 
 def watch_done(session: Session, watch_id: int, seen_id: int, posted: bool) -> None:
@@ -710,11 +723,6 @@ def watch_done(session: Session, watch_id: int, seen_id: int, posted: bool) -> N
     if posted:
         values["posted_at"] = _now()
     session.execute(update(Watch).where(Watch.id == watch_id).values(**values))
-
-
-def release_watch(session: Session, watch_id: int) -> None:
-    """Let go of a watch without moving its mark (its batch was not posted)."""
-    session.execute(update(Watch).where(Watch.id == watch_id).values(lease_until=None))
 
 
 # ---- feeds ----------------------------------------------------------------------------------
@@ -742,23 +750,17 @@ def remove_feed(session: Session, team_id: str, channel_id: str, feed_id: int) -
                                                        Feed.channel_id == channel_id)))
 
 
+def _feed_due() -> ColumnElement[bool]:
+    return or_(Feed.next_poll_at.is_(None), Feed.next_poll_at <= _now())
+
+
 def due_feeds(session: Session) -> list[int]:
-    free = or_(Feed.lease_until.is_(None), Feed.lease_until < _now())
-    due = or_(Feed.next_poll_at.is_(None), Feed.next_poll_at <= _now())
-    return list(session.scalars(select(Feed.id).where(due, free).order_by(Feed.id)))
+    return list(session.scalars(select(Feed.id).where(_feed_due(), _unleased(Feed)).order_by(Feed.id)))
 
 
 def lease_feed(session: Session, feed_id: int, seconds: float) -> Feed | None:
-    """Hold a feed for one poll, so two processes never poll it at once."""
-    free = or_(Feed.lease_until.is_(None), Feed.lease_until < _now())
-    due = or_(Feed.next_poll_at.is_(None), Feed.next_poll_at <= _now())
-    if not _changed(session.execute(update(Feed).where(Feed.id == feed_id, free, due)
-                                    .values(lease_until=_now() + timedelta(seconds=seconds)))):
-        return None
-    feed = session.get(Feed, feed_id)
-    if feed is not None:
-        session.refresh(feed)
-    return feed
+    """Hold a due feed for one poll, so two processes never poll it at once."""
+    return _lease(session, Feed, feed_id, seconds, _feed_due())
 
 
 def unseen_items(session: Session, feed_id: int, links: list[str]) -> list[str]:
@@ -825,21 +827,13 @@ def remove_digest(session: Session, team_id: str, channel_id: str, digest_id: in
 
 
 def free_digests(session: Session) -> list[Digest]:
-    free = or_(Digest.lease_until.is_(None), Digest.lease_until < _now())
-    return list(session.scalars(select(Digest).where(free).order_by(Digest.id)))
+    return list(session.scalars(select(Digest).where(_unleased(Digest)).order_by(Digest.id)))
 
 
 def lease_digest(session: Session, digest_id: int, sent_at: datetime | None, seconds: float) -> Digest | None:
     """Hold a digest that is due, if nobody sent it since `sent_at` (its last send) and nobody holds it."""
-    free = or_(Digest.lease_until.is_(None), Digest.lease_until < _now())
     same = Digest.sent_at.is_(None) if sent_at is None else Digest.sent_at == sent_at
-    if not _changed(session.execute(update(Digest).where(Digest.id == digest_id, free, same)
-                                    .values(lease_until=_now() + timedelta(seconds=seconds)))):
-        return None
-    digest = session.get(Digest, digest_id)
-    if digest is not None:
-        session.refresh(digest)
-    return digest
+    return _lease(session, Digest, digest_id, seconds, same)
 
 
 def digest_sent(session: Session, digest_id: int, seen_id: int | None, sent_at: datetime | None = None) -> None:
@@ -849,6 +843,3 @@ def digest_sent(session: Session, digest_id: int, seen_id: int | None, sent_at: 
         values["seen_id"] = seen_id
     session.execute(update(Digest).where(Digest.id == digest_id).values(**values))
 
-
-def release_digest(session: Session, digest_id: int) -> None:
-    session.execute(update(Digest).where(Digest.id == digest_id).values(lease_until=None))
