@@ -26,8 +26,6 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
 from storage.models import (
@@ -56,7 +54,14 @@ def url_key(url: str, private_channel: str | None = None) -> str:
 
 
 def _insert(session: Session, model):  # noqa: ANN001, ANN202
-    return (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(model)
+    # Imported here: the PostgreSQL dialect takes a while to load, and a SQLite command line never needs it.
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(model)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(model)
 
 
 # ---- articles -------------------------------------------------------------------------------

@@ -63,3 +63,21 @@ def test_0014_gives_actors_already_stored_their_surname(db_url: str) -> None:
         rows = conn.execute(text("SELECT name, surname FROM actors ORDER BY name")).all()
     assert [tuple(r) for r in rows] == [("John Kirby", "kirby"), ("Kirby", None), ("Mary Ann de Souza", "souza")]
     engine.dispose()
+
+
+def test_the_head_read_from_the_version_files_is_alembics_and_a_database_at_head_is_left_alone(db_url: str) -> None:
+    # Every start checks the schema without loading Alembic: the head it compares with must be Alembic's.
+    from alembic.script import ScriptDirectory
+
+    from storage.db import alembic_config, head_revision, schema_at_head
+
+    engine = make_engine(db_url)
+    assert head_revision() == ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    migrate(engine, "0013")
+    assert not schema_at_head(engine)
+    migrate(engine)
+    assert schema_at_head(engine)
+    migrate(engine)  # again: nothing to do
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
+    engine.dispose()
