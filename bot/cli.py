@@ -323,11 +323,10 @@ def _readable_file(path: Path) -> None:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.pipeline import ingest
+    from bot.pipeline import EXAMPLE, ingest
 
     sessions = _sessions(settings)
-    example = Path(__file__).with_name("data") / "seed-dprk-troops.html"
-    result = ingest(sessions, settings, settings.team_id, str(example))
+    result = ingest(sessions, settings, settings.team_id, str(EXAMPLE))
     from bot.terminal import ingest_lines
 
     print("\n".join(ingest_lines([result])))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict
 from typing import Protocol
 
@@ -67,6 +67,8 @@ class JobRunner:
                 pool.submit(self.run, job_id)
 
         self.dispatch = dispatch
+        # The hourglass is added on its own thread: the runner reads the page while Slack answers.
+        self.notices = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hourglass")
         self.running: dict[int, int] = {}  # job id -> claim token, for the heartbeat
         self.lock = threading.Lock()
         self.stopping = threading.Event()
@@ -84,9 +86,14 @@ class JobRunner:
         is never held only in memory."""
         urls = [strip_userinfo(u) for u in urls]
         with self.sessions.begin() as session:
-            job_id = queries.create_job(session, team_id, channel_id, message_ts, user_id, urls, skipped, private)
+            # Recorded as handed on in the same transaction: if the hand-over fails, the sweeper hands it on.
+            job_id = queries.create_job(session, team_id, channel_id, message_ts, user_id, urls, skipped, private,
+                                        dispatched=True)
         if job_id is not None:
-            self._hand_on(job_id)
+            try:
+                self.dispatch(job_id)
+            except Exception as exc:  # the queue is away: the sweeper hands it on later
+                log.warning("job %s not handed on yet (%s); the sweeper will", job_id, exc)
         return job_id
 
     def _hand_on(self, job_id: int) -> None:
@@ -119,9 +126,11 @@ class JobRunner:
             urls, skipped, results = list(job.urls), job.skipped, dict(job.results or {})
         with self.lock:
             self.running[job_id] = token
+        working: Future | None = None
         try:
             if token == 1:
-                self.notifier.working(origin.team_id, origin.channel_id or "", origin.message_ts or "")
+                working = self.notices.submit(self.notifier.working, origin.team_id, origin.channel_id or "",
+                                              origin.message_ts or "")
             outage = self._read(origin, urls, results, final=token >= MAX_ATTEMPTS)
             pending = [u for u in urls if u not in results]
             with self.sessions.begin() as session:
@@ -137,6 +146,8 @@ class JobRunner:
         finally:
             with self.lock:
                 self.running.pop(job_id, None)
+        if working is not None and working.exception() is not None:  # waits: the hourglass goes before the reply
+            log.warning("job %s: the hourglass was not added: %s", job_id, working.exception())
         # Finishing took the reply's lease: the reply is recorded, now sent, then marked sent.
         self._deliver(job_id, origin.team_id, origin.channel_id or "", origin.message_ts or "", reply, ok)
 
@@ -240,3 +251,4 @@ class JobRunner:
             self.rounds_thread.join(timeout=5)
         if self.pool is not None:
             self.pool.shutdown(wait=True)
+        self.notices.shutdown(wait=True)

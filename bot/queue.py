@@ -14,10 +14,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.jobs import Dispatch, JobRunner, Notifier, Render, plain_reply
+from bot.pipeline import warm_up
 from storage.db import make_engine, make_sessionmaker
 
 log = logging.getLogger(__name__)
 JOB_TIMEOUT = 600
+# RQ keeps nothing a job returns: the jobs table holds results and replies. Kept only a day: a job RQ saw fail
+# (killed by JOB_TIMEOUT); the sweeper has put it back in the queue anyway.
+RESULT_TTL, FAILURE_TTL = 0, 86_400
 
 
 def rq_dispatch(settings: Settings) -> Dispatch:
@@ -26,7 +30,8 @@ def rq_dispatch(settings: Settings) -> Dispatch:
                                                                  socket_connect_timeout=2))
 
     def dispatch(job_id: int) -> None:
-        queue.enqueue(run_job, job_id, job_timeout=JOB_TIMEOUT, description=f"ingest job {job_id}")
+        queue.enqueue(run_job, job_id, job_timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
+                      description=f"ingest job {job_id}")
 
     return dispatch
 
@@ -62,8 +67,11 @@ def work(settings: Settings) -> int:
         return 2
     migrate(make_engine(settings.database_url))
     runner = _worker_runner()
+    warm_up(settings)
     runner.start()
     redis = Redis.from_url(settings.redis_url)
-    SimpleWorker([Queue(settings.queue_name, connection=redis)], connection=redis).work()
+    # RQ logs three lines a job at INFO: at the bot's level, they are said only when asked for.
+    SimpleWorker([Queue(settings.queue_name, connection=redis)], connection=redis).work(
+        logging_level=settings.log_level)
     runner.shutdown()
     return 0

@@ -549,12 +549,13 @@ def count_statements(session: Session, team_id: str) -> int:
 # ---- jobs -----------------------------------------------------------------------------------
 
 def create_job(session: Session, team_id: str, channel_id: str, message_ts: str, user_id: str | None,
-               urls: list[str], skipped: int, private: bool = False) -> int | None:
-    """Record a message's links; None when this message was already recorded (a Slack retry)."""
+               urls: list[str], skipped: int, private: bool = False, dispatched: bool = False) -> int | None:
+    """Record a message's links; None when this message was already recorded (a Slack retry). `dispatched`: it is
+    being handed to a runner now (as mark_dispatched notes), so the sweeper leaves it alone for a while."""
     result = session.execute(
         _insert(session, Job).values(team_id=team_id, channel_id=channel_id, message_ts=message_ts,
                                      user_id=user_id, urls=urls, skipped=skipped, status="queued", attempts=0,
-                                     private=private)
+                                     private=private, dispatched_at=_now() if dispatched else None)
         .on_conflict_do_nothing(index_elements=["team_id", "channel_id", "message_ts"])
         .returning(Job.id)
     )
