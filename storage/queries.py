@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar, cast
@@ -279,22 +279,30 @@ def _full_names(session: Session, team_id: str, private_channel: str | None, nam
 
 
 def _actor_ids(session: Session, team_id: str, names: set[str]) -> dict[str, int]:
-    if not names:
-        return {}
-    # Insert-or-ignore keeps one actor per workspace and name even when workers race.
-    session.execute(_insert(session, Actor)
-                    .values([{"team_id": team_id, "name": n, "surname": surname(n)} for n in names])
-                    .on_conflict_do_nothing(index_elements=["team_id", "name"]))
-    rows = session.execute(select(Actor.id, Actor.name).where(Actor.team_id == team_id, Actor.name.in_(names)))
-    return {name: actor_id for actor_id, name in rows}
+    return _ids(session, Actor, Actor.name, names, lambda n: {"team_id": team_id, "name": n, "surname": surname(n)},
+                Actor.team_id == team_id, conflict=["team_id", "name"])
 
 
 def _topic_ids(session: Session, names: set[str]) -> dict[str, int]:
+    return _ids(session, Topic, Topic.name, names, lambda n: {"name": n}, conflict=["name"])
+
+
+def _ids(session: Session, model: type[Actor] | type[Topic], key, names: set[str], row: Callable[[str], dict],  # noqa: ANN001
+         *where: ColumnElement[bool], conflict: list[str]) -> dict[str, int]:
+    """The ids of names, the missing ones inserted: one query when all are known (most topics, a speaker quoted
+    before), two otherwise. Inserted in sorted order, so two workers adding the same new names never deadlock;
+    insert-or-ignore keeps one row per name when they race, and the names another worker just added are read."""
     if not names:
         return {}
-    session.execute(_insert(session, Topic).values([{"name": n} for n in names])
-                    .on_conflict_do_nothing(index_elements=["name"]))
-    return dict(session.execute(select(Topic.name, Topic.id).where(Topic.name.in_(names))).all())
+    found: dict[str, int] = {k: i for k, i in session.execute(select(key, model.id).where(*where, key.in_(names)))}
+    missing = sorted(names - found.keys())
+    if missing:
+        added = session.execute(_insert(session, model).values([row(n) for n in missing])
+                                .on_conflict_do_nothing(index_elements=conflict).returning(key, model.id))
+        found.update({k: i for k, i in added})
+        if raced := [n for n in missing if n not in found]:
+            found.update({k: i for k, i in session.execute(select(key, model.id).where(*where, key.in_(raced)))})
+    return found
 
 
 def save_failure(session: Session, article: Article) -> None:
