@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.pipeline import IngestResult, Origin, ingest, strip_userinfo
+from bot.pipeline import IngestResult, Origin, ingest, locate, stored_copy, strip_userinfo
 from storage import queries
 from storage.errors import is_outage
 
@@ -124,6 +124,7 @@ class JobRunner:
             job, token = claimed
             origin = Origin(job.team_id, job.channel_id, job.user_id, job.private, job.message_ts)
             urls, skipped, results = list(job.urls), job.skipped, dict(job.results or {})
+            looked_up = self._stored_already(session, origin, urls, results)
         with self.lock:
             self.running[job_id] = token
         working: Future | None = None
@@ -131,7 +132,7 @@ class JobRunner:
             if token == 1:
                 working = self.notices.submit(self.notifier.working, origin.team_id, origin.channel_id or "",
                                               origin.message_ts or "")
-            outage = self._read(origin, urls, results, final=token >= MAX_ATTEMPTS)
+            outage = self._read(origin, urls, results, final=token >= MAX_ATTEMPTS, looked_up=looked_up)
             pending = [u for u in urls if u not in results]
             with self.sessions.begin() as session:
                 if pending and token < MAX_ATTEMPTS:
@@ -151,13 +152,29 @@ class JobRunner:
         # Finishing took the reply's lease: the reply is recorded, now sent, then marked sent.
         self._deliver(job_id, origin.team_id, origin.channel_id or "", origin.message_ts or "", reply, ok)
 
-    def _read(self, origin: Origin, urls: list[str], results: dict, final: bool) -> str | None:
+    @staticmethod
+    def _stored_already(session: Session, origin: Origin, urls: list[str], results: dict) -> set[str]:
+        """In the claim's transaction (one fewer a job): the links stored already get their result; returns
+        the links looked up and not found, which ingest need not look up again (unless a link comes twice)."""
+        looked_up, seen = set(), set()
+        for url in urls:
+            located = locate(url) if url not in results else None
+            if isinstance(located, tuple) and located[0] not in seen:
+                seen.add(located[0])
+                if (done := stored_copy(session, origin, located[0])) is not None:
+                    results[url] = asdict(done)
+                else:
+                    looked_up.add(url)
+        return looked_up
+
+    def _read(self, origin: Origin, urls: list[str], results: dict, final: bool,
+              looked_up: set[str] | None = None) -> str | None:
         """Read the links without a result; returns why some must wait (an outage), if so."""
         for url in urls:
             if url in results:
                 continue
             try:
-                result = ingest(self.sessions, self.settings, origin, url)
+                result = ingest(self.sessions, self.settings, origin, url, looked_up=url in (looked_up or ()))
             except DBAPIError as exc:
                 if is_outage(exc) and not final:
                     log.warning("database unavailable while reading %s: %s", url, exc)

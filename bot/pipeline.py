@@ -87,8 +87,9 @@ class Read:
 
 
 def ingest(sessions: sessionmaker[Session], settings: Settings, origin: Origin | str, source: str, *,
-           fetcher: Callable[..., Fetched] = fetch) -> IngestResult:
+           fetcher: Callable[..., Fetched] = fetch, looked_up: bool = False) -> IngestResult:
     """Store one page's statements unless it is stored already; failures are recorded, never raised.
+    `looked_up`: the caller has just found no stored copy (stored_copy), so it is not looked for again.
 
     Database errors propagate: the caller tells an outage (try again later) from bad data."""
     origin = Origin(origin) if isinstance(origin, str) else origin
@@ -96,7 +97,7 @@ def ingest(sessions: sessionmaker[Session], settings: Settings, origin: Origin |
     if isinstance(located, IngestResult):
         return located
     url, path = located
-    if (done := find_stored(sessions, origin, url)) is not None:
+    if not looked_up and (done := find_stored(sessions, origin, url)) is not None:
         return done
     return store(sessions, origin, read(url, path, settings, fetcher))
 
@@ -164,14 +165,20 @@ def store(sessions: sessionmaker[Session], origin: Origin, done: Read) -> Ingest
 
 
 def find_stored(sessions: sessionmaker[Session], origin: Origin, url: str) -> IngestResult | None:
-    # A public copy serves every channel; a private channel also has its own.
     with sessions.begin() as session:
-        for scope in dict.fromkeys([None, origin.private_channel]):
-            art = queries.find_article(session, origin.team_id, url, scope)
-            if art is not None and art.status == "stored":
-                _add_source(session, origin, art.id)
-                speakers = list(dict.fromkeys(s.speaker for s in art.statements if s.speaker))
-                return IngestResult(url, "duplicate", art.title, speakers, len(art.statements))
+        return stored_copy(session, origin, url)
+
+
+def stored_copy(session: Session, origin: Origin, url: str) -> IngestResult | None:
+    """The stored copy of a page (its URL as locate gives it) this origin may see, noting the origin as a source
+    of it; in the caller's transaction (a job looks its links up in the one that claims it)."""
+    # A public copy serves every channel; a private channel also has its own.
+    for scope in dict.fromkeys([None, origin.private_channel]):
+        art = queries.find_article(session, origin.team_id, url, scope)
+        if art is not None and art.status == "stored":
+            _add_source(session, origin, art.id)
+            speakers = list(dict.fromkeys(s.speaker for s in art.statements if s.speaker))
+            return IngestResult(url, "duplicate", art.title, speakers, len(art.statements))
     return None
 
 

@@ -365,10 +365,10 @@ def test_a_data_error_fails_that_link_only_and_is_not_retried(sessions, settings
 
     real = bot.jobs.ingest
 
-    def picky(sessions, settings, origin, url):  # noqa: ANN001, ANN202
+    def picky(sessions, settings, origin, url, **options):  # noqa: ANN001, ANN003, ANN202
         if url.endswith("bad.txt"):
             raise DataError("INSERT ...", {}, Exception("value too long for type character varying(255)"))
-        return real(sessions, settings, origin, url)
+        return real(sessions, settings, origin, url, **options)
 
     monkeypatch.setattr(bot.jobs, "ingest", picky)
     replies = Replies()
