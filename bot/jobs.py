@@ -13,14 +13,15 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
+from functools import partial
 from typing import Protocol
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.pipeline import IngestResult, Origin, ingest, locate, stored_copy, strip_userinfo
+from bot.pipeline import IngestResult, Origin, Then, ingest, locate, stored_copy, strip_userinfo
 from storage import queries
 from storage.errors import is_outage
 
@@ -47,6 +48,15 @@ def plain_reply(results: list[IngestResult], skipped: int) -> str:
     from bot.terminal import ingest_lines
 
     return "\n".join(ingest_lines(results, skipped))
+
+
+@dataclass
+class Closing:
+    """How a job was closed: its reply, and whether this claim was still the latest (False: taken over)."""
+
+    reply: str
+    ok: bool
+    finished: bool
 
 
 class JobRunner:
@@ -132,18 +142,20 @@ class JobRunner:
             if token == 1:
                 working = self.notices.submit(self.notifier.working, origin.team_id, origin.channel_id or "",
                                               origin.message_ts or "")
-            outage = self._read(origin, urls, results, final=token >= MAX_ATTEMPTS, looked_up=looked_up)
-            pending = [u for u in urls if u not in results]
-            with self.sessions.begin() as session:
-                if pending and token < MAX_ATTEMPTS:
-                    delay = min(MAX_BACKOFF, self.settings.retry_backoff * 2 ** (token - 1))
-                    queries.retry_job(session, job_id, token, results, delay, outage or "a page timed out")
-                    log.info("job %s: %d links to try again in %.0f s", job_id, len(pending), delay)
-                    return
-                done = [IngestResult(**results[u]) for u in urls]
-                reply, ok = self.render(done, skipped), any(r.status != "failed" for r in done)
-                if not queries.finish_job(session, job_id, token, results, reply, ok):
-                    return  # another runner took it over
+            outage, closing = self._read(origin, urls, results, final=token >= MAX_ATTEMPTS, looked_up=looked_up,
+                                         finish=partial(self._finish_with, job_id, token, urls, skipped, results))
+            if closing is None:
+                with self.sessions.begin() as session:
+                    pending = [u for u in urls if u not in results]
+                    if pending and token < MAX_ATTEMPTS:
+                        delay = min(MAX_BACKOFF, self.settings.retry_backoff * 2 ** (token - 1))
+                        queries.retry_job(session, job_id, token, results, delay, outage or "a page timed out")
+                        log.info("job %s: %d links to try again in %.0f s", job_id, len(pending), delay)
+                        return
+                    closing = self._finish(session, job_id, token, urls, skipped, results)
+            if not closing.finished:
+                return  # another runner took it over
+            reply, ok = closing.reply, closing.ok
         finally:
             with self.lock:
                 self.running.pop(job_id, None)
@@ -167,18 +179,39 @@ class JobRunner:
                     looked_up.add(url)
         return looked_up
 
-    def _read(self, origin: Origin, urls: list[str], results: dict, final: bool,
-              looked_up: set[str] | None = None) -> str | None:
-        """Read the links without a result; returns why some must wait (an outage), if so."""
+    def _finish(self, session: Session, job_id: int, token: int, urls: list[str], skipped: int, results: dict
+                ) -> Closing:
+        """Close the job with its reply, if this claim is still the latest."""
+        done = [IngestResult(**results[u]) for u in urls]
+        reply, ok = self.render(done, skipped), any(r.status != "failed" for r in done)
+        return Closing(reply, ok, queries.finish_job(session, job_id, token, results, reply, ok))
+
+    def _finish_with(self, job_id: int, token: int, urls: list[str], skipped: int, results: dict, session: Session,
+                     url: str, result: IngestResult) -> Closing:
+        """The finish of a job whose last link is `url`, in the transaction that stores its page: a job of one
+        link commits once for its page and its reply, not twice."""
+        return self._finish(session, job_id, token, urls, skipped, {**results, url: asdict(result)})
+
+    def _read(self, origin: Origin, urls: list[str], results: dict, final: bool, looked_up: set[str] | None = None,
+              finish: Callable[[Session, str, IngestResult], Closing] | None = None
+              ) -> tuple[str | None, Closing | None]:
+        """Read the links without a result; returns why some must wait (an outage), if so, and how the job was
+        closed when the store of its last link closed it too."""
         for url in urls:
             if url in results:
                 continue
+            closed: list[Closing] = []
+            then: Then | None = None
+            if finish is not None and all(u in results for u in urls if u != url):
+                def then(session: Session, result: IngestResult, url: str = url, closed: list = closed) -> None:
+                    closed.append(finish(session, url, result))
             try:
-                result = ingest(self.sessions, self.settings, origin, url, looked_up=url in (looked_up or ()))
+                result = ingest(self.sessions, self.settings, origin, url, looked_up=url in (looked_up or ()),
+                                then=then)
             except DBAPIError as exc:
                 if is_outage(exc) and not final:
                     log.warning("database unavailable while reading %s: %s", url, exc)
-                    return "database unavailable"
+                    return "database unavailable", None
                 log.exception("storing %s failed", url)
                 reason = OUTAGE_REASON if is_outage(exc) else "it could not be stored; the error has been logged"
                 result = IngestResult(url, "failed", reason=reason, code="storage")
@@ -188,7 +221,9 @@ class JobRunner:
             if result.code in TRANSIENT and not final and self._may_retry(results, url):
                 continue
             results[url] = asdict(result)
-        return None
+            if closed and result.status == "stored":  # "stored": the transaction that closed the job committed
+                return None, closed[0]
+        return None, None
 
     def _may_retry(self, results: dict, url: str) -> bool:
         # Transient page failures get FETCH_RETRIES more tries, counted per link.

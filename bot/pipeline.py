@@ -86,10 +86,15 @@ class Read:
     reason: str | None = None
 
 
+Then = Callable[[Session, "IngestResult"], None]
+
+
 def ingest(sessions: sessionmaker[Session], settings: Settings, origin: Origin | str, source: str, *,
-           fetcher: Callable[..., Fetched] = fetch, looked_up: bool = False) -> IngestResult:
+           fetcher: Callable[..., Fetched] = fetch, looked_up: bool = False, then: Then | None = None
+           ) -> IngestResult:
     """Store one page's statements unless it is stored already; failures are recorded, never raised.
     `looked_up`: the caller has just found no stored copy (stored_copy), so it is not looked for again.
+    `then`: more work for the transaction that stores the page, if it is stored (a job's finish).
 
     Database errors propagate: the caller tells an outage (try again later) from bad data."""
     origin = Origin(origin) if isinstance(origin, str) else origin
@@ -99,7 +104,7 @@ def ingest(sessions: sessionmaker[Session], settings: Settings, origin: Origin |
     url, path = located
     if not looked_up and (done := find_stored(sessions, origin, url)) is not None:
         return done
-    return store(sessions, origin, read(url, path, settings, fetcher))
+    return store(sessions, origin, read(url, path, settings, fetcher), then)
 
 
 EXAMPLE = Path(__file__).with_name("data") / "seed-dprk-troops.html"
@@ -140,8 +145,9 @@ def read(url: str, path: Path | None, settings: Settings, fetcher: Callable[...,
     return Read(url, path is not None, page, [_to_new(page.text, s) for s in found], _speakers(found))
 
 
-def store(sessions: sessionmaker[Session], origin: Origin, done: Read) -> IngestResult:
-    """Store what was read (or record why it could not be), unless the page is stored already by now."""
+def store(sessions: sessionmaker[Session], origin: Origin, done: Read, then: Then | None = None) -> IngestResult:
+    """Store what was read (or record why it could not be), unless the page is stored already by now; `then`
+    runs in the storing transaction, with the result, when the page is stored."""
     url, page = done.url, done.page
     if page is None:
         if not done.is_local:  # a link that failed is tried again when posted again; a local file just says why
@@ -154,14 +160,17 @@ def store(sessions: sessionmaker[Session], origin: Origin, done: Read) -> Ingest
     article = Article(team_id=origin.team_id, url=url, title=page.title, site=page.site, author=page.author,
                       published=page.published, text=page.text, status="stored", posted_by=origin.user_id,
                       channel_id=origin.channel_id, private_channel=origin.private_channel)
+    result = IngestResult(url, "stored", page.title, done.speakers, len(done.statements))
     try:
         with sessions.begin() as session:
             queries.save_article(session, article, done.statements)
             _add_source(session, origin, article.id)
+            if then is not None:
+                then(session, result)
     except (IntegrityError, queries.AlreadyStored):
         # Another worker stored the same article a moment ago: theirs stays, this message is its source too.
         return find_stored(sessions, origin, url) or IngestResult(url, "duplicate", title=page.title)
-    return IngestResult(url, "stored", page.title, done.speakers, len(done.statements))
+    return result
 
 
 def find_stored(sessions: sessionmaker[Session], origin: Origin, url: str) -> IngestResult | None:
