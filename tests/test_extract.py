@@ -386,3 +386,16 @@ def test_a_quotation_running_over_paragraphs_keeps_its_speaker() -> None:
     got = extract_statements(text, date(2024, 3, 8))
     assert len(got) == 3 and {s.speaker for s in got} == {"Marco Rossi"}
     assert got[-1].text.startswith("\u201cWe will keep our word")
+
+
+def test_a_lexicon_handed_in_is_read_for_that_call_only() -> None:
+    """Cross-validation reads articles with its own learned cues: that must not change what the bot reads next."""
+    from bot.extract.cues import LEXICON, Lexicon
+
+    text = "Mayor Ana Silva harrumphed that the bridge would reopen on Monday after the repairs."
+    assert extract_statements(text) == []
+    own = Lexicon.build(["harrumphed"])
+    found = extract_statements(text, None, own)
+    words = "the bridge would reopen on Monday after the repairs."
+    assert [(s.speaker, s.text) for s in found] == [("Ana Silva", words)]
+    assert extract_statements(text) == [] and not LEXICON.is_learned("harrumphed")

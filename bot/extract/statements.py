@@ -11,18 +11,7 @@ from itertools import accumulate
 
 from bot.errors import Unreadable
 from bot.extract import when
-from bot.extract.cues import (
-    ACCORDING,
-    DOCUMENT,
-    FINDINGS,
-    FORM_TO_LEMMA,
-    LEARNED,
-    NEEDS_QUOTE,
-    NEEDS_SAID_OBJECT,
-    TAKES_AUDIENCE,
-    THING_OBJECT,
-    find_cues,
-)
+from bot.extract.cues import ACCORDING, LEXICON, THING_OBJECT, Lexicon
 from bot.extract.sentences import Span, find_quotes, split_sentences
 from bot.extract.speakers import (
     LABELLED,
@@ -40,9 +29,6 @@ from bot.extract.subjects import other_subject, sentence_subject, source_before
 
 PARAGRAPH = re.compile(r"[^\n]+")
 CONTRACTION = re.compile(r"(?:n't|n\u2019t|'ve|\u2019ve|'d|\u2019d|'re|\u2019re|'ll|\u2019ll|'m|\u2019m)$", re.I)
-# What polls and papers find: sources in their own right ("the survey shows", "the report says").
-DOCUMENT_NOUNS = {"poll", "polls", "survey", "surveys", "report", "reports", "study", "studies", "results",
-                  "documents", "records", "filings", "emails", "analysis", "statement", "memo", "letter", "data"}
 IMPERSONAL = {"seems", "seemed", "seem", "appears", "appeared", "appear", "sounds", "sounded", "looks", "looked"}
 NAME_PARTICLES = {"de", "van", "von", "bin", "al", "da", "del", "la", "le", "of", "the", "for", "and", "&"}
 # What may stand between a cue and its content: "said in a statement on Tuesday that ...".
@@ -148,14 +134,15 @@ class _Found:
     rule: str = ""
 
 
-def extract_statements(text: str, published: date | None = None) -> list[Statement]:
-    """Every statement in the article, in text order; TooSlow when reading it takes over TIME_LIMIT seconds."""
+def extract_statements(text: str, published: date | None = None, lexicon: Lexicon = LEXICON) -> list[Statement]:
+    """Every statement in the article, in text order; TooSlow when reading it takes over TIME_LIMIT seconds.
+    lexicon: the cue words to read (the package's own unless cross-validation hands in another)."""
     clock = _Clock(TIME_LIMIT)
     if "''" not in text:
-        return _extract(text, published, clock)
+        return _extract(text, published, clock, lexicon)
     # Some papers (the NYT's archive style) write quotation marks as two apostrophes. Read them as '"' plus a
     # space, which keeps every offset, then give each statement its words as the article wrote them.
-    found = _extract(text.replace("''", '" '), published, clock)
+    found = _extract(text.replace("''", '" '), published, clock, lexicon)
     for st in found:
         # A closing mark read as '"' ends one character early: take in its second apostrophe.
         st.spans = [Span(p.start, p.end + 1) if text[p.end - 1 : p.end + 1] == "''" else p for p in st.spans]
@@ -164,7 +151,7 @@ def extract_statements(text: str, published: date | None = None) -> list[Stateme
     return found
 
 
-def _extract(text: str, published: date | None, clock: _Clock) -> list[Statement]:
+def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon) -> list[Statement]:
     paragraphs = [(para, find_quotes(text, para.start(), para.end())[0]) for para in PARAGRAPH.finditer(text)]
     people = People()
     people.prescan(text, [(q.start, q.end) for _, quotes in paragraphs for q in quotes])
@@ -178,9 +165,9 @@ def _extract(text: str, published: date | None, clock: _Clock) -> list[Statement
         if para.start() > first_line_end and _headline(para.group()):
             continue  # "Biden says he will run again" between paragraphs: a link to another story
         para_out: list[Statement] = []
-        labelled = _labelled(text, para, people, lookups)
+        labelled = _labelled(text, para, people, lookups, lex)
         if labelled is not None:
-            st = _statement(text, Span(para.start(), para.end()), labelled, people, published, latest)
+            st = _statement(text, Span(para.start(), para.end()), labelled, people, published, latest, lex)
             if st is not None:
                 para_out.append(st)
                 latest.add(st)
@@ -193,10 +180,10 @@ def _extract(text: str, published: date | None, clock: _Clock) -> list[Statement
             if sent.start <= first_line_end and _title_cased(text[sent.start : sent.end]):
                 lowered = lowered or text.lower()
                 cue_text = lowered if len(lowered) == len(text) else text
-            for found in _sentence(text, sent, sent_quotes, cue_text, clock):
-                st = _statement(text, sent, found, people, published, latest)
-                if st is not None and _someone(st) and (st.cue not in LEARNED
-                                       or _agent(text, found.mention, st.speaker, st.cue, lookups)):
+            for found in _sentence(text, sent, sent_quotes, cue_text, clock, lex):
+                st = _statement(text, sent, found, people, published, latest, lex)
+                if st is not None and _someone(st) and (not lex.is_learned(st.cue)
+                                       or _agent(text, found.mention, st.speaker, st.cue, lookups, lex)):
                     para_out.append(st)
                     latest.add(st)
         para_out += _floating(text, para.start(), quotes, para_out, out, clock)
@@ -271,7 +258,8 @@ def _named_mid_sentence(text: str, word: str) -> bool:
     return any(not _sentence_initial(text, m.start()) for m in re.finditer(r"\b" + re.escape(word) + r"\b", text))
 
 
-def _agent(text: str, mention: Mention | None, speaker: str | None, cue: str | None, lookups: _Lookups) -> bool:
+def _agent(text: str, mention: Mention | None, speaker: str | None, cue: str | None, lookups: _Lookups,
+           lex: Lexicon) -> bool:
     """Whether a learned cue ("endorsed", "believes") has someone to hold it: a person, a role, an organisation
     or a group of people. In general news such words mostly follow things ("the videos show", "the sites offered")."""
     if mention is None:
@@ -280,7 +268,7 @@ def _agent(text: str, mention: Mention | None, speaker: str | None, cue: str | N
     if any(CONTRACTION.search(w) for w in words):
         return False  # "didn't", "we've": a clause, not a subject
     head = words[-1].lower()
-    if mention.kind == "role" or head in DOCUMENT_NOUNS:
+    if mention.kind == "role" or head in lex.document_sources:
         return True  # "the candidate believes", "a new poll shows"
     if head in {"they", "it"}:
         # "they fear", "it endorsed": someone holds the view, though the text may not say who; but "it seems" holds
@@ -307,15 +295,15 @@ def _title_cased(sentence: str) -> bool:
     return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
 
 
-def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str, clock: _Clock) -> list[_Found]:
+def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str, clock: _Clock, lex: Lexicon) -> list[_Found]:
     """cue_text is the text cues are looked for in: the text itself, or a title line in lower case (same offsets)."""
     found: list[_Found] = []
     covered: list[Span] = []
-    for m in _cues(text, cue_text, sent, quotes):
+    for m in _cues(text, cue_text, sent, quotes, lex):
         clock.check()
         if any(c.start <= m.start() < c.end for c in covered):
             continue
-        f = _attribution(text, sent, quotes, m, found)
+        f = _attribution(text, sent, quotes, m, found, lex)
         if f is not None and not any(_same_words(f.content, g.content) for g in found):
             found.append(f)
             covered += f.content
@@ -403,7 +391,7 @@ def _sentence_like(words: str) -> bool:
     return len(toks) >= 4 and len(alpha) >= 0.7 * len(toks) and sum(t.islower() for t in alpha) >= 2
 
 
-def _labelled(text: str, para: re.Match, people: People, lookups: _Lookups) -> _Found | None:
+def _labelled(text: str, para: re.Match, people: People, lookups: _Lookups, lex: Lexicon) -> _Found | None:
     """A paragraph that opens with its speaker's name and a colon, as transcripts and headlines write it."""
     m = LABEL.match(text, para.start(), para.end())
     if m is None:
@@ -412,7 +400,7 @@ def _labelled(text: str, para: re.Match, people: People, lookups: _Lookups) -> _
     words = name.split()
     if words[0].lower().rstrip(".") in NOT_LABELS | NOT_NAME or words[-1].lower() in NOT_LABELS:
         return None
-    document = len(words) == 1 and name.lower() in DOCUMENT_NOUNS  # "Poll: ..." reports
+    document = len(words) == 1 and name.lower() in lex.document_sources  # "Poll: ..." reports
     shaped = person_shaped(name.title() if name.isupper() else name) \
         or len(words) == 1 and person_shaped(people.by_surname.get(name.lower(), ""))
     if not document and not (shaped and _named_elsewhere(lookups, words[-1], para.start(), para.end())):
@@ -425,28 +413,29 @@ def _labelled(text: str, para: re.Match, people: People, lookups: _Lookups) -> _
     return _Found([content], mention, ":", Span(colon, colon + 1), "label")
 
 
-def _cues(text: str, cue_text: str, sent: Span, quotes: list[Span]) -> list[re.Match]:
-    ms = [*find_cues(cue_text, sent.start, sent.end), *ACCORDING.finditer(text, sent.start, sent.end)]
+def _cues(text: str, cue_text: str, sent: Span, quotes: list[Span], lex: Lexicon) -> list[re.Match]:
+    ms = [*lex.find(cue_text, sent.start, sent.end), *ACCORDING.finditer(text, sent.start, sent.end)]
     ms.sort(key=lambda m: m.start())
     return [m for m in ms if not any(q.start < m.start() < q.end for q in quotes)]
 
 
-def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: list[_Found]) -> _Found | None:
+def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: list[_Found],
+                 lex: Lexicon) -> _Found | None:
     cue = m.group()
     cue_span = Span(m.start(), m.end())
     if cue.lower() in {"according to", "citing"}:
         return _according(text, sent, m)
-    lemma = FORM_TO_LEMMA[cue]
-    if lemma in LEARNED and (PASSIVE_AFTER.match(text, m.end()) or STRANDED.match(text, m.end())
+    lemma = lex.form_to_lemma[cue]
+    if lemma in lex.learned and (PASSIVE_AFTER.match(text, m.end()) or STRANDED.match(text, m.end())
                              or NOUN_BEFORE.search(text, max(sent.start, m.start() - 8), m.start())):
         return None  # "the opinions expressed in the article", "a plan endorsed by ...": no one speaks here
     before = text[sent.start : m.start()]
-    after_end = _clause_end(text, m.end(), sent.end)
+    after_end = _clause_end(text, m.end(), sent.end, lex)
     opening = _opening_quote(text, sent, quotes)
     mention: Mention | None
     # Inverted: '"...," said Austin.' or '..., says the report.'
     last = before.rstrip()[-1:]
-    if last in {",", '"', "\u201d", "\u201c"} and lemma not in NEEDS_QUOTE and lemma != "tell":
+    if last in {",", '"', "\u201d", "\u201c"} and lemma not in lex.needs_quote and lemma != "tell":
         # ("..., Jack Buser, director for games at Google, tells The Hollywood Reporter.": whom one tells is the
         # audience, never the speaker.)
         mention = mention_after(text, m.end(), sent.end)
@@ -469,7 +458,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     else:
         subject_end = m.start()
         be = BE_BEFORE.search(text, max(sent.start, subject_end - 30), subject_end)
-        if be and (cue.endswith("ing") or lemma in LEARNED):
+        if be and (cue.endswith("ing") or lemma in lex.learned):
             subject_end = be.start()  # "Trump has been talking about", "Officials are expected to"
         when_said = SUBJECT_TIME.search(text, max(sent.start, subject_end - 40), subject_end)
         if when_said:
@@ -480,10 +469,10 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             mention = sentence_subject(text, sent, m.start())
         if mention is None:
             mention = other_subject(text, sent, m.start())
-    if mention is None or lemma in FINDINGS and DOCUMENT.search(mention.text):
+    if mention is None or lemma in lex.findings and lex.finding_subject.search(mention.text):
         return None
     if not shared and opening is not None and mention.start > opening.start \
-            and _near(text, opening.end, mention.start):
+            and _near(text, opening.end, mention.start, lex):
         # '"...," Heyward said, via the Post-Gazette.': a quote opening the sentence, then its speaker.
         words = opening
         continued = CONTINUED.match(text, opening.end, mention.start)
@@ -497,7 +486,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         # "This campaign, he says, is different." / "..., Sanders said, a policy that ...": the words
         # stand around the attribution.
         content = _trim(text, sent.start, _before(text, mention.start))
-        if content and lemma not in NEEDS_QUOTE:
+        if content and lemma not in lex.needs_quote:
             rest = _trim(text, m.end(), sent.end)
             if rest and text[content.start].isupper() and text[rest.start].islower() \
                     and not text[rest.start:].startswith(("a ", "an ", "which ", "who ")):
@@ -507,38 +496,38 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         # 'Apple was "pulled into the enterprise," CEO Tim Cook said Tuesday in a chat with ...' /
         # '..., Cook said while visiting ...': the words come first, then who said them and where.
         content = _trim(text, sent.start, _before(text, mention.start))
-        if content and lemma not in NEEDS_QUOTE:
+        if content and lemma not in lex.needs_quote:
             return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span, "words+verb")
     lead = LEAD_IN.match(text, m.end(), after_end)
     cstart = lead.end() if lead else m.end()
     aside = False  # "Cook told Benioff, which ...": nothing said after the audience
-    if lemma in TAKES_AUDIENCE:
+    if lemma in lex.takes_audience:
         aud = AUDIENCE.match(text, cstart, after_end)
         if aud and aud.end() > cstart:
             after_audience = text[aud.end() : aud.end() + 4].lstrip()
-            aside = lemma not in NEEDS_QUOTE and mention.start > sent.start + 10 and after_audience[:1] in {",", "."} \
-                and after_audience[1:].lstrip()[:1] not in QUOTE_CHARS
+            aside = lemma not in lex.needs_quote and mention.start > sent.start + 10 \
+                and after_audience[:1] in {",", "."} and after_audience[1:].lstrip()[:1] not in QUOTE_CHARS
             lead2 = LEAD_IN.match(text, aud.end(), after_end)
             cstart = lead2.end() if lead2 else aud.end()
     if aside or TAIL.match(text[cstart:sent.end]) or text[cstart:cstart + 1] in {",", ".", ";"}:
         # '"..." in Russia, Austin said.' / '... , Kirby told reporters.': the content stands before the speaker.
         end = _before(text, mention.start) if mention.start > sent.start else m.start()
         content = _trim(text, sent.start, end)
-        if not content or lemma in NEEDS_QUOTE and not TAIL.match(text[cstart:sent.end]):
+        if not content or lemma in lex.needs_quote and not TAIL.match(text[cstart:sent.end]):
             return None  # '..., he estimated.' reports; '..., he ordered the officer to ...' need not
         return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span, "words+verb")
     content = _trim(text, cstart, after_end)
     if content is None or NO_CONTENT.match(text, content.start) or GAP.match(text, content.start) \
-            or lemma in NEEDS_SAID_OBJECT and THING_OBJECT.match(text, content.start):
+            or lemma in lex.needs_said_object and THING_OBJECT.match(text, content.start):
         return None
     said_that = lead is not None and lead.group().rstrip().endswith("that")  # "ordered that ..." reports words
-    if lemma in NEEDS_QUOTE and not any(content.start <= q.start < content.end for q in quotes) and not said_that \
+    if lemma in lex.needs_quote and not any(content.start <= q.start < content.end for q in quotes) and not said_that \
             and not (lemma == "ask" and QUESTION.match(text, content.start)):
         return None
     quoted = any(content.start <= q.start < content.end for q in quotes)
-    if len(text[content.start : content.end].split()) < (1 if lemma in LEARNED else 3) and not quoted:
+    if len(text[content.start : content.end].split()) < (1 if lemma in lex.learned else 3) and not quoted:
         return None
-    if lemma in TAKES_AUDIENCE and not said_that and not quoted \
+    if lemma in lex.takes_audience and not said_that and not quoted \
             and len(WHEN_WORDS.sub(" ", text[content.start : content.end]).split()) < 3:
         return None  # "told countries on Thursday.": whom and when, but nothing said
     return _Found([content], mention, cue, cue_span, "verb+that" if said_that else "verb+words")
@@ -602,11 +591,11 @@ CONTINUED = re.compile(r"(\s+[a-z][^,.!?\"\u201c\u201d]*?),\s*$")
 TITLE_ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Maj|Prof|Rev|St)\.")
 
 
-def _near(text: str, end: int, start: int) -> bool:
+def _near(text: str, end: int, start: int, lex: Lexicon) -> bool:
     """Only a speaker's titles between a quote and the name: '," NASA planetary scientist Lucas Paganini said'."""
     between = TITLE_ABBREVIATION.sub("", text[end:start])
     return start >= end and not any(c in between for c in '.!?"\u201c\u201d') and len(between.split()) <= 8 \
-        and not find_cues(between, 0, len(between))
+        and not lex.find(between, 0, len(between))
 
 
 def _with_later_quotes(content: Span, quotes: list[Span], after: int) -> list[Span]:
@@ -652,13 +641,13 @@ def _source_phrase(text: str, start: int, end: int) -> Mention | None:
     return Mention(span.start, span.start + len(" ".join(words)), " ".join(words), kind)
 
 
-def _clause_end(text: str, start: int, end: int) -> int:
+def _clause_end(text: str, start: int, end: int, lex: Lexicon) -> int:
     m = PARTICIPLE_CLAUSE.search(text, start, end)
     end = m.start() if m else end
-    for cue in find_cues(text, start, end):
+    for cue in lex.find(text, start, end):
         # "described this as X and accused him of Y": a second reporting verb starts a statement of its own.
         joined = SECOND_VERB.search(text, max(start, cue.start() - 16), cue.start())
-        if joined and FORM_TO_LEMMA[cue.group()] not in LEARNED:
+        if joined and not lex.is_learned(cue.group()):
             return joined.start()
     return end
 
@@ -693,7 +682,7 @@ def _kind(text: str, spans: list[Span]) -> str:
 
 
 def _statement(text: str, sent: Span, f: _Found, people: People, published: date | None,
-               latest: _Latest) -> Statement | None:
+               latest: _Latest, lex: Lexicon) -> Statement | None:
     spans = sorted(f.content, key=lambda s: s.start)
     start, end = spans[0].start, spans[-1].end
     who = people.resolve(f.mention) if f.mention else Resolution(None, UNKNOWN, "no speaker found", resolved=False)
@@ -717,7 +706,7 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
         context_start=min(sent.start, start),
         context_end=max(sent.end, end), spans=spans, resolved=who.resolved,
         confidence=min(who.confidence, LABELLED) if f.rule == "label" else who.confidence,
-        rule="learned-cue" if f.cue in LEARNED else f.rule, why=who.why,
+        rule="learned-cue" if lex.is_learned(f.cue) else f.rule, why=who.why,
     )
 
 
