@@ -399,3 +399,11 @@ def test_a_lexicon_handed_in_is_read_for_that_call_only() -> None:
     words = "the bridge would reopen on Monday after the repairs."
     assert [(s.speaker, s.text) for s in found] == [("Ana Silva", words)]
     assert extract_statements(text) == [] and not LEXICON.is_learned("harrumphed")
+
+
+def test_the_writers_own_question_is_no_ones_statement() -> None:
+    text = ("The council met on Tuesday. What did the prosecutors say about the missing files? "
+            "But has the governor said that the budget will pass? Nobody knows.\n\n"
+            'Mayor Ana Silva asked the room: "Who will pay for the bridge?"')
+    found = extract_statements(text)
+    assert [(s.speaker, s.text) for s in found] == [("Ana Silva", '"Who will pay for the bridge?"')]

@@ -180,6 +180,8 @@ def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon) -> 
             if sent.start <= first_line_end and _title_cased(text[sent.start : sent.end]):
                 lowered = lowered or text.lower()
                 cue_text = lowered if len(lowered) == len(text) else text
+            if _writers_question(text, sent, sent_quotes):
+                continue  # "What did the prosecutors say?": the writer asks; no one is quoted saying it
             for found in _sentence(text, sent, sent_quotes, cue_text, clock, lex):
                 st = _statement(text, sent, found, people, published, latest, lex)
                 if st is not None and _someone(st) and (not lex.is_learned(st.cue)
@@ -191,6 +193,18 @@ def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon) -> 
         latest.end_paragraph(para_out)
         out += para_out
     return out
+
+
+ASKS = re.compile(r"\W*(?:(?:and|but|so|or|yet|then)\s+)?(?:what|why|how|who|whom|whose|when|where|which|is|are|was|"
+                  r"were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might|must)\b", re.I)
+
+
+def _writers_question(text: str, sent: Span, quotes: list[Span]) -> bool:
+    """A sentence that opens as a question and ends with a question mark outside any quotation: the writer's own
+    question ("But has he called for changing them?"). One that reports a question is kept ("He asked: ...?")."""
+    end = len(text[sent.start : sent.end].rstrip()) + sent.start - 1
+    return text[end] == "?" and not any(q.start < end < q.end for q in quotes) \
+        and ASKS.match(text, sent.start, end) is not None
 
 
 HEADLINE_END = tuple(".!?\"\u201d\u2019)\u2026:;,")
