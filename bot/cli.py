@@ -312,7 +312,8 @@ def _explained(s: Statement) -> str:
     if not s.resolved:
         who += " [unresolved]"
     return (f"{words}\n  speaker: {who}\n  rule: {s.rule} (cue: {s.cue or 'none'})\n"
-            f"  confidence: {s.confidence:.2f}\n  why: {s.why}")
+            f"  confidence: {s.confidence:.2f}\n  why: {s.why}"
+            + (f"\n  disputed by the article: {s.disputed}" if s.disputed else ""))
 
 
 def _readable_file(path: Path) -> None:

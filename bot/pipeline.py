@@ -223,7 +223,8 @@ def _to_new(text: str, s: Extracted) -> queries.NewStatement:
     return queries.NewStatement(text=s.text, kind=s.kind, speaker=s.speaker, role=s.role, cue=s.cue,
                                 said_on=s.said_on, said_precision=s.said_precision, place=s.place,
                                 start=s.start, end=s.end, topics=topics_in(about), core_topics=core,
-                                confidence=s.confidence, resolved=s.resolved, rule=s.rule)
+                                confidence=s.confidence, resolved=s.resolved, rule=s.rule,
+                                disputed=s.disputed)
 
 
 def _speakers(found: list[Extracted]) -> list[str]:

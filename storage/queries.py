@@ -86,6 +86,7 @@ class NewStatement:
     confidence: float = 1.0
     resolved: bool = True
     rule: str = ""
+    disputed: str = ""  # the article's own words holding the claim false
 
 
 def fingerprint(speaker: str | None, text: str) -> str:
@@ -168,6 +169,7 @@ def _statement_row(article: Article, s: NewStatement, fp: str, first: int | None
             "said_precision": s.said_precision, "place": s.place, "start": s.start, "end": s.end,
             "fingerprint": fp, "duplicate_of": first, "actor_id": actor, "private_channel": article.private_channel,
             "confidence": s.confidence, "speaker_resolved": s.resolved, "rule": s.rule[:32] or None,
+            "disputed": s.disputed[:200] or None,
             "search_text": " ".join(filter(None, [s.speaker, s.role, s.cue, " ".join(s.topics), s.text]))
             [:MAX_SEARCH_CHARS]}
 

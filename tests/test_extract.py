@@ -407,3 +407,19 @@ def test_the_writers_own_question_is_no_ones_statement() -> None:
             'Mayor Ana Silva asked the room: "Who will pay for the bridge?"')
     found = extract_statements(text)
     assert [(s.speaker, s.text) for s in found] == [("Ana Silva", '"Who will pay for the bridge?"')]
+
+
+def test_a_person_and_their_role_before_the_verb_are_the_speaker_not_the_words() -> None:
+    found = extract_statements("Maria Lund, an engineer, said the dam held through both storms.")
+    assert [(s.speaker, s.role, s.text) for s in found] == [("Maria Lund", "engineer",
+                                                             "the dam held through both storms.")]
+
+
+def test_a_claim_the_article_holds_false_carries_the_articles_words() -> None:
+    text = ("Governor Tom Ellery falsely claimed that the dam had burst twice. Maria Lund said the dam held.\n\n"
+            "Mayor Ana Silva said, without evidence, that the river rose. The river rose, said Bo Berg. "
+            "That is not true: it fell.")
+    assert [(s.speaker, s.text, s.disputed) for s in extract_statements(text)] == [
+        ("Tom Ellery", "the dam had burst twice.", "falsely"), ("Maria Lund", "the dam held.", ""),
+        ("Ana Silva", "the river rose.", "without evidence"),
+        ("Bo Berg", "The river rose", "That is not true: it fell.")]

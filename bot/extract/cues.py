@@ -33,6 +33,8 @@ class Lexicon:
       subject ("the study revealed", "polls suggest").
     - takes_audience: verbs whose object is the audience, skipped before the content ("told reporters that").
     - document_sources: papers and polls that are sources in their own right ("the survey shows").
+    - disputing: what the writer says of a claim they hold false, in its sentence ("falsely claimed", "said,
+      without evidence,"); verdict: the sentence after it that says so ("That is false.", "There is no evidence").
     """
 
     form_to_lemma: Mapping[str, str]
@@ -43,6 +45,8 @@ class Lexicon:
     finding_subject: re.Pattern[str]
     takes_audience: frozenset[str]
     document_sources: frozenset[str]
+    disputing: re.Pattern[str]
+    verdict: re.Pattern[str]
     cue: re.Pattern[str]
 
     @classmethod
@@ -62,6 +66,8 @@ class Lexicon:
             finding_subject=re.compile(r"\b(?:" + "|".join(lists["finding_subjects"]) + r")$", re.I),
             takes_audience=frozenset(lists["takes_audience"]),
             document_sources=frozenset(lists["document_sources"]),
+            disputing=re.compile(r"\b(?:" + "|".join(map(re.escape, lists["disputing_adverbs"])) + r")\b", re.I),
+            verdict=_verdict(lists["verdicts"]),
             cue=re.compile(r"(?<![\w-])(?:" + _trie_pattern(list(form_to_lemma)) + r")(?![\w-])"),
         )
 
@@ -71,6 +77,14 @@ class Lexicon:
 
     def is_learned(self, form: str | None) -> bool:
         return form is not None and self.form_to_lemma.get(form) in self.learned
+
+
+def _verdict(verdicts: list[str]) -> re.Pattern[str]:
+    """A sentence that holds the one before it false: "That claim is false.", "There is no evidence", "(False.)"."""
+    words = "|".join(map(re.escape, verdicts))
+    return re.compile(r"[\s\"\u201d\u2019)]*\(?(?:(?:that|this|it|the|these|those|both)(?: \w+){0,2}?"
+                      r"(?:'s|\u2019s| is| was| are| were)(?: \w+ly)? (?:" + words + r")\b"
+                      r"|there(?:'s|\u2019s| is| was) no evidence|(?:" + words + r")\.|fact.check:)", re.I)
 
 
 @lru_cache(maxsize=1)

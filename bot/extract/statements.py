@@ -33,7 +33,8 @@ IMPERSONAL = {"seems", "seemed", "seem", "appears", "appeared", "appear", "sound
 NAME_PARTICLES = {"de", "van", "von", "bin", "al", "da", "del", "la", "le", "of", "the", "for", "and", "&"}
 # What may stand between a cue and its content: "said in a statement on Tuesday that ...".
 LEAD_IN = re.compile(
-    r"(?:\s*(?:,|:|\u2014|that\b|of\b|about\b|(?:again|also|later|then|publicly|repeatedly)\b|"
+    r"(?:\s*(?:,|:|\u2014|that\b|of\b|about\b|(?:again|also|later|then|publicly|repeatedly|falsely|wrongly)\b|"
+    r"without (?:offering |providing |citing |giving )?(?:any )?evidence\b|"
     r"(?:on|in|at|during|via|through|over) (?:a |an |his |her |their |the )?"
     r"(?:statement|interview|speech|post|letter|tweet|email|e-mail|press release|press conference|"
     r"news conference|briefing|op-ed|video|message|radio|television|TV|Twitter|Facebook|X|Instagram|"
@@ -117,6 +118,7 @@ class Statement:
     rule: str = ""  # the candidate rule that found it: quote+verb, verb+that, according-to, label, continuation...
     resolved: bool = True  # False: speaker is the mention as the article writes it ("a spokesman"), or None
     why: str = ""  # why this speaker, in words: "named in the attribution", "'he' = the person quoted just before"
+    disputed: str = ""  # the article's own words holding the claim false: "falsely", "That is false."
 
     def to_json(self) -> dict:
         d = dict(self.__dict__)  # flat fields: cheaper than dataclasses.asdict's deep copy
@@ -189,6 +191,8 @@ def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon) -> 
                     para_out.append(st)
                     latest.add(st)
         para_out += _floating(text, para.start(), quotes, para_out, out, clock)
+        for st in para_out:
+            st.disputed = _disputed(text, st, lex)
         para_out.sort(key=lambda s: s.start)
         latest.end_paragraph(para_out)
         out += para_out
@@ -205,6 +209,22 @@ def _writers_question(text: str, sent: Span, quotes: list[Span]) -> bool:
     end = len(text[sent.start : sent.end].rstrip()) + sent.start - 1
     return text[end] == "?" and not any(q.start < end < q.end for q in quotes) \
         and ASKS.match(text, sent.start, end) is not None
+
+
+def _disputed(text: str, st: Statement, lex: Lexicon) -> str:
+    """The writer's words that hold the claim false, if any: around it in its sentence ("falsely claimed that",
+    "said, without evidence, that"), or the sentence right after it ("That is false.", "There is no evidence")."""
+    gaps = [Span(a.end, b.start) for a, b in zip(st.spans, st.spans[1:], strict=False)]
+    spans = [Span(st.context_start, st.start), *gaps, Span(st.end, st.context_end)]
+    for p in spans:
+        if (m := lex.disputing.search(text, p.start, p.end)) is not None:
+            return m.group()
+    verdict = lex.verdict.match(text, st.context_end)
+    if verdict is None:
+        return ""
+    sentence_end = re.search(r"[.!?]|$", text[verdict.end() - 1 : verdict.end() + 200])
+    end = verdict.end() - 1 + (sentence_end.end() if sentence_end else 0)
+    return text[verdict.start() : end].strip().strip('"\u201d)')
 
 
 HEADLINE_END = tuple(".!?\"\u201d\u2019)\u2026:;,")
@@ -427,6 +447,12 @@ def _labelled(text: str, para: re.Match, people: People, lookups: _Lookups, lex:
     return _Found([content], mention, ":", Span(colon, colon + 1), "label")
 
 
+def _appositive_subject(text: str, sent: Span, cue_start: int) -> bool:
+    """Whether all the sentence says before the verb is a person and their role: "Maria Lund, an engineer,"."""
+    subject = mention_before(text, sent.start, cue_start)
+    return subject is not None and subject.role is not None and not text[sent.start : subject.start].strip(' "\u201c')
+
+
 def _cues(text: str, cue_text: str, sent: Span, quotes: list[Span], lex: Lexicon) -> list[re.Match]:
     ms = [*lex.find(cue_text, sent.start, sent.end), *ACCORDING.finditer(text, sent.start, sent.end)]
     ms.sort(key=lambda m: m.start())
@@ -454,6 +480,8 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         # audience, never the speaker.)
         mention = mention_after(text, m.end(), sent.end)
         tail = text[mention.end : sent.end] if mention else ""
+        if mention is not None and opening is None and _appositive_subject(text, sent, m.start()):
+            mention = None  # "Maria Lund, an engineer, said the dam held": she is the subject, not the words
         if mention is not None and (opening is not None and _adjacent(text, opening.end, m.start())
                                     or TAIL.match(CLAUSE_BREAK.split(tail)[0])
                                     or lemma in INVERTS and AFFILIATION.match(CLAUSE_BREAK.split(tail)[0])):
