@@ -35,6 +35,7 @@ class Model:
     weights: dict[str, float]
     bias: float
     threshold: float
+    types: frozenset[str] = frozenset({"he", "she"})  # the mention types it resolves; the hand rules keep the rest
 
     def prob(self, feats: dict[str, float]) -> float:
         z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
@@ -51,7 +52,8 @@ def load(path: Path = MODEL_PATH) -> Model | None:
     if not path.exists():
         return None
     d = json.loads(path.read_text())
-    return Model(weights=dict(d["weights"]), bias=float(d["bias"]), threshold=float(d["threshold"]))
+    return Model(weights=dict(d["weights"]), bias=float(d["bias"]), threshold=float(d["threshold"]),
+                 types=frozenset(d["types"]))
 
 
 MODEL = load()
@@ -98,6 +100,12 @@ def acronym_of(name: str) -> str:
     return "".join(w[0] for w in name.replace("-", " ").split() if w.lower() not in CONNECTORS and w[:1].isupper())
 
 
+def acronyms(name: str) -> set[str]:
+    """The initials of a name and of its endings: 'U.S. Customs and Border Protection' -> UCBP, CBP, BP, P."""
+    words = [w for w in name.replace("-", " ").split() if w.lower() not in CONNECTORS and w[:1].isupper()]
+    return {"".join(w[0] for w in words[k:]) for k in range(len(words) - 1)}
+
+
 def context_words(text: str, start: int, end: int) -> set[str]:
     """Lower-case words just around a mention: its title before it, its apposition after it."""
     out: set[str] = set()
@@ -138,8 +146,10 @@ def features(mtype: str, mention_words: list[str], pos: int, e: Entity, rank: in
         if head in e.name.lower().split():
             f["head_in_name"] = 1.0
     if mtype == "acronym":
-        if acronym_of(e.name) == "".join(mention_words).upper().rstrip("."):
+        if "".join(mention_words).upper().rstrip(".") in acronyms(e.name):
             f["acronym"] = 1.0
+        if e.name.lower() == mention_words[0].lower():
+            f["same_as_mention"] = 1.0  # "CBP" named before "CBP said": the full name, if any, is better
     if e.positions and e.positions[0] == ctx.first_named:
         f["first_named"] = 1.0
     for rule, who in ctx.rules.items():

@@ -526,20 +526,25 @@ SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 # Nouns that stand for an organisation or a person the article names: "the company", "the statement", "the actor".
 RESOLVED_NOUNS = frozenset(ORG_NOUNS | ISSUED | ROLE_WORDS | _INSTITUTIONS | {"report", "post", "actor", "actress",
                                                                              "singer", "star", "agent", "utility"})
+OPENERS = {"although", "maybe", "amid", "however", "meanwhile", "despite", "here", "yeah", "no", "yes", "ah", "oh",
+           "wait", "well", "today", "another", "over", "without", "all", "check", "unlike", "like", "during"}
+MONTHS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "today", "yesterday"}
 JOINERS = {" of ", " of the ", " for ", " for the ", " & "}
 
 
 def _joined(text: str, names: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Capitalised runs joined over 'of', 'for' and '&' ("Department of Justice", "Pacific Gas & Electric"), and
-    over 'and' when the article writes the whole name's initials ("Customs and Border Protection" ... "CBP")."""
+    """Capitalised runs joined over 'of', 'for' and '&' ("Department of Justice", "Pacific Gas & Electric"), but
+    not from a sentence's first word ("Agents of ..."); over 'and' when the article writes the name's initials
+    ("Customs and Border Protection" ... "CBP"); and after "U.S." ("U.S. Customs")."""
     out: list[tuple[int, str]] = []
     for pos, run in names:
         if out:
             p0, r0 = out[-1]
             gap = text[p0 + len(r0) : pos]
-            if gap in JOINERS or gap == " and " and re.search(
-                    r"\b" + re.escape(resolver.acronym_of(f"{r0} and {run}")) + r"\b", text) \
-                    and len(resolver.acronym_of(f"{r0} and {run}")) >= 2:
+            opens = " " not in r0 and (p0 == 0 or text[max(0, p0 - 2) : p0].strip()[-1:] in {"", ".", "!", "?"})
+            initials = gap == " and " and any(len(a) >= 3 and re.search(r"\b" + a + r"\b", text)
+                                              for a in resolver.acronyms(f"{r0} and {run}"))
+            if gap in JOINERS and not opens or gap == " " and ACRONYM.fullmatch(r0.split()[-1]) or initials:
                 out[-1] = (p0, r0 + gap + run)
                 continue
         out.append((pos, run))
@@ -646,13 +651,25 @@ class People:
     def resolve(self, m: Mention) -> Resolution:
         """Whom a mention stands for (a full name or a group's name), how sure that is, and why."""
         mtype = resolver.mention_type(m.kind, m.text, RESOLVED_NOUNS)
-        if mtype is not None and (self.model is not None or resolver.RECORD is not None):
+        if mtype is not None and (self.model is not None and mtype in self.model.types or resolver.RECORD is not None):
             ruled = self._resolve(m)
             ranked = self._ranked(m, mtype, ruled)
             if ranked is not None:
                 return ranked
             return ruled
+        if mtype == "acronym":
+            full = self._expanded(m)
+            if full:
+                return Resolution(full, GROUP_NAMED, f"'{m.text}' = {full}, whose initials it is")
         return self._resolve(m)
+
+    def _expanded(self, m: Mention) -> str | None:
+        """The organisation named before an acronym whose initials it is, when only one is: 'CBP' ->
+        'U.S. Customs and Border Protection', 'LN' -> 'Live Nation'."""
+        short = m.text.split()[-1].rstrip(".")
+        fits = {e.name for e in self._entities() if e.kind != "person" and e.positions[0] < m.start
+                and e.name != short and short in resolver.acronyms(e.name)}
+        return fits.pop() if len(fits) == 1 else None
 
     def _ranked(self, m: Mention, mtype: str, ruled: Resolution) -> Resolution | None:
         """The trained resolver's answer: the best candidate above its threshold, else the mention as written."""
@@ -662,7 +679,7 @@ class People:
         cands = resolver.rank(model, mtype, m.text, m.start, self._entities(), ctx)
         if resolver.RECORD is not None:
             resolver.RECORD.append((m.start, m.end, m.text, mtype, [(c.entity.name, c.feats) for c in cands]))
-        if self.model is None:
+        if self.model is None or mtype not in self.model.types:
             return None
         best = cands[0] if cands else None
         runner = f"; next {cands[1].entity.name} {cands[1].prob:.2f}" if len(cands) > 1 else ""
@@ -710,16 +727,21 @@ class People:
         first_words = {w.lower() for n in self.by_surname.values() for w in n.split()[:-1]}
         runs = _joined(self.text, self.names)
         for pos, run in runs:
-            words = [_strip_possessive(w).rstrip(".,") for w in run.split()]
+            words = [w if ACRONYM.fullmatch(w) else _strip_possessive(w).rstrip(".,") for w in run.split()]
             words = [w for w in words if w.lower() not in HONORIFICS]
-            while words and (words[0].lower() in NOT_NAME or words[0].lower() in ROLE_WORDS):
+            if words and self._opens_sentence(pos) and (words[0].lower() in self._lower or words[0].endswith("ly")
+                                                        or words[0].lower() in STOP | SKIP_BEFORE_CUE | OPENERS):
+                words = words[1:]  # "Although CBP ...", "Unsurprisingly, ...": a sentence's first word
+            while words and (words[0].lower() in NOT_NAME or words[0].lower() in ROLE_WORDS
+                             or words[0].lower() in MONTHS):
                 words = words[1:]
             if any(w.lower() in ROLE_WORDS for w in words):
                 words = words[max(i for i, w in enumerate(words) if w.lower() in ROLE_WORDS) + 1 :]
             if not words:
                 continue
             name = " ".join(words)
-            full = self.by_surname.get(_surname(name))
+            # A name joined over "of" or "and" is an organisation's, even where its end looks like a person's name.
+            full = None if any(w.lower() in resolver.CONNECTORS for w in words) else self.by_surname.get(_surname(name))
             if full and {w.lower() for w in words} <= {w.lower() for w in full.split()}:
                 e = found.setdefault(full, Entity(full, "person", gender=self.genders.get(full)))
             elif full or (len(words) == 1 and (words[0].lower() in self._lower or words[0].lower() in first_words
@@ -730,6 +752,9 @@ class People:
                 e = found.setdefault(name, Entity(name, kind))
             e.positions.append(pos)
             e.context |= resolver.context_words(self.text, pos, pos + len(run))
+        for e in found.values():
+            if e.kind == "person" and e.gender is None:
+                e.gender = self._gender_near(e.positions)
         for pos, speaker, kind in self.spoken:
             if speaker not in found:
                 found[speaker] = Entity(speaker, "person" if kind == "person" else "group")
@@ -738,6 +763,22 @@ class People:
                 found[speaker].positions.sort()
         self._ents = (key, list(found.values()))
         return self._ents[1]
+
+    def _gender_near(self, positions: list[int]) -> str | None:
+        """'he' or 'she' as the pronouns just after a person's mentions mostly say, when the text never said
+        (a surname-only mention counts too): 'Swift ... her label'."""
+        votes = {"he": 0, "she": 0}
+        for pos in positions:
+            p = GENDERED.search(self.text, pos, min(len(self.text), pos + 100))
+            if p:
+                votes["he" if p.group(1).lower() in {"he", "his", "him"} else "she"] += 1
+        if votes["he"] != votes["she"] and min(votes.values()) * 2 < max(votes.values()):
+            return max(votes, key=lambda k: votes[k])
+        return None
+
+    def _opens_sentence(self, pos: int) -> bool:
+        before = self.text[max(0, pos - 3) : pos].rstrip(" \"\u201c'\u2018")
+        return not before or before[-1] in ".!?\n:"
 
     def _resolve(self, m: Mention) -> Resolution:
         if m.kind == "name":
