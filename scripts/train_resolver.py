@@ -9,7 +9,11 @@ A logistic regression ranks each mention's candidates. Folds are by document (6 
 is the lowest probability at which cross-validated decisions are right at least PRECISION of the time: a wrong
 speaker costs a user more than a missing one. It prints, per threshold, the precision and recall of the decisions,
 and with --e2e the cross-validated extractor figures on news-train (each fold's articles read with a model trained
-on the other folds).
+on the other folds). --write puts the model in bot/extract/data/resolver.json, which extraction then reads.
+
+Measured (seed 15, threshold .3 at PRECISION .88): news-train CV, 48 he/she mentions, precision .891 recall .854 (the
+rules: 39 right of 49 resolved); whole extractor news-train CV attributed F1 .715 (rules .715), news-dev .793 (rules
+.798), polnear-dev-speech .778 (.780). Not shipped for that: it does not beat the rules on unseen news yet.
 """
 
 from __future__ import annotations
