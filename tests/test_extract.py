@@ -423,3 +423,29 @@ def test_a_claim_the_article_holds_false_carries_the_articles_words() -> None:
         ("Tom Ellery", "the dam had burst twice.", "falsely"), ("Maria Lund", "the dam held.", ""),
         ("Ana Silva", "the river rose.", "without evidence"),
         ("Bo Berg", "The river rose", "That is not true: it fell.")]
+
+
+def test_an_acronym_speaker_is_the_organisation_whose_initials_it_is() -> None:
+    text = ("Agents of U.S. Customs and Border Protection stopped 40 trucks at the border on Monday. "
+            "\u201cThe checks will continue all week,\u201d CBP said in a statement.\n")
+    got = extract_statements(text, date(2024, 3, 8))
+    assert [(s.speaker, s.resolved) for s in got] == [("U.S. Customs and Border Protection", True)]
+    assert "initials" in got[0].why
+
+
+def test_a_resolver_model_handed_in_decides_pronouns_and_says_its_score() -> None:
+    """A trained resolver answers "he" with its probability as the confidence; below its threshold the speaker is
+    kept unresolved, never guessed."""
+    from bot.extract.resolver import Model
+
+    text = ("\u201cThe plant will close in May,\u201d said Peter Lang, the mayor. Workers protested on Tuesday.\n\n"
+            "\u201cWe have no other choice,\u201d he said.\n")
+    sure = Model({"pron|spoke_last": 3.0}, 0.0, 0.5)
+    got = extract_statements(text, date(2024, 3, 8), resolver=sure)
+    he = got[-1]
+    assert (he.speaker, he.resolved) == ("Peter Lang", True)
+    assert he.confidence == 0.95 and "resolver 0.95" in he.why
+    unsure = Model({"pron|spoke_last": 3.0}, 0.0, 0.99)
+    he = extract_statements(text, date(2024, 3, 8), resolver=unsure)[-1]
+    assert (he.speaker, he.resolved) == (None, False) and "kept as written" in he.why
+    assert extract_statements(text, date(2024, 3, 8))[-1].speaker == "Peter Lang"  # the rules, as before

@@ -7,6 +7,8 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from bot.extract import resolver
+from bot.extract.resolver import Entity, Model
 from bot.topics import is_place_or_org
 
 # A number keeps its inner separators but not a comma or full stop after it: "2012," is "2012" and ",".
@@ -521,6 +523,34 @@ GENDERED = re.compile(r"\b(he|his|him|she|her|hers)\b", re.I)
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 
 
+# Nouns that stand for an organisation or a person the article names: "the company", "the statement", "the actor".
+RESOLVED_NOUNS = frozenset(ORG_NOUNS | ISSUED | ROLE_WORDS | _INSTITUTIONS | {"report", "post", "actor", "actress",
+                                                                             "singer", "star", "agent", "utility"})
+OPENERS = {"although", "maybe", "amid", "however", "meanwhile", "despite", "here", "yeah", "no", "yes", "ah", "oh",
+           "wait", "well", "today", "another", "over", "without", "all", "check", "unlike", "like", "during"}
+MONTHS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "today", "yesterday"}
+JOINERS = {" of ", " of the ", " for ", " for the ", " & "}
+
+
+def _joined(text: str, names: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Capitalised runs joined over 'of', 'for' and '&' ("Department of Justice", "Pacific Gas & Electric"), but
+    not from a sentence's first word ("Agents of ..."); over 'and' when the article writes the name's initials
+    ("Customs and Border Protection" ... "CBP"); and after "U.S." ("U.S. Customs")."""
+    out: list[tuple[int, str]] = []
+    for pos, run in names:
+        if out:
+            p0, r0 = out[-1]
+            gap = text[p0 + len(r0) : pos]
+            opens = " " not in r0 and (p0 == 0 or text[max(0, p0 - 2) : p0].strip()[-1:] in {"", ".", "!", "?"})
+            initials = gap == " and " and any(len(a) >= 3 and re.search(r"\b" + a + r"\b", text)
+                                              for a in resolver.acronyms(f"{r0} and {run}"))
+            if gap in JOINERS and not opens or gap == " " and ACRONYM.fullmatch(r0.split()[-1]) or initials:
+                out[-1] = (p0, r0 + gap + run)
+                continue
+        out.append((pos, run))
+    return out
+
+
 def _surname(name: str) -> str:
     words = [w for w in name.lower().replace(",", " ").split() if w not in SUFFIXES]
     return words[-1] if words else name.lower()
@@ -545,6 +575,10 @@ class People:
     # For "he" and "she": the offsets of the people named who may be called so, and their names.
     _named: dict[str, tuple[list[int], list[str]]] = field(default_factory=lambda: {"he": ([], []), "she": ([], [])})
     _orgs: tuple[int, list[int], list[str]] | None = None  # _organisations(), for this many people known
+    model: Model | None = None  # the trained resolver for pronouns, roles, organisation nouns, acronyms (None: rules)
+    spoken: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, speaker, kind) of speakers found
+    _lower: set[str] = field(default_factory=set)  # the article's lower-case words: "However" is no one's name
+    _ents: tuple[int, list[Entity]] | None = None  # _entities(), for this many people and speakers known
 
     def prescan(self, text: str, quoted: Sequence[tuple[int, int]] = ()) -> None:
         """Full names in the article; those inside quotations name surnames but are not who 'he' or 'she' is."""
@@ -571,6 +605,7 @@ class People:
                 full = self.by_surname.setdefault(_surname(" ".join(words)), " ".join(words))
                 if not in_quote:
                     self.mentions.append((m.start(), full))
+        self._lower = set(resolver.WORD.findall(text))
         self._genders(text)
 
     def _genders(self, text: str) -> None:
@@ -592,6 +627,8 @@ class People:
 
     def heard(self, m: Mention, speaker: str) -> None:
         """Note who has just spoken: whom a later "he", "she", "they" or "it" most likely means."""
+        person = m.kind in {"name", "role", "pronoun"} and m.text.lower() not in {"they", "it"}
+        self.spoken.append((m.start, speaker, "person" if person else "group"))
         if m.kind in {"name", "role", "pronoun"}:
             for pronoun, quoted in self.quoted.items():
                 quoted.pop(speaker, None)
@@ -613,6 +650,137 @@ class People:
 
     def resolve(self, m: Mention) -> Resolution:
         """Whom a mention stands for (a full name or a group's name), how sure that is, and why."""
+        mtype = resolver.mention_type(m.kind, m.text, RESOLVED_NOUNS)
+        if mtype is not None and (self.model is not None and mtype in self.model.types or resolver.RECORD is not None):
+            ruled = self._resolve(m)
+            ranked = self._ranked(m, mtype, ruled)
+            if ranked is not None:
+                return ranked
+            return ruled
+        if mtype == "acronym":
+            full = self._expanded(m)
+            if full:
+                return Resolution(full, GROUP_NAMED, f"'{m.text}' = {full}, whose initials it is")
+        return self._resolve(m)
+
+    def _expanded(self, m: Mention) -> str | None:
+        """The organisation named before an acronym whose initials it is, when only one is: 'CBP' ->
+        'U.S. Customs and Border Protection', 'LN' -> 'Live Nation'."""
+        short = m.text.split()[-1].rstrip(".")
+        fits = {e.name for e in self._entities() if e.kind != "person" and e.positions[0] < m.start
+                and e.name != short and short in resolver.acronyms(e.name)}
+        return fits.pop() if len(fits) == 1 else None
+
+    def _ranked(self, m: Mention, mtype: str, ruled: Resolution) -> Resolution | None:
+        """The trained resolver's answer: the best candidate above its threshold, else the mention as written."""
+        ctx = resolver.Context(self.sentence_start, self.previous_start, [n for _, n, _ in self.spoken],
+                               self.roles, {}, 0, self._rule_answers(m, mtype, ruled))
+        model = self.model or resolver.Model({}, 0.0, 1.0)
+        cands = resolver.rank(model, mtype, m.text, m.start, self._entities(), ctx)
+        if resolver.RECORD is not None:
+            resolver.RECORD.append((m.start, m.end, m.text, mtype, [(c.entity.name, c.feats) for c in cands]))
+        if self.model is None or mtype not in self.model.types:
+            return None
+        best = cands[0] if cands else None
+        runner = f"; next {cands[1].entity.name} {cands[1].prob:.2f}" if len(cands) > 1 else ""
+        if best is not None and best.prob >= model.threshold:
+            return Resolution(best.entity.name, round(best.prob, 2),
+                              f"'{m.text}' = {best.entity.name}: resolver {best.prob:.2f} "
+                              f"({model.explain(best.feats)}){runner}")
+        if mtype == "acronym":
+            return None  # an acronym is a name as written: the rules keep it
+        doubt = f"perhaps {best.entity.name} {best.prob:.2f}{runner}" if best else "no one named before it"
+        name = None if m.kind == "pronoun" else m.text
+        return Resolution(name, round(best.prob, 2) if best else UNKNOWN,
+                          f"'{m.text}': resolver unsure ({doubt}), kept as written", resolved=False)
+
+    def _rule_answers(self, m: Mention, mtype: str, ruled: Resolution) -> dict[str, str]:
+        """Whom each hand rule would pick: the model learns how far to trust each."""
+        out: dict[str, str] = {}
+        if mtype in {"he", "she"}:
+            for rule, who in (("sentence", self._named_in_sentence(m.start, mtype)),
+                              ("before", self._named_in_sentence(self.sentence_start, mtype, self.previous_start)),
+                              ("quoted", next(reversed(self.quoted[mtype]), None))):
+                if who:
+                    out[rule] = who
+            positions, names = self._named[mtype]
+            k = bisect_left(positions, m.start)
+            if k:
+                out["latest"] = names[k - 1]
+        elif mtype in {"role", "noun"}:
+            org = self._organisation_opening(self.previous_start, self.sentence_start)
+            if org:
+                out["org_before"] = org
+            org = self._organisation_before(m.start)
+            if org:
+                out["org_most"] = org
+        if ruled.resolved and ruled.name and ruled.confidence < NAMED:
+            out[mtype + "_rule"] = ruled.name
+        return out
+
+    def _entities(self) -> list[Entity]:
+        """The people and organisations named outside quotations, and the groups heard: whom a mention may mean."""
+        key = len(self.by_surname) * 100_000 + len(self.spoken)
+        if self._ents is not None and self._ents[0] == key:
+            return self._ents[1]
+        found: dict[str, Entity] = {}
+        first_words = {w.lower() for n in self.by_surname.values() for w in n.split()[:-1]}
+        runs = _joined(self.text, self.names)
+        for pos, run in runs:
+            words = [w if ACRONYM.fullmatch(w) else _strip_possessive(w).rstrip(".,") for w in run.split()]
+            words = [w for w in words if w.lower() not in HONORIFICS]
+            if words and self._opens_sentence(pos) and (words[0].lower() in self._lower or words[0].endswith("ly")
+                                                        or words[0].lower() in STOP | SKIP_BEFORE_CUE | OPENERS):
+                words = words[1:]  # "Although CBP ...", "Unsurprisingly, ...": a sentence's first word
+            while words and (words[0].lower() in NOT_NAME or words[0].lower() in ROLE_WORDS
+                             or words[0].lower() in MONTHS):
+                words = words[1:]
+            if any(w.lower() in ROLE_WORDS for w in words):
+                words = words[max(i for i, w in enumerate(words) if w.lower() in ROLE_WORDS) + 1 :]
+            if not words:
+                continue
+            name = " ".join(words)
+            # A name joined over "of" or "and" is an organisation's, even where its end looks like a person's name.
+            full = None if any(w.lower() in resolver.CONNECTORS for w in words) else self.by_surname.get(_surname(name))
+            if full and {w.lower() for w in words} <= {w.lower() for w in full.split()}:
+                e = found.setdefault(full, Entity(full, "person", gender=self.genders.get(full)))
+            elif full or (len(words) == 1 and (words[0].lower() in self._lower or words[0].lower() in first_words
+                                               or len(words[0]) < 2)):
+                continue  # "Jack" of a person named in full, or a sentence's first word ("However")
+            else:
+                kind = "place" if is_place_or_org(name) and not any(w.lower() in ORG_WORDS for w in words) else "org"
+                e = found.setdefault(name, Entity(name, kind))
+            e.positions.append(pos)
+            e.context |= resolver.context_words(self.text, pos, pos + len(run))
+        for e in found.values():
+            if e.kind == "person" and e.gender is None:
+                e.gender = self._gender_near(e.positions)
+        for pos, speaker, kind in self.spoken:
+            if speaker not in found:
+                found[speaker] = Entity(speaker, "person" if kind == "person" else "group")
+            if pos not in found[speaker].positions:
+                found[speaker].positions.append(pos)
+                found[speaker].positions.sort()
+        self._ents = (key, list(found.values()))
+        return self._ents[1]
+
+    def _gender_near(self, positions: list[int]) -> str | None:
+        """'he' or 'she' as the pronouns just after a person's mentions mostly say, when the text never said
+        (a surname-only mention counts too): 'Swift ... her label'."""
+        votes = {"he": 0, "she": 0}
+        for pos in positions:
+            p = GENDERED.search(self.text, pos, min(len(self.text), pos + 100))
+            if p:
+                votes["he" if p.group(1).lower() in {"he", "his", "him"} else "she"] += 1
+        if votes["he"] != votes["she"] and min(votes.values()) * 2 < max(votes.values()):
+            return max(votes, key=lambda k: votes[k])
+        return None
+
+    def _opens_sentence(self, pos: int) -> bool:
+        before = self.text[max(0, pos - 3) : pos].rstrip(" \"\u201c'\u2018")
+        return not before or before[-1] in ".!?\n:"
+
+    def _resolve(self, m: Mention) -> Resolution:
         if m.kind == "name":
             full = self.by_surname.get(_surname(m.text), m.text)
             if len(m.text.split()) > len(full.split()):

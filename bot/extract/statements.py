@@ -12,6 +12,8 @@ from itertools import accumulate
 from bot.errors import Unreadable
 from bot.extract import when
 from bot.extract.cues import ACCORDING, LEXICON, THING_OBJECT, Lexicon
+from bot.extract.resolver import MODEL as RESOLVER
+from bot.extract.resolver import Model
 from bot.extract.sentences import Span, find_quotes, split_sentences
 from bot.extract.speakers import (
     LABELLED,
@@ -136,15 +138,17 @@ class _Found:
     rule: str = ""
 
 
-def extract_statements(text: str, published: date | None = None, lexicon: Lexicon = LEXICON) -> list[Statement]:
+def extract_statements(text: str, published: date | None = None, lexicon: Lexicon = LEXICON,
+                       resolver: Model | None = RESOLVER) -> list[Statement]:
     """Every statement in the article, in text order; TooSlow when reading it takes over TIME_LIMIT seconds.
-    lexicon: the cue words to read (the package's own unless cross-validation hands in another)."""
+    lexicon: the cue words to read (the package's own unless cross-validation hands in another); resolver: the
+    speaker resolver's model (likewise; None: the hand rules alone)."""
     clock = _Clock(TIME_LIMIT)
     if "''" not in text:
-        return _extract(text, published, clock, lexicon)
+        return _extract(text, published, clock, lexicon, resolver)
     # Some papers (the NYT's archive style) write quotation marks as two apostrophes. Read them as '"' plus a
     # space, which keeps every offset, then give each statement its words as the article wrote them.
-    found = _extract(text.replace("''", '" '), published, clock, lexicon)
+    found = _extract(text.replace("''", '" '), published, clock, lexicon, resolver)
     for st in found:
         # A closing mark read as '"' ends one character early: take in its second apostrophe.
         st.spans = [Span(p.start, p.end + 1) if text[p.end - 1 : p.end + 1] == "''" else p for p in st.spans]
@@ -153,9 +157,9 @@ def extract_statements(text: str, published: date | None = None, lexicon: Lexico
     return found
 
 
-def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon) -> list[Statement]:
+def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon, model: Model | None) -> list[Statement]:
     paragraphs = [(para, find_quotes(text, para.start(), para.end())[0]) for para in PARAGRAPH.finditer(text)]
-    people = People()
+    people = People(model=model)
     people.prescan(text, [(q.start, q.end) for _, quotes in paragraphs for q in quotes])
     first_line_end = len(text) if (nl := text.find("\n")) < 0 else nl
     lowered: str | None = None  # the text in lower case, made once, for a title line's capitalised verbs
