@@ -449,3 +449,35 @@ def test_a_resolver_model_handed_in_decides_pronouns_and_says_its_score() -> Non
     he = extract_statements(text, date(2024, 3, 8), resolver=unsure)[-1]
     assert (he.speaker, he.resolved) == (None, False) and "kept as written" in he.why
     assert extract_statements(text, date(2024, 3, 8))[-1].speaker == "Peter Lang"  # the rules, as before
+
+
+@pytest.mark.parametrize("text", [
+    "We\u2019ve asked him to share some insights into the business of the company.",
+    "You\u2019re promised a smooth ride in the fastest performance car available today.",
+    "Words cannot describe how much I love the place and how honored I am to be here.",
+    "Here's what the early reviews say:",
+    "This is also a match of our previous mention.",
+    "Another reportedly said: \u201cBird flu in the year of the rooster, swine fever in the year of the pig.",
+])
+def test_words_that_are_not_a_speaker_give_no_statement(text: str) -> None:
+    assert [(s.speaker, s.text) for s in extract_statements(text)] == []
+
+
+def test_a_dateline_or_a_place_after_a_preposition_is_never_the_speaker() -> None:
+    text = ("WASHINGTON \u2013 Two prison officers were charged Tuesday with falsifying records, stating they had "
+            "checked on the inmate.\n\nHealth authorities in China\u2019s Inner Mongolia have confirmed that a third "
+            "case of the plague was reported.\n\nScientists using a telescope atop Mauna Kea have confirmed the "
+            "presence of water vapor on Europa.")
+    speakers = {s.speaker for s in extract_statements(text)}
+    assert not speakers & {"WASHINGTON", "Inner Mongolia", "China Inner Mongolia", "Mauna Kea"}
+    assert "authorities" in speakers
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("Tim Clark in October revealed plans to expand the fleet by 30% by the end of 2025.", "Tim Clark"),
+    ("British Prime Minister Theresa May said this week that the country would leave.", "Theresa May"),
+    ("Attorney General Eric Schneiderman isn\u2019t saying if the foundation broke any laws.", "Eric Schneiderman"),
+    ("Will Tjernlund, a consultant, said the followers swiped away within a day.", "Will Tjernlund"),
+])
+def test_the_name_ends_where_the_name_ends(text: str, speaker: str) -> None:
+    assert [s.speaker for s in extract_statements(text)] == [speaker]

@@ -26,7 +26,7 @@ class Lexicon:
     - form_to_lemma: every cue form and its verb. The hand-written speech and writing acts ("speech_verbs") keep
       their lemma; each learned form (scripts/train_cues.py, PolNeAR train's speech acts: "blasted", "touted") is
       its own lemma. Findings, agreements and signals are not there: each cost statement precision when tried.
-    - learned: the learned lemmas, which need someone to hold them and no quotation.
+    - learned: the learned forms, which need someone to hold them and no quotation.
     - needs_quote: verbs that report speech only when a quotation follows ("condemned it as \"a grave threat\"").
     - needs_said_object: ordinary verbs that report speech only when their object is what was said ("added that").
     - findings / finding_subject: verbs that also report what a study found, not a statement when that is the
@@ -54,12 +54,13 @@ class Lexicon:
         lists = lists if lists is not None else _lists()
         hand = {form: lemma for lemma, forms in lists["speech_verbs"].items() for form in forms}
         forms = set(learned_forms) - hand.keys()
-        # A learned form that is a hand verb's base form ("accuse") is read as that verb, so that learning it does
-        # not make the hand verb's own forms ("accused") read as learned ones.
+        # A learned form that is a hand verb's base form ("mention") has that verb's lemma, but is read with the
+        # learned cues' care: it is a noun as often as a verb ("our previous mention"). The hand verb's own forms
+        # ("mentioned") stay hand forms.
         form_to_lemma = {**hand, **{form: form for form in forms}}
         return cls(
             form_to_lemma=MappingProxyType(form_to_lemma),
-            learned=frozenset(forms - lists["speech_verbs"].keys()),
+            learned=frozenset(forms),
             needs_quote=frozenset(lists["needs_quote"]),
             needs_said_object=frozenset(lists["needs_said_object"]),
             findings=frozenset(lists["findings"]),
@@ -76,7 +77,7 @@ class Lexicon:
         return list(self.cue.finditer(text, start, end))
 
     def is_learned(self, form: str | None) -> bool:
-        return form is not None and self.form_to_lemma.get(form) in self.learned
+        return form in self.learned
 
 
 def _verdict(verdicts: list[str]) -> re.Pattern[str]:

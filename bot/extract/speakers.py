@@ -91,7 +91,8 @@ NOT_NAME = {"the", "a", "an", "but", "and", "in", "on", "at", "for", "if", "as",
             "february", "march", "april", "may", "june", "july", "august", "september", "october",
             "november", "december", "so", "yet", "speaking", "asked", "meanwhile", "still", "both",
             "last", "earlier", "since", "then", "now", "according", "what", "how", "why", "where", "who",
-            "like", "even", "just", "only", "also", "good", "every", "each", "such", "sitting"}
+            "like", "even", "just", "only", "also", "good", "every", "each", "such", "sitting", "another",
+            "because", "although", "though", "unless", "whether", "once", "here", "however", "instead"}
 # A run of capitalised words never crosses a sentence's end: a word ending in a full stop ends the run ("in Russia.
 # He said", "at the U.N. Linda Thomas-Greenfield said") unless it is an initial or a title that comes before a name
 # ("John F. Kennedy", "Rep. G.K. Butterfield", "Lt. Col. Alexander Vindman").
@@ -241,6 +242,10 @@ def plausible(m: Mention | None) -> Mention | None:
     """Drop mentions no reader would call a speaker: 'Tuesday', 'his', 'meeting was'."""
     if m is None or m.kind == "pronoun":
         return m
+    if CONTRACTED.search(m.text):
+        return None  # "We've asked", "You're promised": a clause, not a subject
+    if any(w in MODALS for w in m.text.split()):
+        return None
     words = [w.lower().strip(".,'\u2019") for w in m.text.split()]
     if all(w in NOT_NAME or w in STOP for w in words):
         return None
@@ -251,11 +256,28 @@ def plausible(m: Mention | None) -> Mention | None:
 
 VERBISH = {"was", "were", "is", "are", "has", "have", "had", "be", "been", "his", "her", "its", "their",
            "contradicts", "says", "said", "told"}
+# A modal written in lower case ends a subject, never stands in one: "Words cannot describe" ("Will" is a name).
+MODALS = {"cannot", "can", "could", "will", "would", "should", "must", "might", "may", "shall"}
+# "We've asked", "You're promised", "I'd say": the writer's voice or a clause, never a speaker's name.
+CONTRACTED = re.compile(r"\b(?:we|you|i|they)['\u2019](?:ve|re|ll|d|m)\b", re.I)
+# A name right after one of these is the object of a preposition, not the subject: "authorities in China's Inner
+# Mongolia have confirmed", "scientists using a telescope atop Mauna Kea confirmed".
+PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|atop|from|near|inside|outside|across|throughout|into|with|by|over|"
+                                r"under|beside|behind|toward|towards|via)\s+(?:the\s+)?$")
 
 
 def mention_before(text: str, start: int, cue_start: int) -> Mention | None:
     """The subject noun phrase ending just before a cue verb, if one stands there."""
-    return plausible(_mention_before(text, start, cue_start))
+    m = plausible(_mention_before(text, start, cue_start))
+    if m is not None and m.kind == "name" and PREPOSITION_BEFORE.search(text, max(start, m.start - 12), m.start):
+        # The name is a place or thing the subject is at or with: the subject is the noun before the preposition
+        # when that is people ("Health authorities in ..."); else no one can be named here.
+        before = tokens(text, max(start, m.start - 60), m.start)
+        k = len(before) - 2 - (before[-2].low == "the" if len(before) > 1 else 0)
+        if k >= 0 and before[k].low in PEOPLE_NOUNS:
+            return Mention(before[k].start, before[k].end, before[k].text, "group")
+        return None
+    return m
 
 
 def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:

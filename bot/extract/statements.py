@@ -470,7 +470,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     if cue.lower() in {"according to", "citing"}:
         return _according(text, sent, m)
     lemma = lex.form_to_lemma[cue]
-    if lemma in lex.learned and (PASSIVE_AFTER.match(text, m.end()) or STRANDED.match(text, m.end())
+    if lex.is_learned(cue) and (PASSIVE_AFTER.match(text, m.end()) or STRANDED.match(text, m.end())
                              or NOUN_BEFORE.search(text, max(sent.start, m.start() - 8), m.start())):
         return None  # "the opinions expressed in the article", "a plan endorsed by ...": no one speaks here
     before = text[sent.start : m.start()]
@@ -504,7 +504,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     else:
         subject_end = m.start()
         be = BE_BEFORE.search(text, max(sent.start, subject_end - 30), subject_end)
-        if be and (cue.endswith("ing") or lemma in lex.learned):
+        if be and (cue.endswith("ing") or lex.is_learned(cue)):
             subject_end = be.start()  # "Trump has been talking about", "Officials are expected to"
         when_said = SUBJECT_TIME.search(text, max(sent.start, subject_end - 40), subject_end)
         if when_said:
@@ -559,6 +559,9 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         # '"..." in Russia, Austin said.' / '... , Kirby told reporters.': the content stands before the speaker.
         end = _before(text, mention.start) if mention.start > sent.start else m.start()
         content = _trim(text, sent.start, end)
+        if content is not None and len(text[content.start : content.end].split()) < 3 \
+                and not any(content.start <= q.start < content.end for q in quotes):
+            return None  # "Here's what the reviews say:", "After that, Ford wrote": no words are reported
         if not content or lemma in lex.needs_quote and not TAIL.match(text[cstart:sent.end]):
             return None  # '..., he estimated.' reports; '..., he ordered the officer to ...' need not
         return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span, "words+verb")
@@ -571,7 +574,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             and not (lemma == "ask" and QUESTION.match(text, content.start)):
         return None
     quoted = any(content.start <= q.start < content.end for q in quotes)
-    if len(text[content.start : content.end].split()) < (1 if lemma in lex.learned else 3) and not quoted:
+    if len(text[content.start : content.end].split()) < (1 if lex.is_learned(cue) else 3) and not quoted:
         return None
     if lemma in lex.takes_audience and not said_that and not quoted \
             and len(WHEN_WORDS.sub(" ", text[content.start : content.end]).split()) < 3:
@@ -583,10 +586,14 @@ WHEN_WORDS = re.compile(r"\b(?:on|last|this|early|late|earlier|later)?\s*(?:Mond
                         r"Friday|Saturday|Sunday|week|month|year|yesterday|today|morning|afternoon|evening|night)\b"
                         r"|[.,;]", re.I)
 AFTER_PREPOSITION = re.compile(r"\b(?:on|in|at|to|with|from|for|by|about|into|via)\s+(?:the\s+)?$")
-BE_BEFORE = re.compile(r"\s(?:is|was|are|were|been|being|has been|have been|had been)(?: (?:also|still|now|not))?\s+$")
+BE_BEFORE = re.compile(r"\s(?:is|was|are|were|been|being|has been|have been|had been|(?:is|was|are|were)n['\u2019]t)"
+                       r"(?: (?:also|still|now|not))?\s+$")
 SUBJECT_TIME = re.compile(
-    r"\s(?:on |late |early |last |this |earlier |later )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
-    r"week|month|year|night|yesterday|today)(?: (?:morning|afternoon|evening|night))?,?\s+$")
+    r"\s(?:on |late |early |last |this |earlier |later )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday|week|month|year|night|yesterday|today)(?: (?:morning|afternoon|evening|night))?,?\s+$"
+    # "Clark in October revealed": a month right after a name (not "Theresa May said", not an aside's end)
+    r"|(?<=[a-z.])\sin (?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\s+$")
 # "won the seat by promising ...", "after mocking him": the sentence's subject does the speaking.
 BY_DOING = re.compile(r"\b(?:by|after|while|before|when|without|in)\s+$")
 # "asked whether ...", "asked Congress to ...": a question or a request put in words.

@@ -7,6 +7,7 @@ import re
 
 from bot.extract.sentences import Span
 from bot.extract.speakers import (
+    CONTRACTED,
     DETERMINERS,
     PRONOUNS,
     SKIP_BEFORE_CUE,
@@ -89,8 +90,8 @@ INSIDE_SUBJECT = {"of", "for", "in", "at", "from", "on"} | DEMONSTRATIVES
 
 def _not_in_subject(w: str) -> bool:
     """A verb, pronoun or clause word: what a bare subject phrase cannot hold."""
-    return w in VERBISH or w in PRONOUNS or (w.endswith(("ed", "ing", "'s", "\u2019s")) and "-" not in w
-                                             and w not in RESPONDENTS) \
+    return w in VERBISH or w in PRONOUNS or CONTRACTED.search(w) is not None \
+        or (w.endswith(("ed", "ing", "'s", "\u2019s")) and "-" not in w and w not in RESPONDENTS) \
         or (w in STOP and w not in INSIDE_SUBJECT)
 
 
@@ -108,10 +109,12 @@ def sentence_subject(text: str, sent: Span, end: int) -> Mention | None:
             phrase = owner.group().strip()
             return Mention(owner.start(), owner.start() + len(phrase), phrase, "group")
         mention = mention_after(text, begin, end)
-        if mention is not None and mention.kind != "anonymous":
+        if mention is not None and mention.kind != "anonymous" and not DATELINE.match(text, mention.start):
             return mention
     return None
 
 
+# "WASHINGTON – Two officers were charged ...": the place the story was filed from, never a speaker.
+DATELINE = re.compile(r"[A-Z][A-Z .,'’-]+(?:\([^)]{1,40}\))?\s*[–—-]\s")
 POSSESSOR = re.compile(r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep)\. )?(?:[A-Z][\w.-]*\s){0,3}[A-Z][\w.-]*(?:'s|\u2019s)"
                        r"(?:\s[a-z][\w-]*){1,3}?(?=\s(?:have|has|had|were|was|are|is|reached|said|say|says|\w+ed)\b)")
