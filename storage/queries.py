@@ -607,10 +607,14 @@ def finish_job(session: Session, job_id: int, token: int, results: dict, reply: 
         status="done", results=results, reply=reply, ok=ok, heartbeat_at=_now(), updated_at=_now())))
 
 
-def beat(session: Session, running: dict[int, int]) -> None:
-    """The heartbeat of the jobs one process is running: while it beats, nobody takes them over."""
+def beat(session: Session, running: dict[int, int], sending: set[int] | frozenset[int] = frozenset()) -> None:
+    """The heartbeat of the jobs one process is running, and of the replies it is sending: while it beats, nobody
+    takes them over."""
     for job_id, token in running.items():
         session.execute(update(Job).where(_held(job_id, token)).values(heartbeat_at=_now()))
+    if sending:
+        session.execute(update(Job).where(Job.id.in_(sending), Job.status == "done", Job.reply_sent_at.is_(None))
+                        .values(heartbeat_at=_now()))
 
 
 def requeue_stale(session: Session, stale: float) -> list[int]:
