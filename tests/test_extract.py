@@ -481,3 +481,21 @@ def test_a_dateline_or_a_place_after_a_preposition_is_never_the_speaker() -> Non
 ])
 def test_the_name_ends_where_the_name_ends(text: str, speaker: str) -> None:
     assert [s.speaker for s in extract_statements(text)] == [speaker]
+
+
+def test_a_possessed_claim_is_a_noun_not_a_verb() -> None:
+    text = "Big Machine has denied Swift\u2019s claims, saying they were \u201cshocking and false.\u201d"
+    assert [(s.speaker, s.text) for s in extract_statements(text)] == [
+        ("Big Machine", "they were \u201cshocking and false.\u201d")]
+
+
+def test_a_word_capitalised_only_because_it_opens_a_sentence_is_no_speaker() -> None:
+    text = ("Stir together and taste it to make sure the flavours are right before adding the pectin powder. "
+            "Give it a slow stir every few minutes.")
+    assert extract_statements(text) == []
+
+
+def test_the_words_after_according_to_are_not_the_sources_role() -> None:
+    found = extract_statements("According to Reuters, the inquiry's questions include whether the founder "
+                               "engaged in self-dealing.")
+    assert [(s.speaker, s.role) for s in found] == [("Reuters", None)]

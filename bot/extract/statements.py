@@ -190,8 +190,8 @@ def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon, mod
                 continue  # "What did the prosecutors say?": the writer asks; no one is quoted saying it
             for found in _sentence(text, sent, sent_quotes, cue_text, clock, lex):
                 st = _statement(text, sent, found, people, published, latest, lex)
-                if st is not None and _someone(st) and (not lex.is_learned(st.cue)
-                                       or _agent(text, found.mention, st.speaker, st.cue, lookups, lex)):
+                if st is not None and _someone(st) and not _capitalised_word(text, found.mention, lookups) and (
+                        not lex.is_learned(st.cue) or _agent(text, found.mention, st.speaker, st.cue, lookups, lex)):
                     para_out.append(st)
                     latest.add(st)
         para_out += _floating(text, para.start(), quotes, para_out, out, clock)
@@ -294,6 +294,17 @@ class _Lookups:
 def _named_mid_sentence(text: str, word: str) -> bool:
     """Whether the article capitalises the word where a sentence does not start: a proper name."""
     return any(not _sentence_initial(text, m.start()) for m in re.finditer(r"\b" + re.escape(word) + r"\b", text))
+
+
+def _capitalised_word(text: str, mention: Mention | None, lookups: _Lookups) -> bool:
+    """A one-word 'name' that opens a sentence, is never capitalised elsewhere and is written in lower case
+    elsewhere in the article: a word capitalised because it starts the sentence ("Stir together ..."), no one."""
+    if mention is None or mention.kind != "name" or " " in mention.text or not _sentence_initial(text, mention.start):
+        return False
+    word = mention.text
+    if word.lower() in PEOPLE_NOUNS or word.endswith("s"):
+        return False  # "Prosecutors told reporters", "Delegates questioned": people all the same
+    return not lookups.named_mid_sentence(word) and re.search(r"\b" + re.escape(word.lower()) + r"\b", text) is not None
 
 
 def _agent(text: str, mention: Mention | None, speaker: str | None, cue: str | None, lookups: _Lookups,
@@ -470,6 +481,9 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     if cue.lower() in {"according to", "citing"}:
         return _according(text, sent, m)
     lemma = lex.form_to_lemma[cue]
+    if text[max(sent.start, m.start() - 3) : m.start()].rstrip().endswith(("'s", "\u2019s")) \
+            and not POSSESSED_SAYING.match(text, m.end()):
+        return None  # "denied Swift's claims, saying": a noun, not a verb ("Trump's claim that ..." reports him)
     if lex.is_learned(cue) and (PASSIVE_AFTER.match(text, m.end()) or STRANDED.match(text, m.end())
                              or NOUN_BEFORE.search(text, max(sent.start, m.start() - 8), m.start())):
         return None  # "the opinions expressed in the article", "a plan endorsed by ...": no one speaks here
@@ -661,6 +675,13 @@ def _according(text: str, sent: Span, m: re.Match) -> _Found | None:
     mention = mention_after(text, m.end(), sent.end) or _source_phrase(text, m.end(), source_end)
     if mention is None:
         return None
+    if mention.role and mention.role in text[source_end : sent.end]:
+        aside = re.match(r"\s*" + re.escape(mention.role) + r"\s*,", text[source_end : sent.end])
+        if aside and len(mention.role.split()) <= 8:
+            source_end += aside.end()  # "According to Jane Starner, his aunt, the boy ...": the role is hers
+        else:
+            # "According to Reuters, the inquiry's questions include ...": what follows the comma was said.
+            mention = Mention(mention.start, mention.end, mention.text, mention.kind)
     cue_span = Span(m.start(), m.end())
     before = _trim(text, sent.start, m.start())
     after = _trim(text, source_end, sent.end) if source_end < sent.end else None
@@ -711,6 +732,7 @@ def _before(text: str, mention_start: int) -> int:
     return m.start() if m else mention_start
 
 
+POSSESSED_SAYING = re.compile(r"\s+(?:that\b|[\"\u201c])")
 TRAILING_DETERMINER = re.compile(r"\s(?:the|a|an)\s+$", re.I)
 
 
