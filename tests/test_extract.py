@@ -403,7 +403,8 @@ def test_a_lexicon_handed_in_is_read_for_that_call_only() -> None:
 
 def test_the_writers_own_question_is_no_ones_statement() -> None:
     text = ("The council met on Tuesday. What did the prosecutors say about the missing files? "
-            "But has the governor said that the budget will pass? Nobody knows.\n\n"
+            "But has the governor said that the budget will pass? Nobody knows. More to the point: how did the "
+            "mayor write that the budget would pass without new taxes?\n\n"
             'Mayor Ana Silva asked the room: "Who will pay for the bridge?"')
     found = extract_statements(text)
     assert [(s.speaker, s.text) for s in found] == [("Ana Silva", '"Who will pay for the bridge?"')]

@@ -207,12 +207,22 @@ ASKS = re.compile(r"\W*(?:(?:and|but|so|or|yet|then)\s+)?(?:what|why|how|who|who
                   r"were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might|must)\b", re.I)
 
 
+CUE_BEFORE_COLON = re.compile(r"\b(?:ask|asks|asked|asking|wonder|wonders|wondered|said|says|wrote|writes|tweeted|"
+                              r"posted|added)\b[^.!?]*$")
+
+
 def _writers_question(text: str, sent: Span, quotes: list[Span]) -> bool:
     """A sentence that opens as a question and ends with a question mark outside any quotation: the writer's own
     question ("But has he called for changing them?"). One that reports a question is kept ("He asked: ...?")."""
     end = len(text[sent.start : sent.end].rstrip()) + sent.start - 1
-    return text[end] == "?" and not any(q.start < end < q.end for q in quotes) \
-        and ASKS.match(text, sent.start, end) is not None
+    if text[end] != "?" or any(q.start < end < q.end for q in quotes):
+        return False
+    colon = text.rfind(": ", sent.start, end)  # "More to the point: how did he write those books?"
+    if ASKS.match(text, sent.start, end) is not None:
+        return True
+    return colon >= 0 and not any(q.start <= colon < q.end for q in quotes) \
+        and ASKS.match(text, colon + 2, end) is not None \
+        and not CUE_BEFORE_COLON.search(text, max(sent.start, colon - 40), colon)
 
 
 def _disputed(text: str, st: Statement, lex: Lexicon) -> str:
