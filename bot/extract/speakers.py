@@ -323,7 +323,39 @@ def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
         return _with_appositive(text, toks, *fallback, i) if fallback else None
     if i < 0:
         return None
-    return _noun_phrase(toks, i)
+    return _issuer(toks, _noun_phrase(toks, i))
+
+
+# Documents that speak for whoever issued them, and the verbs that issue them: "the Council issued a statement
+# warning ...", "a report from Kotak Institutional Equities said".
+DOCUMENTS = {"statement", "release", "letter", "filing", "memo", "announcement", "report", "post", "tweet", "note",
+             "notice", "study", "survey", "poll", "update", "blog"}
+ISSUING = {"issued", "released", "published", "sent", "posted", "shared", "wrote", "tweeted", "filed", "emailed",
+           "out"}  # "put out"
+
+
+def _issuer(toks: list[Tok], m: Mention | None) -> Mention | None:
+    """A document's issuer where the sentence names it: 'the Security Council issued a statement calling ...'
+    is the Council speaking. 'In a letter calling for ...': the letter is not the speaker (None)."""
+    if m is None or m.kind not in {"anonymous", "group"} or m.text.split()[-1].lower() not in DOCUMENTS:
+        return m
+    k = next((n for n, x in enumerate(toks) if x.start == m.start), 0) - 1
+    if k >= 0 and toks[k].low in {"in", "via", "through"}:
+        return None
+    if k < 0 or toks[k].low not in ISSUING:
+        return m
+    k -= 2 if toks[k].low == "out" else 1
+    while k >= 0 and toks[k].low in SKIP_BEFORE_CUE:
+        k -= 1
+    if k >= 0 and toks[k].text == ",":
+        # "the Electoral Commission, which regulates campaign finances, issued a statement": step over the aside.
+        j = k - 1
+        while j >= 0 and toks[j].text != ",":
+            j -= 1
+        if j >= 1 and toks[j + 1].low in {"which", "who", "whose"}:
+            k = j - 1
+    who = _noun_phrase(toks, k)
+    return who if who is not None and who.kind != "anonymous" else m
 
 
 def person_shaped(name: str) -> bool:
@@ -399,6 +431,8 @@ def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
         start = name_toks[0].start if kind == "name" else run[0].start
         if kind == "group":
             name = " ".join(x.text for x in run)
+            if name.endswith(".") and len(run[-1].text) > 3 and run[-1].low not in KEEPS_DOT:
+                name = name[:-1]  # "according to the Vestry Institute.": the sentence's full stop
         return Mention(start, t.end, name, kind, role or None)
     # A common-noun phrase: "officials", "South Korean officials", "the spokesman", "a source".
     while j - 1 >= 0 and toks[j - 1].text[:1].isalpha() and i - j < 5 \
@@ -490,6 +524,9 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
                 named.role = named.role or " ".join(x.text for x in words if x.low not in DETERMINERS)
                 return named
         head = words[-1].low.rstrip(".")
+        issuer = _issued_by(text, toks, i, end) if head in DOCUMENTS else None
+        if issuer is not None:
+            return issuer
         if words[0].low in {"a", "an", "one", "another"}:
             kind = "anonymous"
         elif head in GROUP_NOUNS or (head.endswith("s") and head not in ROLE_WORDS and not head.endswith("ss")):
@@ -498,6 +535,10 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
             kind = "role"
         name = " ".join(x.text for x in words).rstrip(".")
         return Mention(words[0].start, words[0].start + len(name), name, kind)
+    if toks.has(j) and toks[j].low in DOCUMENTS:
+        issuer = _issued_by(text, toks, j + 1, end)  # "the TexAuto Facts report from InfoNation"
+        if issuer is not None:
+            return issuer
     if toks.has(j) and toks[j - 1].text.endswith(("'s", "\u2019s")):
         # "said The We Company's recently named executive chair Marcelo Claure": the owner belongs to the title.
         named = _mention_after(text, toks[j].start, end)
@@ -505,6 +546,18 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
             named.role = named.role or _clean_role(text[toks[0].start : named.start])
             return named
     return _noun_phrase(toks.upto(j), j - 1) and _appositive(text, toks, j, _noun_phrase(toks.upto(j), j - 1))
+
+
+def _issued_by(text: str, toks: Ahead, i: int, end: int) -> Mention | None:
+    """The named issuer after a document: 'a report from Kotak Institutional Equities', 'a report by E! News'."""
+    if not (toks.has(i + 1) and toks[i].low in {"from", "by"}):
+        return None
+    if not (toks[i + 1].cap or toks[i + 1].low == "the" and toks.has(i + 2) and toks[i + 2].cap):
+        return None  # "a report by seven physicians": no name to credit
+    named = _mention_after(text, toks[i + 1].start, end)
+    if named is None or named.kind not in {"name", "group"} or not named.text[:1].isupper() or len(named.text) < 2:
+        return None  # "a report by E! News" read as "E": no issuer rather than a letter
+    return named
 
 
 def _wordlike(t: str) -> bool:

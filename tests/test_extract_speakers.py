@@ -1,0 +1,38 @@
+"""Whom a statement is credited to: the speaker resolution rules, on short made-up texts of news shapes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.extract import extract_statements
+
+PUBLISHED = date(2024, 10, 23)
+
+
+def _speakers(text: str, words: str) -> list[str | None]:
+    return [s.speaker for s in extract_statements(text, PUBLISHED) if words in s.text]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "words"),
+    [
+        ("After the vote, the Harbour Council issued a statement warning that the port would close.",
+         "Harbour Council", "the port would close"),
+        ("The Harbour Council, which runs the port, issued a statement saying that fees would rise.",
+         "Harbour Council", "fees would rise"),
+        ('"Demand will stay weak," said a report from Norland Capital Partners.', "Norland Capital Partners",
+         "Demand will stay weak"),
+        ("Sales rose 4% in May, according to a report by the Vestry Institute.", "Vestry Institute",
+         "Sales rose 4% in May"),
+    ],
+)
+def test_a_document_speaks_for_whoever_issued_it(text: str, speaker: str, words: str) -> None:
+    assert _speakers(text, words) == [speaker]
+
+
+def test_a_letter_the_speaker_wrote_in_is_not_the_speaker() -> None:
+    text = "In a letter calling for a hearing, Mayor Ana Silva said that the outages endanger lives."
+    assert "a letter" not in {s.speaker for s in extract_statements(text, PUBLISHED)}
+    assert _speakers(text, "the outages endanger lives") == ["Ana Silva"]
