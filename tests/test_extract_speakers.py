@@ -36,3 +36,15 @@ def test_a_letter_the_speaker_wrote_in_is_not_the_speaker() -> None:
     text = "In a letter calling for a hearing, Mayor Ana Silva said that the outages endanger lives."
     assert "a letter" not in {s.speaker for s in extract_statements(text, PUBLISHED)}
     assert _speakers(text, "the outages endanger lives") == ["Ana Silva"]
+
+
+def test_the_group_is_what_the_article_named_it() -> None:
+    text = ("Workers at the firm organised. The group, Harbor Workers Coalition, formed in recent weeks.\n\n"
+            "The group said on Monday that the new contract has confused employees.")
+    assert _speakers(text, "the new contract has confused employees") == ["Harbor Workers Coalition"]
+
+
+def test_the_company_stays_as_written_when_the_article_never_says_which() -> None:
+    text = "Shares fell on Monday. The company said that it would cut 300 jobs."
+    (s,) = [s for s in extract_statements(text, PUBLISHED) if "300 jobs" in s.text]
+    assert s.speaker == "The company" and not s.resolved

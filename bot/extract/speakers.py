@@ -134,6 +134,7 @@ ORG_NOUNS = {"company", "firm", "brokerage", "label", "retailer", "manufacturer"
 TITLE_PARTICIPLES = {"acting", "outgoing", "incoming", "ranking", "leading", "founding", "managing", "presiding",
                      "visiting", "sitting", "reigning", "governing", "retiring", "striking", "working", "consulting",
                      "supervising", "commanding", "marketing", "polling", "publishing", "reporting", "training"}
+ALIAS_NOUNS = ORG_NOUNS | _INSTITUTIONS | {"coalition", "alliance", "association", "institute", "firm"}
 ISSUED = {"statement", "release", "letter", "filing", "memo", "announcement"}
 KEEPS_DOT_BEFORE_NAME = {"jr.", "sr."}  # "Martin Luther King Jr. Day"
 KEEPS_DOT = {"jr.", "sr.", "inc.", "co.", "corp.", "ltd.", "bros.", "u.s.", "u.k.", "u.n."}
@@ -161,6 +162,7 @@ PRONOUN_QUOTED = 0.7  # "he" or "she" = the person of that gender quoted just be
 GROUP_AS_WRITTEN = 0.6  # "officials", "experts": right as written, but no one named
 THEY_IT = 0.6  # "they" or "it" = the group or organisation quoted just before
 ISSUER = 0.6  # "the statement" = the organisation quoted just before
+ALIASED = 0.85  # "the group" = what the article named so: "The group, WeWorkers Coalition, ..."
 ORG_BEFORE = 0.6  # "the company" = the organisation the sentence before opens with
 ORG_NOUN = 0.25  # "the company" = the organisation the article names most
 ROLE_ACROSS = 0.4  # "the spokesman" = the person the article gave that role
@@ -631,6 +633,13 @@ def _surname(name: str) -> str:
     return words[-1] if words else name.lower()
 
 
+# "The group, WeWorkers Coalition, formed ...", "The company that owns her music, Big Machine, says": the article
+# names what "the group" or "the company" stands for.
+_CAPWORD = r"[A-Z][\w&.'\u2019!-]*"
+ALIAS = re.compile(r"\b[Tt]he (?P<noun>[a-z]+)(?: (?:that|which) [^,.;\n]{1,80})?, (?P<name>" + _CAPWORD
+                   + r"(?: (?:of |for |and |& )?" + _CAPWORD + r"){0,5}),")
+
+
 @dataclass
 class People:
     """Who has been named so far in one article: full names by surname, and roles."""
@@ -654,6 +663,7 @@ class People:
     spoken: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, speaker, kind) of speakers found
     _lower: set[str] = field(default_factory=set)  # the article's lower-case words: "However" is no one's name
     _ents: tuple[int, list[Entity]] | None = None  # _entities(), for this many people and speakers known
+    aliases: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, "group", "WeWorkers Coalition")
 
     def prescan(self, text: str, quoted: Sequence[tuple[int, int]] = ()) -> None:
         """Full names in the article; those inside quotations name surnames but are not who 'he' or 'she' is."""
@@ -682,6 +692,9 @@ class People:
                     self.mentions.append((m.start(), full))
         self._lower = set(resolver.WORD.findall(text))
         self._genders(text)
+        for m in ALIAS.finditer(text):
+            if m.group("noun") in ALIAS_NOUNS:  # an organisation's noun: "the company, Adam Lane," is not written
+                self.aliases.append((m.start(), m.group("noun"), m.group("name").rstrip(".")))
 
     def _genders(self, text: str) -> None:
         """He or she for each person: 'Mr.'/'Ms.', or the pronoun that first follows the name nearby."""
@@ -881,6 +894,9 @@ class People:
                 if issuers:
                     who = max(issuers)[1]
                     return Resolution(who, ISSUER, f"'{m.text}' = {who}, the organisation quoted just before")
+            named = self._alias(m) if len(words) == 2 and words[0].lower() == "the" else None
+            if named:
+                return Resolution(named, ALIASED, f"'{m.text}' = {named}, as the article named it before")
             if len(words) == 2 and words[0].lower() in {"the", "its"} and words[1].lower() in ORG_NOUNS:
                 org = self._organisation_opening(self.previous_start, self.sentence_start)
                 if org:
@@ -899,6 +915,11 @@ class People:
         if any(w.lower().strip(".,") in ANONYMOUS for w in m.text.split()):
             return Resolution(None, ANONYMOUS_SOURCE, f"'{m.text}': an anonymous source", resolved=False)
         return Resolution(m.text, AS_WRITTEN, f"'{m.text}': someone the article does not name", resolved=False)
+
+    def _alias(self, m: Mention) -> str | None:
+        """What 'the group' stands for where the article said so before: 'The group, WeWorkers Coalition, ...'."""
+        noun = m.text.split()[-1].lower()
+        return next((name for pos, n, name in reversed(self.aliases) if n == noun and pos <= m.start), None)
 
     def _pronoun(self, m: Mention) -> Resolution:
         pronoun = m.text.lower()
@@ -957,7 +978,17 @@ class People:
         if words[0].lower() in NOT_NAME or any(w.lower() in people or w.lower() in ROLE_WORDS for w in words) \
                 or is_place_or_org(org) and not any(w.lower() in ORG_WORDS for w in words):
             return None  # a person, a title, a place, or a sentence's first word ("Meanwhile")
+        if len(words) == 1 and not self._written_as_name(words[0]):
+            return None  # "Shares fell. The company said": a word capitalised only where it opens a sentence
         return org
+
+    def _written_as_name(self, word: str) -> bool:
+        """Whether the article writes a word as names are: never in lower case, and capitalised inside a sentence
+        or more than once ('WeWork faces layoffs', not 'Shares fell')."""
+        if word.lower() in self._lower:
+            return False
+        found = [m.start() for m in re.finditer(r"\b" + re.escape(word) + r"\b", self.text)]
+        return len(found) > 1 or any(not self._opens_sentence(pos) for pos in found)
 
     def _organisation_before(self, pos: int) -> str | None:
         """The organisation the article names most often, first named before pos: its company, agency or group."""
