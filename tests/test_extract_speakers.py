@@ -48,3 +48,22 @@ def test_the_company_stays_as_written_when_the_article_never_says_which() -> Non
     text = "Shares fell on Monday. The company said that it would cut 300 jobs."
     (s,) = [s for s in extract_statements(text, PUBLISHED) if "300 jobs" in s.text]
     assert s.speaker == "The company" and not s.resolved
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The union met the owners on Monday. However, the union rejected the offer, and said that it was too low.",
+        "Meanwhile, the union rejected the offer and said that it was too low.",
+    ],
+)
+def test_a_word_opening_the_sentence_is_not_the_speaker(text: str) -> None:
+    speakers = _speakers(text, "it was too low")
+    assert speakers and all(s is not None and s.lower().endswith("union") for s in speakers), speakers
+
+
+def test_words_before_a_name_are_not_part_of_it() -> None:
+    text = ("To Maria Lund, the result was a surprise. BBC presenter Emily Hart asked about it.\n\n"
+            '"It was a fair vote," Lund said. Hart said that the vote would stand.')
+    assert _speakers(text, "It was a fair vote") == ["Maria Lund"]
+    assert _speakers(text, "the vote would stand") == ["Emily Hart"]

@@ -115,6 +115,10 @@ def _title_prefix(word: Tok, run: list[Tok]) -> bool:
 
 
 ACRONYM = re.compile(r"(?:[A-Z]\.){2,}")
+ACRONYM_WORD = re.compile(r"[A-Z]{2,}|(?:[A-Z]\.){2,}")
+# Prepositions and conjunctions that open a sentence before a name: "To LeBron James, it was a stat."
+LEADING_NOT_NAME = {"to", "by", "with", "from", "into", "about", "over", "under", "of", "or", "though", "although",
+                    "than", "because", "via", "during", "despite", "without", "unlike", "amid", "per", "among"}
 # Words on one line only, and a particle ("de", "van") only as a whole word: not the "da" of "darling".
 CAP_RUN = re.compile(r"\b(?:" + _JOINS + r"[ \t]+|" + _PLAIN + r"[ \t]+(?:(?:de|van|von|bin|al|da|del|la|le)[ \t]+)*)*"
                      + _LAST)
@@ -279,7 +283,27 @@ def mention_before(text: str, start: int, cue_start: int) -> Mention | None:
         if k >= 0 and before[k].low in PEOPLE_NOUNS:
             return Mention(before[k].start, before[k].end, before[k].text, "group")
         return None
-    return m
+    return None if m is not None and opener(text, start, m) else m
+
+
+# Words that open a sentence before its subject: "However, the group said", "During the debate, Trump said".
+OPENING_WORDS = {"however", "during", "meanwhile", "still", "instead", "indeed", "yet", "also", "moreover",
+                 "nevertheless", "nonetheless", "furthermore", "besides", "otherwise", "despite", "after", "before",
+                 "amid", "since", "though", "although", "while", "when", "then", "later", "earlier", "today",
+                 "yesterday", "now", "so", "thus", "hence", "finally", "first", "second", "again", "here", "there"}
+
+
+def opener(text: str, start: int, m: Mention) -> bool:
+    """A lone capitalised word that opens the sentence and that the article writes in lower case too ('However,'),
+    taken for a name: no speaker."""
+    if m.kind != "name" or " " in m.text or text[start:m.start].strip(" \t\"\u201c'\u2018"):
+        return False
+    low = m.text.lower()
+    if low in OPENING_WORDS:
+        return True
+    # "Unsurprisingly, ...", "Chastened, ...": not "Delegates said".
+    return text.startswith(",", m.end) and (low.endswith("ly") or re.search(r"\b" + re.escape(low) + r"\b", text)
+                                           is not None)
 
 
 def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
@@ -679,10 +703,13 @@ class People:
             if " " not in m.group():
                 continue  # one capitalised word: a sentence's first word or a surname, never a full name
             words = [w for w in m.group().split() if w.lower() not in HONORIFICS]
-            while words and (words[0].lower().rstrip(".") in NOT_NAME or words[0].lower() in ROLE_WORDS):
+            while words and (words[0].lower().rstrip(".") in NOT_NAME | LEADING_NOT_NAME
+                             or words[0].lower() in ROLE_WORDS):
                 words = words[1:]
             if any(w.lower() in ROLE_WORDS for w in words):
                 words = words[max(i for i, w in enumerate(words) if w.lower() in ROLE_WORDS) + 1 :]
+            if len(words) > 2 and ACRONYM_WORD.fullmatch(words[0]) and not words[1].isupper():
+                words = words[1:]  # "BBC Emily Maitlis": the outlet before a name, not the name's first word
             words = [_strip_possessive(w) for w in words]
             if 2 <= len(words) <= 4 and words[-1].lower().rstrip(".") not in ORG_WORDS \
                     and not is_place_or_org(" ".join(words)) \
@@ -1010,6 +1037,8 @@ class People:
             if not words or any(w.lower() in people or w.lower() in ROLE_WORDS for w in words):
                 continue
             org = " ".join(words)
+            if len(words) == 1 and not self._written_as_name(org):
+                continue  # "However", "Most": capitalised only where a sentence opens
             if len(org) > 1 and not is_place_or_org(org):
                 counts[org] = counts.get(org, 0) + 1
                 first.setdefault(org, start)

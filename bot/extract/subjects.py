@@ -9,14 +9,19 @@ from bot.extract.sentences import Span
 from bot.extract.speakers import (
     CONTRACTED,
     DETERMINERS,
+    OPENING_WORDS,
+    PEOPLE_NOUNS,
     PRONOUNS,
+    ROLE_WORDS,
     SKIP_BEFORE_CUE,
+    SPEAKER_NOUNS,
     STOP,
     VERBISH,
     Mention,
     Tok,
     mention_after,
     mention_before,
+    opener,
     tokens,
 )
 
@@ -109,6 +114,14 @@ def sentence_subject(text: str, sent: Span, end: int) -> Mention | None:
             phrase = owner.group().strip()
             return Mention(owner.start(), owner.start() + len(phrase), phrase, "group")
         mention = mention_after(text, begin, end)
+        for _ in range(2):
+            # "However, the group raised alarm ..., and said", "Recently, however, it issued ...": the subject
+            # follows the opening words.
+            if mention is None or not (opener(text, begin, mention) or mention.text in OPENING_WORDS):
+                break
+            mention = _head_phrase(mention_after(text, mention.end + 1, end)) if text.startswith(",", mention.end) \
+                else None
+        mention = _head_phrase(mention)
         if mention is not None and mention.kind != "anonymous" and not DATELINE.match(text, mention.start):
             return mention
     return None
@@ -116,5 +129,25 @@ def sentence_subject(text: str, sent: Span, end: int) -> Mention | None:
 
 # "WASHINGTON – Two officers were charged ...": the place the story was filed from, never a speaker.
 DATELINE = re.compile(r"[A-Z][A-Z .,'’-]+(?:\([^)]{1,40}\))?\s*[–—-]\s")
+
+
+def _head_phrase(m: Mention | None) -> Mention | None:
+    """A lower-case subject read on to its verb cut at its head noun: 'the group raised alarm' -> 'the group'."""
+    if m is None or m.kind not in {"role", "group"} or m.text[:1].isupper() and m.kind == "group":
+        return m
+    words = m.text.split()
+    nouns = SPEAKER_NOUNS | PEOPLE_NOUNS | ROLE_WORDS
+    if words[-1].lower() in nouns:
+        return m  # "the company's chief executive": read to its head already
+    head = next((k for k, w in enumerate(words) if w.lower() in nouns), None)
+    if head is None or words[0].lower() in OPENING_WORDS:
+        return None
+    after = words[head + 1].lower() if head + 1 < len(words) else ""
+    if not (after.endswith(("ed", "s")) or after in VERBISH):
+        return m  # "the unreleased department video": no verb after the noun, nothing overread
+    text = " ".join(words[: head + 1])
+    return Mention(m.start, m.start + len(text), text, "group" if words[head].lower() not in ROLE_WORDS else "role")
+
+
 POSSESSOR = re.compile(r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep)\. )?(?:[A-Z][\w.-]*\s){0,3}[A-Z][\w.-]*(?:'s|\u2019s)"
                        r"(?:\s[a-z][\w-]*){1,3}?(?=\s(?:have|has|had|were|was|are|is|reached|said|say|says|\w+ed)\b)")
