@@ -116,7 +116,7 @@ def _title_prefix(word: Tok, run: list[Tok]) -> bool:
 
 ACRONYM = re.compile(r"(?:[A-Z]\.){2,}")
 ACRONYM_WORD = re.compile(r"[A-Z]{2,}|(?:[A-Z]\.){2,}")
-# Prepositions and conjunctions that open a sentence before a name: "To LeBron James, it was a stat."
+# Prepositions and conjunctions that open a sentence before a name: "To Maria Lund, it was a surprise."
 LEADING_NOT_NAME = {"to", "by", "with", "from", "into", "about", "over", "under", "of", "or", "though", "although",
                     "than", "because", "via", "during", "despite", "without", "unlike", "amid", "per", "among"}
 # Words on one line only, and a particle ("de", "van") only as a whole word: not the "da" of "darling".
@@ -166,7 +166,7 @@ PRONOUN_QUOTED = 0.7  # "he" or "she" = the person of that gender quoted just be
 GROUP_AS_WRITTEN = 0.6  # "officials", "experts": right as written, but no one named
 THEY_IT = 0.6  # "they" or "it" = the group or organisation quoted just before
 ISSUER = 0.6  # "the statement" = the organisation quoted just before
-ALIASED = 0.85  # "the group" = what the article named so: "The group, WeWorkers Coalition, ..."
+ALIASED = 0.85  # "the group" = what the article named so: "The group, Harbor Workers Coalition, ..."
 ORG_BEFORE = 0.6  # "the company" = the organisation the sentence before opens with
 ORG_NOUN = 0.25  # "the company" = the organisation the article names most
 ROLE_ACROSS = 0.4  # "the spokesman" = the person the article gave that role
@@ -353,7 +353,7 @@ def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
 
 
 # Documents that speak for whoever issued them, and the verbs that issue them: "the Council issued a statement
-# warning ...", "a report from Kotak Institutional Equities said".
+# warning ...", "a report from Norland Capital Partners said".
 DOCUMENTS = {"statement", "release", "letter", "filing", "memo", "announcement", "report", "post", "tweet", "note",
              "notice", "study", "survey", "poll", "update", "blog"}
 ISSUING = {"issued", "released", "published", "sent", "posted", "shared", "wrote", "tweeted", "filed", "emailed",
@@ -361,7 +361,7 @@ ISSUING = {"issued", "released", "published", "sent", "posted", "shared", "wrote
 
 
 def _issuer(toks: list[Tok], m: Mention | None) -> Mention | None:
-    """A document's issuer where the sentence names it: 'the Security Council issued a statement calling ...'
+    """A document's issuer where the sentence names it: 'the Harbour Council issued a statement calling ...'
     is the Council speaking. 'In a letter calling for ...': the letter is not the speaker (None)."""
     if m is None or m.kind not in {"anonymous", "group"} or m.text.split()[-1].lower() not in DOCUMENTS:
         return m
@@ -374,7 +374,7 @@ def _issuer(toks: list[Tok], m: Mention | None) -> Mention | None:
     while k >= 0 and toks[k].low in SKIP_BEFORE_CUE:
         k -= 1
     if k >= 0 and toks[k].text == ",":
-        # "the Electoral Commission, which regulates campaign finances, issued a statement": step over the aside.
+        # "the Harbour Council, which runs the port, issued a statement": step over the aside.
         j = k - 1
         while j >= 0 and toks[j].text != ",":
             j -= 1
@@ -562,7 +562,7 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
         name = " ".join(x.text for x in words).rstrip(".")
         return Mention(words[0].start, words[0].start + len(name), name, kind)
     if toks.has(j) and toks[j].low in DOCUMENTS:
-        issuer = _issued_by(text, toks, j + 1, end)  # "the TexAuto Facts report from InfoNation"
+        issuer = _issued_by(text, toks, j + 1, end)  # "the Sales Watch report from Norland Capital"
         if issuer is not None:
             return issuer
     if toks.has(j) and toks[j - 1].text.endswith(("'s", "\u2019s")):
@@ -575,14 +575,14 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
 
 
 def _issued_by(text: str, toks: Ahead, i: int, end: int) -> Mention | None:
-    """The named issuer after a document: 'a report from Kotak Institutional Equities', 'a report by E! News'."""
+    """The named issuer after a document: 'a report from Norland Capital Partners', 'by the Vestry Institute'."""
     if not (toks.has(i + 1) and toks[i].low in {"from", "by"}):
         return None
     if not (toks[i + 1].cap or toks[i + 1].low == "the" and toks.has(i + 2) and toks[i + 2].cap):
         return None  # "a report by seven physicians": no name to credit
     named = _mention_after(text, toks[i + 1].start, end)
     if named is None or named.kind not in {"name", "group"} or not named.text[:1].isupper() or len(named.text) < 2:
-        return None  # "a report by E! News" read as "E": no issuer rather than a letter
+        return None  # "a report by K! Radio" read as "K": no issuer rather than a letter
     return named
 
 
@@ -657,7 +657,7 @@ def _surname(name: str) -> str:
     return words[-1] if words else name.lower()
 
 
-# "The group, WeWorkers Coalition, formed ...", "The company that owns her music, Big Machine, says": the article
+# "The group, Harbor Workers Coalition, formed ...", "The company that owns the port, Norland Docks, says": the article
 # names what "the group" or "the company" stands for.
 _CAPWORD = r"[A-Z][\w&.'\u2019!-]*"
 ALIAS = re.compile(r"\b[Tt]he (?P<noun>[a-z]+)(?: (?:that|which) [^,.;\n]{1,80})?, (?P<name>" + _CAPWORD
@@ -687,7 +687,7 @@ class People:
     spoken: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, speaker, kind) of speakers found
     _lower: set[str] = field(default_factory=set)  # the article's lower-case words: "However" is no one's name
     _ents: tuple[int, list[Entity]] | None = None  # _entities(), for this many people and speakers known
-    aliases: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, "group", "WeWorkers Coalition")
+    aliases: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, "group", "Harbor Workers Coalition")
 
     def prescan(self, text: str, quoted: Sequence[tuple[int, int]] = ()) -> None:
         """Full names in the article; those inside quotations name surnames but are not who 'he' or 'she' is."""
@@ -709,7 +709,7 @@ class People:
             if any(w.lower() in ROLE_WORDS for w in words):
                 words = words[max(i for i, w in enumerate(words) if w.lower() in ROLE_WORDS) + 1 :]
             if len(words) > 2 and ACRONYM_WORD.fullmatch(words[0]) and not words[1].isupper():
-                words = words[1:]  # "BBC Emily Maitlis": the outlet before a name, not the name's first word
+                words = words[1:]  # "BBC Emily Hart": the outlet before a name, not the name's first word
             words = [_strip_possessive(w) for w in words]
             if 2 <= len(words) <= 4 and words[-1].lower().rstrip(".") not in ORG_WORDS \
                     and not is_place_or_org(" ".join(words)) \
@@ -944,7 +944,7 @@ class People:
         return Resolution(m.text, AS_WRITTEN, f"'{m.text}': someone the article does not name", resolved=False)
 
     def _alias(self, m: Mention) -> str | None:
-        """What 'the group' stands for where the article said so before: 'The group, WeWorkers Coalition, ...'."""
+        """What 'the group' stands for where the article said so before: 'The group, Harbor Workers Coalition, ...'."""
         noun = m.text.split()[-1].lower()
         return next((name for pos, n, name in reversed(self.aliases) if n == noun and pos <= m.start), None)
 
@@ -1011,7 +1011,7 @@ class People:
 
     def _written_as_name(self, word: str) -> bool:
         """Whether the article writes a word as names are: never in lower case, and capitalised inside a sentence
-        or more than once ('WeWork faces layoffs', not 'Shares fell')."""
+        or more than once ('Norland faces layoffs', not 'Shares fell')."""
         if word.lower() in self._lower:
             return False
         found = [m.start() for m in re.finditer(r"\b" + re.escape(word) + r"\b", self.text)]

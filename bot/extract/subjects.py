@@ -115,7 +115,7 @@ def sentence_subject(text: str, sent: Span, end: int) -> Mention | None:
             return Mention(owner.start(), owner.start() + len(phrase), phrase, "group")
         mention = mention_after(text, begin, end)
         for _ in range(2):
-            # "However, the group raised alarm ..., and said", "Recently, however, it issued ...": the subject
+            # "However, the group raised alarm ..., and said", "Later, however, it issued ...": the subject
             # follows the opening words.
             if mention is None or not (opener(text, begin, mention) or mention.text in OPENING_WORDS):
                 break
