@@ -508,7 +508,7 @@ def _fts_day(d: date) -> int:
 def set_aliases(session: Session, team_id: str, name: str, aliases: Iterable[str]) -> list[str]:
     """Store ALIAS -> NAME for a workspace; a later definition of the same alias replaces it.
 
-    One delete and one insert however many aliases: the caller (bot.answers) bounds how many."""
+    One delete and one insert however many aliases: the caller (bot.answers.answers) bounds how many."""
     keys = list(dict.fromkeys(k for k in map(alias_key, aliases) if k))
     if keys:
         session.execute(delete(Alias).where(Alias.team_id == team_id, Alias.alias.in_(keys)))

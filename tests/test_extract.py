@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot.extract import extract_statements
 from bot.extract.sentences import find_quotes, split_sentences
-from bot.reader import read_html
+from bot.ingest.reader import read_html
 from tests.conftest import SEED_HTML
 
 PUBLISHED = date(2024, 10, 23)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from bot.extract import resolver
 from bot.extract.resolver import Entity, Model
-from bot.topics import is_place_or_org
+from bot.extract.topics import is_place_or_org
 
 # A number keeps its inner separators but not a comma or full stop after it: "2012," is "2012" and ",".
 TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w.'\u2019\-]*|\d+(?:[,.:]\d+)*\w*|[^\s\w]")

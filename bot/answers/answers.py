@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from bot.topics import topics_for_query
-from bot.windows import split_window
+from bot.answers.windows import split_window
+from bot.extract.topics import topics_for_query
 from storage import queries
 from storage.models import Statement
 

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from bot.answers import Answer
+from bot.answers.answers import Answer
 
 COLUMNS = ["speaker", "role", "words", "kind", "cue", "said_on", "said_precision", "place", "url", "site", "title",
            "also_in", "speaker_uncertain", "disputed_by_article"]

@@ -15,9 +15,9 @@ from bot.config import Settings
 from bot.errors import Unreadable
 from bot.extract import Statement as Extracted
 from bot.extract import extract_statements
-from bot.fetch import Fetched, fetch
-from bot.reader import Page, read_html, read_text
-from bot.topics import topics_in
+from bot.extract.topics import topics_in
+from bot.ingest.fetch import Fetched, fetch
+from bot.ingest.reader import Page, read_html, read_text
 from storage import queries
 from storage.models import Article
 

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.pipeline import IngestResult, Origin, ingest, strip_userinfo
+from bot.ingest.pipeline import IngestResult, Origin, ingest, strip_userinfo
 from storage import queries
 from storage.errors import is_outage
 
@@ -44,7 +44,7 @@ Render = Callable[[list[IngestResult], int], str]  # a message's results as its 
 
 
 def plain_reply(results: list[IngestResult], skipped: int) -> str:
-    from bot.terminal import ingest_lines
+    from bot.answers.terminal import ingest_lines
 
     return "\n".join(ingest_lines(results, skipped))
 
