@@ -500,3 +500,17 @@ def test_the_words_after_according_to_are_not_the_sources_role() -> None:
     found = extract_statements("According to Reuters, the inquiry's questions include whether the founder "
                                "engaged in self-dealing.")
     assert [(s.speaker, s.role) for s in found] == [("Reuters", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "The new alarm tool called Patient Watch, collects data from a variety of devices at the bedside.",
+    "Junior swimmer Ben Dale added to his collection of state titles, winning the 200 yard medley.",
+    "These little inconsistencies add up, and could have soured me on the whole game.",
+])
+def test_naming_and_adding_things_are_not_statements(text: str) -> None:
+    assert extract_statements(text) == []
+
+
+def test_calling_someone_something_is_still_a_statement() -> None:
+    found = extract_statements("Senator Ana Ruiz called Bob Hale \"a danger to the state\" on Monday.")
+    assert [s.speaker for s in found] == ["Ana Ruiz"]

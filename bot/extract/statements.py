@@ -11,7 +11,7 @@ from itertools import accumulate
 
 from bot.errors import Unreadable
 from bot.extract import when
-from bot.extract.cues import ACCORDING, LEXICON, THING_OBJECT, Lexicon
+from bot.extract.cues import ACCORDING, LEXICON, NAMED_AS, THING_OBJECT, Lexicon
 from bot.extract.resolver import MODEL as RESOLVER
 from bot.extract.resolver import Model
 from bot.extract.sentences import Span, find_quotes, split_sentences
@@ -472,6 +472,14 @@ def _labelled(text: str, para: re.Match, people: People, lookups: _Lookups, lex:
     return _Found([content], mention, ":", Span(colon, colon + 1), "label")
 
 
+def _a_thing(mention: Mention | None) -> bool:
+    """A subject that is neither a name nor people: "a family of proteins", "the new tool"."""
+    if mention is None:
+        return True
+    head = mention.text.split()[-1]
+    return mention.kind == "group" and head.islower() and head not in PEOPLE_NOUNS
+
+
 def _appositive_subject(text: str, sent: Span, cue_start: int) -> bool:
     """Whether all the sentence says before the verb is a person and their role: "Maria Lund, an engineer,"."""
     subject = mention_before(text, sent.start, cue_start)
@@ -591,7 +599,8 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span, "words+verb")
     content = _trim(text, cstart, after_end)
     if content is None or NO_CONTENT.match(text, content.start) or GAP.match(text, content.start) \
-            or lemma in lex.needs_said_object and THING_OBJECT.match(text, content.start):
+            or lemma in lex.needs_said_object and THING_OBJECT.match(text, content.start) \
+            or lemma == "call" and NAMED_AS.match(text, content.start) and _a_thing(mention):
         return None
     said_that = lead is not None and lead.group().rstrip().endswith("that")  # "ordered that ..." reports words
     if lemma in lex.needs_quote and not any(content.start <= q.start < content.end for q in quotes) and not said_that \
