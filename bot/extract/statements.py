@@ -16,6 +16,7 @@ from bot.extract.resolver import MODEL as RESOLVER
 from bot.extract.resolver import Model
 from bot.extract.sentences import Span, find_quotes, split_sentences
 from bot.extract.speakers import (
+    FALLBACK,
     LABELLED,
     NOT_NAME,
     PEOPLE_NOUNS,
@@ -70,7 +71,9 @@ AFFILIATION = re.compile(r"\s+(?:of|at|in|from|with|for|on)(?:\s+(?!that\b)[\w'\
 TAIL = re.compile(r"^[\s,.;:!?\"\u201d\u2019)]*$")
 QUOTE_CHARS = "\"\u201c\u201d"
 MIN_QUOTE_WORDS = 3
-UNSURE = UNKNOWN  # a statement with no speaker and no more confidence than this is left out
+# A statement with no speaker and no more confidence than this is left out: "he" with no one quoted before it is
+# only a guess at whoever was named last, and "Unattributed" words help no reader.
+UNSURE = FALLBACK
 CONTINUING = 0.9  # a quotation continuing the one before it: its speaker's confidence, a little less
 # How long reading one article may take, in seconds (None: no bound). Tests and benches change it here.
 TIME_LIMIT: float | None = 5.0
