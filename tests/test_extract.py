@@ -521,3 +521,17 @@ def test_words_whose_he_stands_for_no_one_quoted_are_left_out() -> None:
             '"The second thing is your spending," Leif Dale says.')
     assert [(s.speaker, s.text) for s in extract_statements(text)] == [
         ("Leif Dale", '"The second thing is your spending,"')]
+
+
+@pytest.mark.parametrize("text", [
+    "Studies indicate that adding exercise to your routine could prevent binge eating.",
+    "I have been testing the router for a few weeks, and early results are promising.",
+    "My husband called him later, but the manager believed the waitress.",
+])
+def test_a_gerund_an_adjective_or_a_phone_call_is_not_a_statement(text: str) -> None:
+    assert extract_statements(text) == []
+
+
+def test_a_verb_before_the_reporting_verb_is_not_part_of_the_name() -> None:
+    found = extract_statements("Mayor Ana Ruiz kept saying that the bridge would reopen by the spring.")
+    assert [s.speaker for s in found] == ["Ana Ruiz"]

@@ -44,6 +44,7 @@ STOP = {
 DETERMINERS = {"the", "a", "an", "another", "one", "two", "three", "several", "many", "some", "other",
                "both", "most", "all"}
 SKIP_BEFORE_CUE = {"also", "has", "have", "had", "would", "will", "later", "previously", "recently", "then",
+                   "kept", "keeps", "began", "begins", "started", "starts", "continued", "continues",
                    "repeatedly", "publicly", "once", "again", "further", "already", "privately",
                    "first", "reportedly", "initially", "earlier", "separately", "likewise", "simply",
                    "flatly", "quickly", "often", "frequently", "long", "since", "never", "always",

@@ -502,6 +502,10 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     if cue.lower() in {"according to", "citing"}:
         return _according(text, sent, m)
     lemma = lex.form_to_lemma[cue]
+    if cue.endswith("ing") and (GERUND_AFTER.search(text, max(sent.start, m.start() - 6), m.start())
+                                or BE_BEFORE.search(text, max(sent.start, m.start() - 30), m.start())
+                                and ENDS_HERE.match(text, m.end())):
+        return None  # "studies show that adding exercise helps", "early results are promising.": no one speaks
     if text[max(sent.start, m.start() - 3) : m.start()].rstrip().endswith(("'s", "\u2019s")) \
             and not POSSESSED_SAYING.match(text, m.end()):
         return None  # "denied Swift's claims, saying": a noun, not a verb ("Trump's claim that ..." reports him)
@@ -603,7 +607,8 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     content = _trim(text, cstart, after_end)
     if content is None or NO_CONTENT.match(text, content.start) or GAP.match(text, content.start) \
             or lemma in lex.needs_said_object and THING_OBJECT.match(text, content.start) \
-            or lemma == "call" and NAMED_AS.match(text, content.start) and _a_thing(mention):
+            or lemma == "call" and (NAMED_AS.match(text, content.start) and _a_thing(mention)
+                                    or PHONED.match(text, content.start)):
         return None
     said_that = lead is not None and lead.group().rstrip().endswith("that")  # "ordered that ..." reports words
     if lemma in lex.needs_quote and not any(content.start <= q.start < content.end for q in quotes) and not said_that \
@@ -754,6 +759,11 @@ def _before(text: str, mention_start: int) -> int:
     return m.start() if m else mention_start
 
 
+GERUND_AFTER = re.compile(r"\b(?:that|of)\s+$")
+ENDS_HERE = re.compile(r"\s*(?:[.!?;]|$)")
+# "called him later", "called her on Tuesday": a telephone call, not words ("called him a liar" says something).
+PHONED = re.compile(r"(?:him|her|them|me|us)\b\s*(?:later|back|again|yesterday|today|on\b|at\b|from\b|to\b|"
+                    r"[.;]|$)")
 POSSESSED_SAYING = re.compile(r"\s+(?:that\b|[\"\u201c])")
 TRAILING_DETERMINER = re.compile(r"\s(?:the|a|an)\s+$", re.I)
 
