@@ -535,3 +535,11 @@ def test_a_gerund_an_adjective_or_a_phone_call_is_not_a_statement(text: str) -> 
 def test_a_verb_before_the_reporting_verb_is_not_part_of_the_name() -> None:
     found = extract_statements("Mayor Ana Ruiz kept saying that the bridge would reopen by the spring.")
     assert [s.speaker for s in found] == ["Ana Ruiz"]
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("According to The Ledger\u2019s Stadia review, the platform does not run the game in native 4K.", "Ledger"),
+    ("The Courier\u2019s report today claims that the mayor will be back in office next week.", "Courier"),
+])
+def test_a_paper_speaks_for_the_outlet_that_owns_it(text: str, speaker: str) -> None:
+    assert [s.speaker for s in extract_statements(text)] == [speaker]

@@ -475,6 +475,24 @@ def _labelled(text: str, para: re.Match, people: People, lookups: _Lookups, lex:
     return _Found([content], mention, ":", Span(colon, colon + 1), "label")
 
 
+OWNED = re.compile(r"^(?P<owner>(?:[A-Z][\w.&-]*\s+){0,3}[A-Z][\w.&-]*)['\u2019]s\s+(?P<rest>.*)$")
+PAPERS = {"review", "article", "story", "investigation", "reporting", "interview", "analysis", "tally", "count",
+          "editorial", "piece", "broadcast", "podcast", "newsletter", "documentary"}
+
+
+def _document_owner(text: str, mention: Mention, lex: Lexicon) -> Mention:
+    """"The Wrap's report claims", "according to The Verge's Stadia review": the paper speaks for its owner."""
+    m = OWNED.match(mention.text)
+    if m is None:
+        return mention
+    # The paper is the mention's last word ("Wrap's report") or the word right after it ("Verge's Stadia review").
+    words = [*m.group("rest").split()[-1:], *text[mention.end : mention.end + 40].split()[:1]]
+    if not any(w.lower().strip(".,;:") in PAPERS | lex.document_sources for w in words):
+        return mention
+    owner = m.group("owner")
+    return Mention(mention.start, mention.start + len(owner), owner, "group")
+
+
 def _a_thing(mention: Mention | None) -> bool:
     """A subject that is neither a name nor people: "a family of proteins", "the new tool"."""
     if mention is None:
@@ -792,6 +810,8 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
                latest: _Latest, lex: Lexicon) -> Statement | None:
     spans = sorted(f.content, key=lambda s: s.start)
     start, end = spans[0].start, spans[-1].end
+    if f.mention is not None:
+        f.mention = _document_owner(text, f.mention, lex)
     who = people.resolve(f.mention) if f.mention else Resolution(None, UNKNOWN, "no speaker found", resolved=False)
     speaker = who.name
     if f.mention and speaker and who.resolved:
