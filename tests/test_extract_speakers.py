@@ -103,6 +103,9 @@ def test_a_description_is_the_one_the_article_calls_so(text: str, speaker: str, 
          "would close in May.", "the deal would close"),
         # A name before it, not a title: "Mr. King's Norland Radio" does not make Norland Radio "the king".
         ("Mr. King's Norland Radio show ended. The king said the palace would stay open.", "the palace would stay"),
+        # The mention's own proper words must fit: "the Democratic nominee" is not the Republican one named.
+        ("Republican nominee Ana Ruiz spoke first. The Democratic nominee said the plan would fail.",
+         "the plan would fail"),
         # "the vice president" is another title than "the president".
         ("Vice President Ana Ruiz toured the port. The president said the port would expand.", "the port would expand"),
     ],
