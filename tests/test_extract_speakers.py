@@ -124,3 +124,9 @@ def test_a_description_stays_as_written_without_one_clear_bearer(text: str, word
 )
 def test_a_title_with_a_place_then_the_name_is_the_named_persons(text: str) -> None:
     assert {s.speaker for s in extract_statements(text, PUBLISHED)} == {"Lee Chan"}
+
+
+def test_a_sentence_opening_with_a_participle_is_spoken_by_its_clause_subject() -> None:
+    text = ("Ana Ruiz runs the firm. Rattled by the reviews, as well as the costs, Ruiz revised her plan, promising to "
+            "cut taxes for workers.")
+    assert _speakers(text, "cut taxes for workers") == ["Ana Ruiz"]
