@@ -687,6 +687,7 @@ PERSON_NOUNS = ROLE_WORDS | {"suspect", "man", "woman", "victim", "actor", "actr
                              "doctor", "nurse", "teacher", "pilot", "driver", "resident", "witness", "boy", "girl"}
 DESCRIBED_ORG_NOUNS = (ORG_NOUNS | _INSTITUTIONS) - {"company's", "city", "county", "district", "province", "state",
                                                        "house", "service", "office", "paper", "post", "order"}
+DESCRIBING = PERSON_NOUNS | DESCRIBED_ORG_NOUNS
 # An organisation's kind, read from a word in its name: "Norland Mining Corp." is a company, whatever else it is.
 ORG_KIND_WORDS = {
     "agency": {"agency", "administration", "department", "bureau"},
@@ -700,14 +701,19 @@ ORG_KIND_WORDS = {
 KNOWN_AGENCIES = {"NASA", "FBI", "CIA", "NSA", "EPA", "FDA", "FAA", "FEMA", "NOAA", "DEA", "ATF", "TSA", "CBP",
                   "IRS", "SEC", "FCC", "FTC", "CDC", "NIH", "USDA", "ESA", "IAEA", "NHTSA", "NTSB", "OSHA"}
 # "Hale, the suspect,", "Ruiz, the company's chief executive,", "Kotak, a brokerage,": a name, then what it is.
-DESCRIBED_AFTER = re.compile(r"\s*,\s+(?:(?:the|a|an|its|his|her|their)\s+|[A-Z][\w.&-]*['\u2019]s\s+)?"
+DESCRIBED_AFTER = re.compile(r",\s+(?:(?:the|a|an|its|his|her|their)\s+|[A-Z][\w.&-]*['\u2019]s\s+)?"
                              r"(?P<desc>(?:[a-z][\w'\u2019-]*\s+){0,3}?[a-z][\w-]*)(?=,|\.|;|\s+(?:of|at|for|to|in|"
                              r"on|with|from|who|whose|which|and|since)\b)")
 # "The suspect, Tom Hale,", "the chief executive, Ruiz,": what the article calls someone, then the name.
 DESCRIBED_BEFORE = re.compile(r"\b[Tt]he\s+(?P<desc>(?:[a-z][\w'\u2019-]*\s+){0,3}?[a-z][\w-]*),\s+(?P<name>"
                               + _CAPWORD + r"(?: (?:of |for |and |& )?" + _CAPWORD + r"){0,5}),")
-LOWER_BEFORE = re.compile(r"(?:(?P<mod>[A-Za-z][\w'\u2019-]*)\s+)?(?P<noun>[a-z][\w'\u2019-]*)\s+"
-                          r"(?:(?P<to>to|of)\s+)?$")
+LOWER_WORD = re.compile(r"[a-z][\w'\u2019-]*")
+
+
+def _title_word(word: str) -> bool:
+    """Whether a word may end a title or description: a quick test before title_key."""
+    w = _strip_possessive(word.lower()).rstrip(".,")
+    return resolver.ABBREVIATIONS.get(w, w).removeprefix("co-") in DESCRIBING
 
 
 def title_key(words: Sequence[str]) -> str | None:
@@ -717,7 +723,7 @@ def title_key(words: Sequence[str]) -> str | None:
     low = [_strip_possessive(w.lower()).rstrip(".,") for w in words]
     low = [resolver.ABBREVIATIONS.get(w, w) for w in low]
     low = [w[3:] if w.startswith("co-") else w for w in low]
-    if not low or low[-1] not in PERSON_NOUNS | DESCRIBED_ORG_NOUNS:
+    if not low or low[-1] not in DESCRIBING:
         return None
     if len(low) > 1 and low[-2] in TITLE_MODIFIERS:
         return f"{low[-2]} {low[-1]}"
@@ -751,6 +757,7 @@ class People:
     aliases: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, "group", "Harbor Workers Coalition")
     described: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, "president", "Ana Ruiz")
     _fulls: dict[str, set[str]] = field(default_factory=dict)  # every full name written with a surname
+    _described_read: bool | None = None  # whether described has been read from the text
 
     def prescan(self, text: str, quoted: Sequence[tuple[int, int]] = ()) -> None:
         """Full names in the article; those inside quotations name surnames but are not who 'he' or 'she' is."""
@@ -791,45 +798,43 @@ class People:
         for m in ALIAS.finditer(text):
             if m.group("noun") in ALIAS_NOUNS:  # an organisation's noun: "the company, Adam Lane," is not written
                 self.aliases.append((m.start(), m.group("noun"), m.group("name").rstrip(".")))
-        self._describe(text)
 
     def _describe(self, text: str) -> None:
         """What the article calls each person and organisation it names, where it says so: 'President Ana Ruiz',
         'the actor Tom Hale', 'Hale, the suspect,', 'The suspect, Tom Hale,', 'Norland Mining Corp.'."""
         for m in CAP_RUN.finditer(text):
+            after = DESCRIBED_AFTER.match(text, m.end()) if text.startswith(",", m.end()) else None
+            if after and not any(w[:1].isupper() for w in after.group("desc").split()):
+                key = title_key(after.group("desc").split())
+                if key:
+                    self._described_as(m.start(), key, m.group())
             words = m.group().split()
-            k = max((n for n, w in enumerate(words[:-1]) if title_key(words[: n + 1])), default=-1)
+            k = max((n for n, w in enumerate(words[:-1]) if _title_word(w) and title_key(words[: n + 1])), default=-1)
             if k >= 0 and (words[k] != _strip_possessive(words[k]) or any(w.lower() in HONORIFICS for w in words[:k])):
                 continue  # "Mr. King's Norland Radio": a name, not a title, before the name
             if k >= 0:  # "US President Ana Ruiz", "Republican Gov. Eric Holcomb"
                 key, name_words = title_key(words[: k + 1]), words[k + 1 :]
             else:
-                before = LOWER_BEFORE.search(text, max(0, m.start() - 40), m.start())
-                if before is None:
-                    continue
+                # The words just before the name, when they end in a lower-case noun: "the actor Tom Hale".
+                before = text[max(0, m.start() - 40) : m.start()].split() if text[m.start() - 1 : m.start()] == " " \
+                    else []
                 name_words = words
-                if before.group("to"):
+                if len(before) > 1 and before[-1] in {"to", "of"}:
                     # "the ambassador to Britain Lee Chan": the place belongs to the title.
                     if len(words) < 3 or not is_place_or_org(words[0]):
                         continue
-                    name_words = words[1:]
-                key = title_key([w for w in (before.group("mod"), before.group("noun")) if w])
+                    name_words, before = words[1:], before[:-1]
+                if not before or not LOWER_WORD.fullmatch(before[-1]) or not _title_word(before[-1]):
+                    continue
+                key = title_key(before[-2:])
             if key:
                 self._described_as(m.start(), key, " ".join(name_words))
-        for m in CAP_RUN.finditer(text):
-            after = DESCRIBED_AFTER.match(text, m.end())
-            if after and not any(w[:1].isupper() for w in after.group("desc").split()):
-                key = title_key(after.group("desc").split())
-                if key:
-                    self._described_as(m.start(), key, m.group())
         for m in DESCRIBED_BEFORE.finditer(text):
             key = title_key(m.group("desc").split())
             if key:
                 self._described_as(m.start("name"), key, m.group("name"))
-        for pos, run in _joined(text, self.names):
-            name = self._organisation_name(run)
-            if name is None:
-                continue
+        orgs = [(pos, name) for pos, run in _joined(text, self.names) if (name := self._organisation_name(run))]
+        for pos, name in orgs:
             low = {w.lower().rstrip(",") for w in name.split()}
             for noun, kinds in ORG_KIND_WORDS.items():
                 if low & kinds:
@@ -837,7 +842,9 @@ class People:
             for w in low & DESCRIBED_ORG_NOUNS:
                 self.described.append((pos, w, name))  # "the bank": "Norland Bank"
             if name in KNOWN_AGENCIES:
-                self.described.append((pos, "agency", self._spelled_out(name, pos) or name))
+                fits = {n for _, n in orgs if n != name and name in resolver.acronyms(n)}
+                # "CBP" where the article spells it out once: "Customs and Border Protection".
+                self.described.append((pos, "agency", fits.pop() if len(fits) == 1 else name))
 
     def _organisation_name(self, run: str) -> str | None:
         """A capitalised run as an organisation's name ('The Norland Bank's' -> 'Norland Bank'); None: a person's
@@ -855,12 +862,6 @@ class People:
         if self.by_surname.get(_surname(name)) or is_place_or_org(name):
             return None
         return name
-
-    def _spelled_out(self, short: str, pos: int) -> str | None:
-        """The name an acronym stands for where the article spells it out: 'CBP' -> 'Customs and Border Protection'."""
-        fits = {name for _, run in _joined(self.text, self.names)
-                if (name := self._organisation_name(run)) and name != short and short in resolver.acronyms(name)}
-        return fits.pop() if len(fits) == 1 else None
 
     def _described_as(self, pos: int, key: str, name: str) -> None:
         name = _strip_possessive(name.rstrip(",")).rstrip(".") if not name.endswith(tuple(KEEPS_DOT)) else name
@@ -893,6 +894,10 @@ class People:
             key = title_key(words[: last + 1]) if last >= 0 else None
         if key is None:
             return None
+        if self._described_read is None:
+            # Read on the first description asked about: most articles never ask.
+            self._describe(self.text)
+            self._described_read = True
         people = {name for _, k, name in self.described if k == key and name in self.by_surname.values()}
         orgs = {name for pos, k, name in self.described if k == key and pos < m.start
                 and name not in self.by_surname.values()}
