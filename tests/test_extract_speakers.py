@@ -67,3 +67,66 @@ def test_words_before_a_name_are_not_part_of_it() -> None:
             '"It was a fair vote," Lund said. Hart said that the vote would stand.')
     assert _speakers(text, "It was a fair vote") == ["Maria Lund"]
     assert _speakers(text, "the vote would stand") == ["Emily Hart"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "words"),
+    [
+        ("President Ana Ruiz visited the farms on Monday. The president said the tariffs would be cut.",
+         "Ana Ruiz", "the tariffs would be cut"),
+        ("Ana Ruiz, the company's chief executive, opened the plant. Sales doubled. The chief executive said the "
+         "plant would hire 200 people.", "Ana Ruiz", "the plant would hire"),
+        ("The suspect, Tom Hale, was arrested on Friday. The suspect said he had been asleep.", "Tom Hale",
+         "he had been asleep"),
+        ("Police arrested Tom Hale on Friday. Hale, the suspect, was held overnight. The suspect told officers he "
+         "had been asleep.", "Tom Hale", "he had been asleep"),
+        ("The band's guitarist Lena Park wrote the song. The guitarist said the tour would go on.", "Lena Park",
+         "the tour would go on"),
+        ("Norland Mining Corp. cut 300 jobs. Shares fell. The company said it would hire again next year.",
+         "Norland Mining Corp.", "it would hire again"),
+        ("The Space Research Agency launched the probe in May. Scientists cheered. The agency said the probe was "
+         "healthy.", "Space Research Agency", "the probe was healthy"),
+    ],
+)
+def test_a_description_is_the_one_the_article_calls_so(text: str, speaker: str, words: str) -> None:
+    assert _speakers(text, words) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        # Two people carry the title: which one spoke is unknown.
+        ("President Ana Ruiz met President Luis Ortega. The president said the border would reopen.",
+         "the border would reopen"),
+        # Two companies: "the company" is left as written.
+        ("Norland Mining Corp. agreed to buy Eastfield Metals Inc. on Monday. Shares rose. The company said the deal "
+         "would close in May.", "the deal would close"),
+        # A name before it, not a title: "Mr. King's Norland Radio" does not make Norland Radio "the king".
+        ("Mr. King's Norland Radio show ended. The king said the palace would stay open.", "the palace would stay"),
+        # The mention's own proper words must fit: "the Democratic nominee" is not the Republican one named.
+        ("Republican nominee Ana Ruiz spoke first. The Democratic nominee said the plan would fail.",
+         "the plan would fail"),
+        # "the vice president" is another title than "the president".
+        ("Vice President Ana Ruiz toured the port. The president said the port would expand.", "the port would expand"),
+    ],
+)
+def test_a_description_stays_as_written_without_one_clear_bearer(text: str, words: str) -> None:
+    found = [s for s in extract_statements(text, PUBLISHED) if words in s.text]
+    assert len(found) == 1 and not found[0].resolved, [(s.speaker, s.why) for s in found]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Norland's ambassador to Britain, Lee Chan, accused the rivals of meddling in the region.",
+     "Norland's ambassador to Britain Lee Chan has said that the army could step in.",
+     "Protests grew. Norland's ambassador to Britain accused the rivals of meddling. Norland's ambassador to "
+     "Britain Lee Chan has said that the army could step in."],
+)
+def test_a_title_with_a_place_then_the_name_is_the_named_persons(text: str) -> None:
+    assert {s.speaker for s in extract_statements(text, PUBLISHED)} == {"Lee Chan"}
+
+
+def test_a_sentence_opening_with_a_participle_is_spoken_by_its_clause_subject() -> None:
+    text = ("Ana Ruiz runs the firm. Rattled by the reviews, as well as the costs, Ruiz revised her plan, promising to "
+            "cut taxes for workers.")
+    assert _speakers(text, "cut taxes for workers") == ["Ana Ruiz"]

@@ -127,7 +127,8 @@ ORG_WORDS = {"house", "department", "party", "news", "times", "post", "ministry"
              "committee", "court", "university", "agency", "association", "union", "bank", "group",
              "press", "journal", "company", "corporation", "inc.", "network", "senate", "congress",
              "administration", "campaign", "foundation", "institute", "street", "city", "county",
-             "state", "states", "republic", "kingdom", "nations", "forces", "army", "navy", "police"}
+             "state", "states", "republic", "kingdom", "nations", "forces", "army", "navy", "police",
+             "inc", "corp", "corp.", "co", "co.", "ltd", "ltd.", "llc", "plc"}  # "Norland Mining Corp." is no one
 
 
 # "The company said": nouns that stand for the organisation the article has just named.
@@ -170,6 +171,7 @@ ISSUER = 0.6  # "the statement" = the organisation quoted just before
 ALIASED = 0.85  # "the group" = what the article named so: "The group, Harbor Workers Coalition, ..."
 ORG_BEFORE = 0.6  # "the company" = the organisation the sentence before opens with
 ORG_NOUN = 0.25  # "the company" = the organisation the article names most
+DESCRIBED = 0.8  # "the president" = the one person the article calls so: "President Ana Ruiz", "Ruiz, the president,"
 ROLE_ACROSS = 0.4  # "the spokesman" = the person the article gave that role
 AS_WRITTEN = 0.3  # a description no one in the article answers to: kept as written, unresolved
 FALLBACK = 0.2  # "he" = the latest person named of that gender, no one quoted yet: a guess
@@ -332,6 +334,11 @@ def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
             if j >= 1 and inside.start > toks[j].start and (toks[j - 1].text.islower() or toks[0].low in DETERMINERS):
                 # ... or "The company that runs the AMAs, Dick Clark Productions, denies": a description, then the name.
                 return inside
+            before = _noun_phrase(toks, j - 1) if j >= 1 and inside.start > toks[j].start else None
+            if before is not None and before.kind == "role" and inside.kind == "name":
+                # "Norland's ambassador to Britain, Lee Chan, accused": the title, then whose it is.
+                inside.role = inside.role or _clean_role(before.text)
+                return inside
         end = i
         fallback: tuple[Mention, int] | None = None
         for _ in range(4):
@@ -419,14 +426,20 @@ def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
                 and toks[j - 1].low not in NOT_NAME - {"may", "march"} \
                 and not (_ends_sentence(toks[j - 1].text) and not _title_prefix(toks[j - 1], toks[j : i + 1])):
             j -= 1
-        if j - 2 >= 0 and toks[j - 1].low == "to" and toks[j - 2].low in ROLE_WORDS \
-                and is_place_or_org(text_of(toks[j : i + 1])):
+        if j - 2 >= 0 and toks[j - 1].low == "to" and toks[j - 2].low in ROLE_WORDS:
             # "China's ambassador to Britain accused ...": the ambassador speaks, not Britain.
             k = j - 2
             while k - 1 >= 0 and toks[k - 1].text[:1].isalpha() and toks[k - 1].low not in STOP \
                     and toks[k - 1].low not in DETERMINERS and j - k < 6:
                 k -= 1
-            return Mention(toks[k].start, t.end, text_of(toks[k : i + 1]), "role")
+            if is_place_or_org(text_of(toks[j : i + 1])):
+                return Mention(toks[k].start, t.end, text_of(toks[k : i + 1]), "role")
+            split = next((p for p in range(j + 1, i) if is_place_or_org(text_of(toks[j:p]))
+                          and person_shaped(text_of(toks[p : i + 1]))), None)
+            if split is not None:
+                # "the ambassador to Britain Lee Chan said": the place ends the title, the name follows.
+                name = " ".join(_strip_possessive(x.text) for x in toks[split : i + 1])
+                return Mention(toks[split].start, t.end, name, "name", text_of(toks[k:split]))
         while j - 2 >= 0 and toks[j - 1].low in {"of", "for"} and toks[j - 2].cap:
             j -= 2  # "Office for the Western District of New York", "Secretary of State"
             while j - 1 >= 0 and toks[j - 1].cap and toks[j - 1].low not in NOT_NAME:
@@ -665,6 +678,60 @@ ALIAS = re.compile(r"\b[Tt]he (?P<noun>[a-z]+)(?: (?:that|which) [^,.;\n]{1,80})
                    + r"(?: (?:of |for |and |& )?" + _CAPWORD + r"){0,5}),")
 
 
+# "The president" answers to "President Ana Ruiz" but not to "Vice President Ana Ruiz" nor a former one: these
+# words make another title of the noun after them.
+TITLE_MODIFIERS = {"vice", "deputy", "former", "ex", "assistant", "associate", "attorney", "surgeon", "under",
+                   "acting", "interim", "late", "lieutenant"}
+# Singular nouns a person is described by, beside the titles: "the suspect, Tom Hale,", "the actor Tom Hale".
+PERSON_NOUNS = ROLE_WORDS | {"suspect", "man", "woman", "victim", "actor", "actress", "singer", "star", "rapper",
+                             "musician", "guitarist", "drummer", "player", "defendant", "plaintiff", "gunman",
+                             "doctor", "nurse", "teacher", "pilot", "driver", "resident", "witness", "boy", "girl"}
+DESCRIBED_ORG_NOUNS = (ORG_NOUNS | _INSTITUTIONS) - {"company's", "city", "county", "district", "province", "state",
+                                                       "house", "service", "office", "paper", "post", "order"}
+DESCRIBING = PERSON_NOUNS | DESCRIBED_ORG_NOUNS
+# An organisation's kind, read from a word in its name: "Norland Mining Corp." is a company, whatever else it is.
+ORG_KIND_WORDS = {
+    "agency": {"agency", "administration", "department", "bureau"},
+    "company": {"inc", "inc.", "corp", "corp.", "co", "co.", "company", "corporation", "ltd", "ltd.", "llc", "plc"},
+    "firm": {"inc", "inc.", "corp", "corp.", "co", "co.", "company", "corporation", "ltd", "ltd.", "llc", "plc"},
+    "utility": {"electric", "power", "energy", "gas", "utilities", "utility", "edison", "water"},
+    "bank": {"bank", "bancorp"},
+    "airline": {"airlines", "airways", "air"},
+}
+# Government agencies known by their initials alone: "NASA said" names 'the agency' as well as 'NASA Agency' would.
+KNOWN_AGENCIES = {"NASA", "FBI", "CIA", "NSA", "EPA", "FDA", "FAA", "FEMA", "NOAA", "DEA", "ATF", "TSA", "CBP",
+                  "IRS", "SEC", "FCC", "FTC", "CDC", "NIH", "USDA", "ESA", "IAEA", "NHTSA", "NTSB", "OSHA"}
+# "Hale, the suspect,", "Ruiz, the company's chief executive,", "Kotak, a brokerage,": a name, then what it is.
+DESCRIBED_AFTER = re.compile(r",\s+(?:(?:the|a|an|its|his|her|their)\s+|[A-Z][\w.&-]*['\u2019]s\s+)?"
+                             r"(?P<desc>(?:[a-z][\w'\u2019-]*\s+){0,3}?[a-z][\w-]*)(?=,|\.|;|\s+(?:of|at|for|to|in|"
+                             r"on|with|from|who|whose|which|and|since)\b)")
+# "The suspect, Tom Hale,", "the chief executive, Ruiz,": what the article calls someone, then the name.
+DESCRIBED_BEFORE = re.compile(r"\b[Tt]he\s+(?P<desc>(?:[a-z][\w'\u2019-]*\s+){0,3}?[a-z][\w-]*),\s+(?P<name>"
+                              + _CAPWORD + r"(?: (?:of |for |and |& )?" + _CAPWORD + r"){0,5}),")
+LOWER_WORD = re.compile(r"[a-z][\w'\u2019-]*")
+
+
+def _title_word(word: str) -> bool:
+    """Whether a word may end a title or description: a quick test before title_key."""
+    w = _strip_possessive(word.lower()).rstrip(".,")
+    return resolver.ABBREVIATIONS.get(w, w).removeprefix("co-") in DESCRIBING
+
+
+def title_key(words: Sequence[str]) -> str | None:
+    """The noun a description ends in, with a word that makes another title of it: 'the country's chief
+    executive' -> 'executive', 'Vice President' -> 'vice president', 'Gov.' -> 'governor', 'co-founder' -> 'founder'.
+    None: the words end in no noun a person or organisation is described by."""
+    low = [_strip_possessive(w.lower()).rstrip(".,") for w in words]
+    low = [resolver.ABBREVIATIONS.get(w, w) for w in low]
+    low = [w[3:] if w.startswith("co-") else w for w in low]
+    if not low or low[-1] not in DESCRIBING:
+        return None
+    if len(low) > 1 and low[-2] in TITLE_MODIFIERS:
+        return f"{low[-2]} {low[-1]}"
+    return low[-1]
+
+
+
 @dataclass
 class People:
     """Who has been named so far in one article: full names by surname, and roles."""
@@ -689,6 +756,9 @@ class People:
     _lower: set[str] = field(default_factory=set)  # the article's lower-case words: "However" is no one's name
     _ents: tuple[int, list[Entity]] | None = None  # _entities(), for this many people and speakers known
     aliases: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, "group", "Harbor Workers Coalition")
+    described: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, "president", "Ana Ruiz")
+    _fulls: dict[str, set[str]] = field(default_factory=dict)  # every full name written with a surname
+    _described_read: bool | None = None  # whether described has been read from the text
 
     def prescan(self, text: str, quoted: Sequence[tuple[int, int]] = ()) -> None:
         """Full names in the article; those inside quotations name surnames but are not who 'he' or 'she' is."""
@@ -711,11 +781,17 @@ class People:
                 words = words[max(i for i, w in enumerate(words) if w.lower() in ROLE_WORDS) + 1 :]
             if len(words) > 2 and ACRONYM_WORD.fullmatch(words[0]) and not words[1].isupper():
                 words = words[1:]  # "BBC Emily Hart": the outlet before a name, not the name's first word
+            if len(words) > 2 and text[max(0, m.start() - 4) : m.start()] in {" to ", " of "} \
+                    and is_place_or_org(words[0]) and not is_place_or_org(" ".join(words)):
+                words = words[1:]  # "ambassador to Britain Lee Chan": the place ends the title
             words = [_strip_possessive(w) for w in words]
+            if words and words[-1].endswith(".") and len(words[-1]) > 3 and words[-1].lower() not in KEEPS_DOT:
+                words[-1] = words[-1][:-1]  # "met Luis Ortega.": the sentence's full stop
             if 2 <= len(words) <= 4 and words[-1].lower().rstrip(".") not in ORG_WORDS \
                     and not is_place_or_org(" ".join(words)) \
                     and all(len(w) > 1 for w in words[-1:]):
                 full = self.by_surname.setdefault(_surname(" ".join(words)), " ".join(words))
+                self._fulls.setdefault(_surname(full), set()).add(" ".join(words))
                 if not in_quote:
                     self.mentions.append((m.start(), full))
         self._lower = set(resolver.WORD.findall(text))
@@ -723,6 +799,121 @@ class People:
         for m in ALIAS.finditer(text):
             if m.group("noun") in ALIAS_NOUNS:  # an organisation's noun: "the company, Adam Lane," is not written
                 self.aliases.append((m.start(), m.group("noun"), m.group("name").rstrip(".")))
+
+    def _describe(self, text: str) -> None:
+        """What the article calls each person and organisation it names, where it says so: 'President Ana Ruiz',
+        'the actor Tom Hale', 'Hale, the suspect,', 'The suspect, Tom Hale,', 'Norland Mining Corp.'."""
+        for m in CAP_RUN.finditer(text):
+            after = DESCRIBED_AFTER.match(text, m.end()) if text.startswith(",", m.end()) else None
+            if after and not any(w[:1].isupper() for w in after.group("desc").split()):
+                key = title_key(after.group("desc").split())
+                if key:
+                    self._described_as(m.start(), key, m.group())
+            words = m.group().split()
+            k = max((n for n, w in enumerate(words[:-1]) if _title_word(w) and title_key(words[: n + 1])), default=-1)
+            if k >= 0 and (words[k] != _strip_possessive(words[k]) or any(w.lower() in HONORIFICS for w in words[:k])):
+                continue  # "Mr. King's Norland Radio": a name, not a title, before the name
+            if k >= 0:  # "US President Ana Ruiz", "Republican Gov. Eric Holcomb"
+                key, name_words = title_key(words[: k + 1]), words[k + 1 :]
+            else:
+                # The words just before the name, when they end in a lower-case noun: "the actor Tom Hale".
+                before = text[max(0, m.start() - 40) : m.start()].split() if text[m.start() - 1 : m.start()] == " " \
+                    else []
+                name_words = words
+                if len(before) > 1 and before[-1] in {"to", "of"}:
+                    # "the ambassador to Britain Lee Chan": the place belongs to the title.
+                    if len(words) < 3 or not is_place_or_org(words[0]):
+                        continue
+                    name_words, before = words[1:], before[:-1]
+                if not before or not LOWER_WORD.fullmatch(before[-1]) or not _title_word(before[-1]):
+                    continue
+                key = title_key(before[-2:])
+            if key:
+                self._described_as(m.start(), key, " ".join(name_words))
+        for m in DESCRIBED_BEFORE.finditer(text):
+            key = title_key(m.group("desc").split())
+            if key:
+                self._described_as(m.start("name"), key, m.group("name"))
+        orgs = [(pos, name) for pos, run in _joined(text, self.names) if (name := self._organisation_name(run))]
+        for pos, name in orgs:
+            low = {w.lower().rstrip(",") for w in name.split()}
+            for noun, kinds in ORG_KIND_WORDS.items():
+                if low & kinds:
+                    self.described.append((pos, noun, name))
+            for w in low & DESCRIBED_ORG_NOUNS:
+                self.described.append((pos, w, name))  # "the bank": "Norland Bank"
+            if name in KNOWN_AGENCIES:
+                fits = {n for _, n in orgs if n != name and name in resolver.acronyms(n)}
+                # "CBP" where the article spells it out once: "Customs and Border Protection".
+                self.described.append((pos, "agency", fits.pop() if len(fits) == 1 else name))
+
+    def _organisation_name(self, run: str) -> str | None:
+        """A capitalised run as an organisation's name ('The Norland Bank's' -> 'Norland Bank'); None: a person's
+        name, a place, or a single word no organisation is called by."""
+        words = [_strip_possessive(w) for w in run.split()]
+        while words and words[0].lower() in NOT_NAME:
+            words = words[1:]
+        if not words:
+            return None
+        name = " ".join(words)
+        if name.endswith(".") and words[-1].lower() not in KEEPS_DOT:
+            name = name[:-1]
+        if len(words) == 1 and (len(name) < 2 or name.lower() in self._lower):
+            return None
+        if self.by_surname.get(_surname(name)) or is_place_or_org(name):
+            return None
+        return name
+
+    def _described_as(self, pos: int, key: str, name: str) -> None:
+        name = _strip_possessive(name.rstrip(",")).rstrip(".") if not name.endswith(tuple(KEEPS_DOT)) else name
+        words = [w for w in name.split() if w.lower() not in HONORIFICS]
+        if not words:
+            return
+        full = self.by_surname.get(_surname(" ".join(words)))
+        if full and {w.lower() for w in words} <= {w.lower() for w in full.split()}:
+            if len(words) == 1 and (len({n.lower() for n in self._fulls.get(_surname(full), set())}) > 1
+                                    or next((p for p, n in self.mentions if n == full), pos) >= pos):
+                # "President Ruiz" where the article names Ana Ruiz and Luis Ruiz, or names Ana Ruiz only later:
+                # whose title it is is unknown.
+                return
+            if key in PERSON_NOUNS:
+                self.described.append((pos, key, full))
+        elif key in DESCRIBED_ORG_NOUNS and len(words) >= 1 and self._organisation_name(" ".join(words)):
+            self.described.append((pos, key, " ".join(words)))
+
+    def _by_description(self, m: Mention) -> str | None:
+        """Whom 'the president', 'the suspect' or 'the agency' stands for, when the article calls exactly one
+        person so (anywhere in it) or exactly one organisation (before the mention): a wrong name costs more than
+        none."""
+        first = m.text.split()[0]
+        if first.lower() != "the" and first == _strip_possessive(first):
+            return None  # "Mr. King", "Retired General": a name or a title on its own, not "the king"
+        key = title_key(m.text.split())
+        if key is None and m.kind == "role":
+            words = m.text.split()
+            last = max((n for n, w in enumerate(words) if title_key(words[: n + 1])), default=-1)
+            key = title_key(words[: last + 1]) if last >= 0 else None
+        if key is None:
+            return None
+        if self._described_read is None:
+            # Read on the first description asked about: most articles never ask.
+            self._describe(self.text)
+            self._described_read = True
+        people = {name for _, k, name in self.described if k == key and name in self.by_surname.values()}
+        orgs = {name for pos, k, name in self.described if k == key and pos < m.start
+                and name not in self.by_surname.values()}
+        fits = (people if key in PERSON_NOUNS else set()) | (orgs if key.split()[-1] in DESCRIBED_ORG_NOUNS else set())
+        if len(fits) != 1:
+            return None
+        who = fits.pop()
+        # "the Democratic nominee" is not the Republican one: the mention's proper words must stand by the name where
+        # the article calls it so ("Wikileaks co-founder Tom Hale" for "the Wikileaks founder").
+        proper = {_strip_possessive(w).lower() for w in m.text.split()[1:] if w[:1].isupper()} - {key.split()[-1]}
+        near = [self.text[max(0, pos - 80) : min(pos + len(who) + 40, m.start if m.start > pos else len(self.text))]
+                .lower() for pos, k, name in self.described if k == key and name == who]
+        if proper and not any(all(re.search(r"\b" + re.escape(w) + r"\b", t) for w in proper) for t in near):
+            return None
+        return who
 
     def _genders(self, text: str) -> None:
         """He or she for each person: 'Mr.'/'Ms.', or the pronoun that first follows the name nearby."""
@@ -908,6 +1099,9 @@ class People:
         if m.kind == "pronoun":
             return self._pronoun(m)
         if m.kind == "role":
+            named = self._by_description(m)
+            if named:
+                return Resolution(named, DESCRIBED, f"'{m.text}' = {named}, the only one the article calls so")
             head = next((w for w in reversed(m.text.lower().split()) if w in ROLE_WORDS), m.text.split()[-1].lower())
             for person, role in reversed(self.roles.items()):
                 if head in role.lower():
@@ -925,6 +1119,9 @@ class People:
             named = self._alias(m) if len(words) == 2 and words[0].lower() == "the" else None
             if named:
                 return Resolution(named, ALIASED, f"'{m.text}' = {named}, as the article named it before")
+            named = self._by_description(m) if words[0].lower() == "the" else None
+            if named:
+                return Resolution(named, DESCRIBED, f"'{m.text}' = {named}, the only one the article calls so")
             if len(words) == 2 and words[0].lower() in {"the", "its"} and words[1].lower() in ORG_NOUNS:
                 org = self._organisation_opening(self.previous_start, self.sentence_start)
                 if org:

@@ -121,10 +121,21 @@ def sentence_subject(text: str, sent: Span, end: int) -> Mention | None:
                 break
             mention = _head_phrase(mention_after(text, mention.end + 1, end)) if text.startswith(",", mention.end) \
                 else None
+        if mention is not None and PARTICIPLE_OPENING.match(text, mention.start, end):
+            # "Rattled by the reviews, as well as the costs, Ruiz revised her plan, promising ...": the subject is
+            # the first name after the opening phrase's commas.
+            mention = next((x for c in re.finditer(",", text[mention.end : end])
+                            if (x := mention_after(text, mention.end + c.end(), end)) is not None
+                            and x.kind in {"name", "pronoun", "role"}), None)
         mention = _head_phrase(mention)
         if mention is not None and mention.kind != "anonymous" and not DATELINE.match(text, mention.start):
             return mention
     return None
+
+
+# A sentence opening with a participle and its preposition: "Rattled by", "Speaking at", "Asked about".
+PARTICIPLE_OPENING = re.compile(r"[A-Z][a-z]+(?:ed|ing|en) (?:by|with|about|at|on|in|to|for|from|after|over|"
+                                r"under|as|during)\b")
 
 
 # "WASHINGTON – Two officers were charged ...": the place the story was filed from, never a speaker.
