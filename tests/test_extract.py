@@ -543,3 +543,19 @@ def test_a_verb_before_the_reporting_verb_is_not_part_of_the_name() -> None:
 ])
 def test_a_paper_speaks_for_the_outlet_that_owns_it(text: str, speaker: str) -> None:
     assert [s.speaker for s in extract_statements(text)] == [speaker]
+
+
+@pytest.mark.parametrize("text", [
+    "One of the cards, a poem called \u201cWinter Station,\u201d went on to win the award that year.",
+    "The script called for a soaring anthem that the singer belts out in the very last scene.",
+    "Those facts suggest that the ancestors of rats made scent receptors out of immune molecules.",
+    "The price wasn\u2019t announced.",
+])
+def test_things_named_needed_or_found_and_passives_are_no_one_speaking(text: str) -> None:
+    assert extract_statements(text) == []
+
+
+def test_people_calling_someone_something_or_estimating_still_speak() -> None:
+    text = ("His surrogates called him \u201ca genius\u201d for his tax strategies.\n\n"
+            "Education advocacy groups estimated this year that a 9% funding increase was needed.")
+    assert [s.speaker for s in extract_statements(text)] == ["surrogates", "Education advocacy groups"]

@@ -20,6 +20,8 @@ from bot.extract.speakers import (
     LABELLED,
     NOT_NAME,
     PEOPLE_NOUNS,
+    ROLE_WORDS,
+    SPEAKER_NOUNS,
     UNKNOWN,
     Mention,
     People,
@@ -497,8 +499,11 @@ def _a_thing(mention: Mention | None) -> bool:
     """A subject that is neither a name nor people: "a family of proteins", "the new tool"."""
     if mention is None:
         return True
-    head = mention.text.split()[-1]
-    return mention.kind == "group" and head.islower() and head not in PEOPLE_NOUNS
+    last = mention.text.split()[-1]
+    head = last.lower().strip(".,")
+    people = PEOPLE_NOUNS | SPEAKER_NOUNS | ROLE_WORDS
+    return mention.kind in {"group", "anonymous"} and last.islower() and head not in people \
+        and head.removesuffix("s") not in people and head.removesuffix("es") not in people
 
 
 def _appositive_subject(text: str, sent: Span, cue_start: int) -> bool:
@@ -524,6 +529,9 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
                                 or BE_BEFORE.search(text, max(sent.start, m.start() - 30), m.start())
                                 and ENDS_HERE.match(text, m.end())):
         return None  # "studies show that adding exercise helps", "early results are promising.": no one speaks
+    if not cue.endswith("ing") and PASSIVE_BEFORE.search(text, max(sent.start, m.start() - 16), m.start()) \
+            and not BY_AGENT.match(text, m.end()):
+        return None  # "The price wasn't announced.", "it was reported that": no one is said to have said it
     if text[max(sent.start, m.start() - 3) : m.start()].rstrip().endswith(("'s", "\u2019s")) \
             and not POSSESSED_SAYING.match(text, m.end()):
         return None  # "denied Swift's claims, saying": a noun, not a verb ("Trump's claim that ..." reports him)
@@ -572,8 +580,10 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             mention = sentence_subject(text, sent, m.start())
         if mention is None:
             mention = other_subject(text, sent, m.start())
-    if mention is None or lemma in lex.findings and lex.finding_subject.search(mention.text):
-        return None
+    if mention is None or lemma in lex.findings and (lex.finding_subject.search(mention.text) or _a_thing(mention)):
+        return None  # "the study revealed", "those facts suggest": a finding, not words
+    if lemma == "call" and _a_thing(mention) and not PERSON_OBJECT.match(text, m.end()):
+        return None  # "a poem called ...", "the script called for ...": naming or needing, not speech
     if not shared and opening is not None and mention.start > opening.start \
             and _near(text, opening.end, mention.start, lex):
         # '"...," Heyward said, via the Post-Gazette.': a quote opening the sentence, then its speaker.
@@ -777,6 +787,10 @@ def _before(text: str, mention_start: int) -> int:
     return m.start() if m else mention_start
 
 
+PERSON_OBJECT = re.compile(r"\s+(?:him|her|them|me|us)\b")
+PASSIVE_BEFORE = re.compile(r"\b(?:is|was|are|were|been|being|be|(?:is|was|are|were)n['\u2019]t)\s+(?:not\s+|also\s+|"
+                            r"widely\s+|previously\s+|first\s+)?$")
+BY_AGENT = re.compile(r"\s+by\s+(?!the way\b)")
 GERUND_AFTER = re.compile(r"\b(?:that|of)\s+$")
 ENDS_HERE = re.compile(r"\s*(?:[.!?;]|$)")
 # "called him later", "called her on Tuesday": a telephone call, not words ("called him a liar" says something).
