@@ -93,7 +93,8 @@ NOT_NAME = {"the", "a", "an", "but", "and", "in", "on", "at", "for", "if", "as",
             "november", "december", "so", "yet", "speaking", "asked", "meanwhile", "still", "both",
             "last", "earlier", "since", "then", "now", "according", "what", "how", "why", "where", "who",
             "like", "even", "just", "only", "also", "good", "every", "each", "such", "sitting", "another",
-            "because", "although", "though", "unless", "whether", "once", "here", "however", "instead"}
+            "because", "although", "though", "unless", "whether", "once", "here", "however", "instead",
+            "correction", "update", "clarification", "editor's", "editor’s"}
 # A run of capitalised words never crosses a sentence's end: a word ending in a full stop ends the run ("in Russia.
 # He said", "at the U.N. Linda Thomas-Greenfield said") unless it is an initial or a title that comes before a name
 # ("John F. Kennedy", "Rep. G.K. Butterfield", "Lt. Col. Alexander Vindman").
@@ -268,6 +269,9 @@ VERBISH = {"was", "were", "is", "are", "has", "have", "had", "be", "been", "his"
 # A modal written in lower case ends a subject, never stands in one: "Words cannot describe" ("Will" is a name).
 MODALS = {"cannot", "can", "could", "will", "would", "should", "must", "might", "may", "shall"}
 # "We've asked", "You're promised", "I'd say": the writer's voice or a clause, never a speaker's name.
+# "WASHINGTON – Two officers were charged ...": the place the story was filed from, never a speaker.
+DATELINE = re.compile(r"(?:[A-Z][A-Z .,'’-]+|[A-Z][\w .'’-]{1,30}, [A-Z][A-Za-z.]{1,12})(?:\s*\([^)]{1,40}\))?"
+                      r"\s*[–—-]{1,2}\s")
 CONTRACTED = re.compile(r"\b(?:we|you|i|they)['\u2019](?:ve|re|ll|d|m)\b", re.I)
 # A name right after one of these is the object of a preposition, not the subject: "authorities in China's Inner
 # Mongolia have confirmed", "scientists using a telescope atop Mauna Kea confirmed".
@@ -278,6 +282,8 @@ PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|atop|from|near|inside|outside|acros
 def mention_before(text: str, start: int, cue_start: int) -> Mention | None:
     """The subject noun phrase ending just before a cue verb, if one stands there."""
     m = plausible(_mention_before(text, start, cue_start))
+    if m is not None and DATELINE.match(text, m.start):
+        return None  # "New York, NY - ..., the company announced": where the story was filed, not who spoke
     if m is not None and m.kind == "name" and PREPOSITION_BEFORE.search(text, max(start, m.start - 12), m.start):
         # The name is a place or thing the subject is at or with: the subject is the noun before the preposition
         # when that is people ("Health authorities in ..."); else no one can be named here.

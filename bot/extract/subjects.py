@@ -8,6 +8,7 @@ import re
 from bot.extract.sentences import Span
 from bot.extract.speakers import (
     CONTRACTED,
+    DATELINE,
     DETERMINERS,
     OPENING_WORDS,
     PEOPLE_NOUNS,
@@ -138,8 +139,6 @@ PARTICIPLE_OPENING = re.compile(r"[A-Z][a-z]+(?:ed|ing|en) (?:by|with|about|at|o
                                 r"under|as|during)\b")
 
 
-# "WASHINGTON – Two officers were charged ...": the place the story was filed from, never a speaker.
-DATELINE = re.compile(r"[A-Z][A-Z .,'’-]+(?:\([^)]{1,40}\))?\s*[–—-]\s")
 
 
 def _head_phrase(m: Mention | None) -> Mention | None:
