@@ -543,3 +543,19 @@ def test_a_verb_before_the_reporting_verb_is_not_part_of_the_name() -> None:
 ])
 def test_a_paper_speaks_for_the_outlet_that_owns_it(text: str, speaker: str) -> None:
     assert [s.speaker for s in extract_statements(text)] == [speaker]
+
+
+def test_a_quotation_after_a_paragraph_of_the_writers_own_is_not_given_the_last_speaker() -> None:
+    text = ("\u201cThe bridge will open in May,\u201d said Marco Rossi on Monday.\n\n"
+            "Tickets for the opening go on sale next week at the town hall.\n\n"
+            "\u201cWe waited ten years for this and the whole valley is ready for it.\u201d\n")
+    got = extract_statements(text, date(2024, 3, 8))
+    assert [(s.speaker, s.rule) for s in got] == [("Marco Rossi", "inverted")]
+
+
+def test_a_line_handing_on_to_the_quotation_keeps_the_speaker() -> None:
+    text = ("\u201cThe bridge will open in May,\u201d said Marco Rossi on Monday.\n\n"
+            "Rossi continued:\n\n"
+            "\u201cWe waited ten years for this and the whole valley is ready for it.\u201d\n")
+    got = extract_statements(text, date(2024, 3, 8))
+    assert [(s.speaker, s.rule) for s in got][-1] == ("Marco Rossi", "continuation")

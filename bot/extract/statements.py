@@ -861,8 +861,11 @@ def _floating(text: str, para_start: int, quotes: list[Span], here: list[Stateme
             src = out[-1]
         elif last >= 0:
             src = here[last]
-        elif not text[para_start : q.start].strip() and earlier and earlier[-1].kind != "indirect":
-            # The paragraph opens with the quotation (after any indentation): it continues the last speaker.
+        elif not text[para_start : q.start].strip() and earlier and earlier[-1].kind != "indirect" \
+                and _next_paragraph(text, earlier[-1], para_start):
+            # The paragraph opens with the quotation (after any indentation) right after the paragraph of the last
+            # statement: it continues that speaker. Past a paragraph of the writer's own, the article may have
+            # turned to someone else: a wrong speaker costs more than a missing statement.
             src = earlier[-1]
         else:
             continue
@@ -875,6 +878,21 @@ def _floating(text: str, para_start: int, quotes: list[Span], here: list[Stateme
                              spans=[q], confidence=round(src.confidence * CONTINUING, 2), rule="continuation",
                              resolved=src.resolved, why=f"continues the quotation before it ({src.why})"))
     return out
+
+
+def _next_paragraph(text: str, src: Statement, para_start: int) -> bool:
+    """Whether the paragraph at para_start comes right after the line where the statement src ends: nothing with
+    words lies between, or one short line handing on to the quotation that names src's speaker or opens with a
+    pronoun ("Smith continued:", "He added:")."""
+    nl = text.find("\n", src.end, para_start)
+    between = "" if nl < 0 else text[nl:para_start].strip()
+    if not between:
+        return True
+    if "\n" in between or not between.endswith(":") or len(between.split()) > 8:
+        return False
+    surname = (src.speaker or "").split()[-1:]
+    return between.split()[0].lower() in {"he", "she", "they"} \
+        or bool(surname) and re.search(r"\b" + re.escape(surname[0]) + r"\b", between) is not None
 
 
 def _starts_sentence(text: str, i: int, para_start: int) -> bool:
