@@ -559,3 +559,17 @@ def test_a_line_handing_on_to_the_quotation_keeps_the_speaker() -> None:
             "\u201cWe waited ten years for this and the whole valley is ready for it.\u201d\n")
     got = extract_statements(text, date(2024, 3, 8))
     assert [(s.speaker, s.rule) for s in got][-1] == ("Marco Rossi", "continuation")
+
+
+def test_a_sentence_ending_in_its_attribution_is_said_by_that_speaker_not_by_its_subject() -> None:
+    text = ("A local man pleaded guilty on Monday to threatening a city councillor in March, prosecutors said.\n\n"
+            "One county weather station has not reported rain since the summer, said Ana Silva, a meteorologist.\n")
+    got = [(s.speaker, s.text) for s in extract_statements(text, date(2024, 3, 8))]
+    assert [sp for sp, _ in got] == ["prosecutors", "Ana Silva"]
+    assert got[0][1].startswith("A local man pleaded guilty")
+
+
+def test_a_clause_inside_the_words_is_no_attribution_of_the_whole_sentence() -> None:
+    text = "Rebels claimed the attack on the convoy, which they said had carried weapons across the border.\n"
+    (st,) = extract_statements(text, date(2024, 3, 8))
+    assert st.speaker == "Rebels"

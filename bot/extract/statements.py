@@ -628,6 +628,8 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             or lemma == "call" and (NAMED_AS.match(text, content.start) and _a_thing(mention)
                                     or PHONED.match(text, content.start)):
         return None
+    if _reported_at_end(text, content, lex):
+        return None  # "A man pleaded guilty to ..., prosecutors said.": the sentence's last verb reports it all
     said_that = lead is not None and lead.group().rstrip().endswith("that")  # "ordered that ..." reports words
     if lemma in lex.needs_quote and not any(content.start <= q.start < content.end for q in quotes) and not said_that \
             and not (lemma == "ask" and QUESTION.match(text, content.start)):
@@ -682,6 +684,32 @@ def _adjacent(text: str, end: int, start: int) -> bool:
 SETTING = re.compile(r"\s*,?\s*(?:while|during|at|in|on|before|after|when|as|via|from|outside|inside|last|this|"
                      r"earlier|later|yesterday|today|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 CLOSED_BEFORE = re.compile(r"(?:,[\"\u201d]|[\"\u201d],|,)\s*(?:[\w.'\u2019-]+\s+){0,8}$")
+
+
+# The verbs that report a whole sentence from its end: "..., officials said.", "..., said Ana Silva, a spokeswoman."
+REPORTS_ALL = {"say", "tell", "add", "write", "state", "explain", "testify"}
+# What may stand between the comma and such a verb: who spoke, in up to ten words and no clause of its own.
+NOT_SPEAKER_WORDS = {"which", "who", "whom", "whose", "that", "what", "although", "though", "and", "but", "or", "while",
+                     "because", "as", "if", "when", "where", "since", "so", "yet", "than", "after", "before"}
+TRAILING_SPEAKER = re.compile(r",[\"\u201d]?\s+(?:[\w.&'\u2019-]+\s+){0,10}$")
+
+
+def _reported_at_end(text: str, content: Span, lex: Lexicon) -> bool:
+    """Whether the words a verb reports end with a second attribution that reports the whole sentence, the first
+    verb included: ", prosecutors said.", ", said the mayor's office in a statement." A verb that is no more than
+    part of what was reported ("pleaded guilty", "called for rain") does not say who spoke."""
+    for cue in lex.find(text, content.start, content.end):
+        form = cue.group()
+        if form.endswith("ing") or lex.is_learned(form) or lex.form_to_lemma[form] not in REPORTS_ALL:
+            continue
+        who = TRAILING_SPEAKER.search(text, max(content.start, cue.start() - 90), cue.start())
+        if who is None or not NOT_SPEAKER_WORDS.isdisjoint(who.group().lower().split()):
+            continue  # "..., which it said crashed", "..., although they say": a clause of the sentence's own
+        rest = text[cue.end() : content.end]
+        if len(rest.split()) <= 12 and not any(c in rest for c in QUOTE_CHARS) \
+                and not re.match(r"\s+that\b", rest):
+            return True
+    return False
 
 
 def _content_before(text: str, sent: Span, mention: Mention, m: re.Match) -> bool:
