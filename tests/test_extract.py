@@ -573,3 +573,14 @@ def test_a_clause_inside_the_words_is_no_attribution_of_the_whole_sentence() -> 
     text = "Rebels claimed the attack on the convoy, which they said had carried weapons across the border.\n"
     (st,) = extract_statements(text, date(2024, 3, 8))
     assert st.speaker == "Rebels"
+
+
+def test_a_while_or_with_clause_gives_its_own_speaker_their_words() -> None:
+    text = ("Two neighbours sharply criticised the new border fee, with Foreign Minister Ana Silva warning of "
+            "\u201cserious harm to trade\u201d.\n\n"
+            "Marco Rossi said the fee was fair, while the Farmers Union said it would ruin the autumn market.\n")
+    got = [(s.speaker, s.text) for s in extract_statements(text, date(2024, 3, 8))]
+    assert ("Two neighbours", "the new border fee") in got
+    assert any(sp == "Ana Silva" and "serious harm" in words for sp, words in got)
+    assert ("Marco Rossi", "the fee was fair") in got
+    assert any(sp == "Farmers Union" and "ruin the autumn market" in words for sp, words in got)

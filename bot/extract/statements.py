@@ -61,6 +61,8 @@ PARTICIPLE_CLAUSE = re.compile(
     r"|,?\s+(?:but|and|while)\s+(?=(?:he|she|they|we|I|[A-Z][\w'\u2019-]+)\s+(?:also\s+)?"
     r"(?:said|says|added|noted|told|argued|insisted)\b)"
 )
+OTHER_SPEAKER = re.compile(r",\s+(while|whereas|with)\s+(?:the\s+|its\s+|their\s+)?[A-Z][\w.'\u2019&-]*"
+                           r"(?:\s+[\w.'\u2019&-]+){0,5}\s+$")
 SECOND_VERB = re.compile(r",?\s+(?:and|but)\s+(?:then\s+|also\s+|later\s+)?$")
 COORDINATED = re.compile(r"\b(?:and|but)(?: (?:also|then|later))?\s*$")
 CLAUSE_BREAK = re.compile(r"[,;]")
@@ -796,6 +798,10 @@ def _clause_end(text: str, start: int, end: int, lex: Lexicon) -> int:
         joined = SECOND_VERB.search(text, max(start, cue.start() - 16), cue.start())
         if joined and not lex.is_learned(cue.group()):
             return joined.start()
+        # "..., while the league condemned it" / "..., with its minister warning of ...": another speaker's clause.
+        other = OTHER_SPEAKER.search(text, max(start, cue.start() - 80), cue.start())
+        if other and (other.group(1) != "with" or cue.group().endswith("ing")):
+            return other.start()
     return end
 
 
