@@ -319,9 +319,13 @@ def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
             k -= 1
         if k > 0 and i - k <= 8:
             i = k - 1
-    while i >= 0 and (toks[i].low in SKIP_BEFORE_CUE or toks[i].text in {"\u2014", "-"}
+    while i >= 0 and (toks[i].low in SKIP_BEFORE_CUE or toks[i].text in DASHES
                       or (toks[i].low.endswith("ly") and toks[i].text.islower() and len(toks[i].text) > 4)):
+        if toks[i].text in DASHES and (k := _aside_start(toks, i)) > 0:
+            i = k  # "Ana Silva — whose father built the bridge — promised": the subject stands before the aside
         i -= 1  # adverbs and auxiliaries: "He also warned", "Trump has repeatedly said"
+    if i > 0 and (k := _relative_start(toks, i)) > 0:
+        i = k - 1  # "Some drivers who waited all day reported": the verb's subject is who the clause is about
     if i >= 0 and toks[i].text == ",":
         # An appositive between subject and verb: "Kirby, the spokesman, said", possibly with commas of
         # its own ("Nelson, a fellow at the institute in Munich, Germany, said"): walk back to the name.
@@ -358,6 +362,31 @@ def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
     if i < 0:
         return None
     return _issuer(toks, _noun_phrase(toks, i))
+
+
+DASHES = {"\u2014", "\u2013", "-"}
+
+
+def _aside_start(toks: list[Tok], i: int) -> int:
+    """Where the aside that the dash at i closes opens (its opening dash), within the sentence; -1 if none."""
+    for k in range(i - 1, max(-1, i - 40), -1):
+        if toks[k].text in DASHES:
+            # "Two states — Norland and Sudland — criticised it": a short aside of names is the subject itself.
+            names = all(t.text[:1].isupper() or t.low in {"and", "&"} for t in toks[k + 1 : i])
+            return k if i - k > 2 and not (names and i - k <= 6) else -1
+        if toks[k].text in {".", "!", "?", ";"}:
+            break
+    return -1
+
+
+def _relative_start(toks: list[Tok], i: int) -> int:
+    """Where a 'who' clause ending at i opens ("drivers who waited all day"), within a few words and no comma."""
+    for k in range(i, max(-1, i - 12), -1):
+        if toks[k].text in {",", ";", ":", "(", ")", "\u201c", "\u201d", '"'} or toks[k].text in DASHES:
+            return -1
+        if toks[k].low == "who":
+            return k if k < i and toks[k - 1].text[:1].isalpha() else -1
+    return -1
 
 
 # Documents that speak for whoever issued them, and the verbs that issue them: "the Council issued a statement
