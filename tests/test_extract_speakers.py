@@ -139,3 +139,9 @@ def test_the_subject_stands_before_a_dashed_aside_or_a_who_clause() -> None:
             "Two towns on the coast - Northport and Eastport - also criticised the new toll on Tuesday.\n")
     got = [s.speaker for s in extract_statements(text, PUBLISHED)]
     assert got == ["Ana Silva", "Some drivers", "Eastport"]
+
+
+def test_the_statement_speaks_for_who_the_article_says_issued_it() -> None:
+    text = ("On Monday, Norland Rail issued a statement about the strike at its depots.\n\n"
+            "\u201cWe regret the delays and we will refund every ticket bought this week,\u201d the statement said.\n")
+    assert _speakers(text, "refund every ticket") == ["Norland Rail"]

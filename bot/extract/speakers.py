@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -142,6 +143,10 @@ TITLE_PARTICIPLES = {"acting", "outgoing", "incoming", "ranking", "leading", "fo
                      "supervising", "commanding", "marketing", "polling", "publishing", "reporting", "training"}
 ALIAS_NOUNS = ORG_NOUNS | _INSTITUTIONS | {"coalition", "alliance", "association", "institute", "firm"}
 ISSUED = {"statement", "release", "letter", "filing", "memo", "announcement"}
+# "Norland Rail issued a statement", "Norland Rail has released a letter": who issued the document.
+ISSUED_BY = re.compile(r"(?P<who>(?:[A-Z][\w&.'\u2019-]*\s+){0,4}[A-Z][\w&.'\u2019-]*)\s+(?:has\s+|had\s+)?"
+                       r"(?:issued|released|put out|published|sent|shared|posted)\s+(?:a|an|its)\s+(?:[a-z-]+\s+)?"
+                       r"(?P<doc>statement|release|letter|memo|announcement)\b")
 KEEPS_DOT_BEFORE_NAME = {"jr.", "sr."}  # "Martin Luther King Jr. Day"
 KEEPS_DOT = {"jr.", "sr.", "inc.", "co.", "corp.", "ltd.", "bros.", "u.s.", "u.k.", "u.n."}
 
@@ -1145,6 +1150,9 @@ class People:
                 if issuers:
                     who = max(issuers)[1]
                     return Resolution(who, ISSUER, f"'{m.text}' = {who}, the organisation quoted just before")
+                issued = self._issued_before(m.start, words[1].lower())
+                if issued:
+                    return Resolution(issued, ISSUER, f"'{m.text}' = {issued}, who the article says issued it")
             named = self._alias(m) if len(words) == 2 and words[0].lower() == "the" else None
             if named:
                 return Resolution(named, ALIASED, f"'{m.text}' = {named}, as the article named it before")
@@ -1243,6 +1251,15 @@ class People:
             return False
         found = [m.start() for m in re.finditer(r"\b" + re.escape(word) + r"\b", self.text)]
         return len(found) > 1 or any(not self._opens_sentence(pos) for pos in found)
+
+    def _issued_before(self, pos: int, document: str) -> str | None:
+        """Who the article last says issued such a document before pos, when no one was quoted just before:
+        "Norland Rail issued a statement on Monday. ... 'We regret it,' the statement continued." """
+        last = deque(ISSUED_BY.finditer(self.text, max(0, pos - 3000), pos), maxlen=1)  # the latest one
+        if not last or last[0].group("doc").lower() != document:
+            return None
+        who = last[0].group("who")
+        return None if who.split()[0].lower() in NOT_NAME or who.lower() in PRONOUNS else who
 
     def _organisation_before(self, pos: int) -> str | None:
         """The organisation the article names most often, first named before pos: its company, agency or group."""
