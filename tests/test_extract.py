@@ -561,3 +561,44 @@ def test_people_calling_someone_something_or_estimating_still_speak() -> None:
     text = ("His surrogates called him \u201ca genius\u201d for his tax strategies.\n\n"
             "Education advocacy groups estimated this year that a 9% funding increase was needed.")
     assert [s.speaker for s in extract_statements(text)] == ["surrogates", "Education advocacy groups"]
+
+
+def test_a_quotation_after_a_paragraph_of_the_writers_own_is_not_given_the_last_speaker() -> None:
+    text = ("\u201cThe bridge will open in May,\u201d said Marco Rossi on Monday.\n\n"
+            "Tickets for the opening go on sale next week at the town hall.\n\n"
+            "\u201cWe waited ten years for this and the whole valley is ready for it.\u201d\n")
+    got = extract_statements(text, date(2024, 3, 8))
+    assert [(s.speaker, s.rule) for s in got] == [("Marco Rossi", "inverted")]
+
+
+def test_a_line_handing_on_to_the_quotation_keeps_the_speaker() -> None:
+    text = ("\u201cThe bridge will open in May,\u201d said Marco Rossi on Monday.\n\n"
+            "Rossi continued:\n\n"
+            "\u201cWe waited ten years for this and the whole valley is ready for it.\u201d\n")
+    got = extract_statements(text, date(2024, 3, 8))
+    assert [(s.speaker, s.rule) for s in got][-1] == ("Marco Rossi", "continuation")
+
+
+def test_a_sentence_ending_in_its_attribution_is_said_by_that_speaker_not_by_its_subject() -> None:
+    text = ("A local man pleaded guilty on Monday to threatening a city councillor in March, prosecutors said.\n\n"
+            "One county weather station has not reported rain since the summer, said Ana Silva, a meteorologist.\n")
+    got = [(s.speaker, s.text) for s in extract_statements(text, date(2024, 3, 8))]
+    assert [sp for sp, _ in got] == ["prosecutors", "Ana Silva"]
+    assert got[0][1].startswith("A local man pleaded guilty")
+
+
+def test_a_clause_inside_the_words_is_no_attribution_of_the_whole_sentence() -> None:
+    text = "Rebels claimed the attack on the convoy, which they said had carried weapons across the border.\n"
+    (st,) = extract_statements(text, date(2024, 3, 8))
+    assert st.speaker == "Rebels"
+
+
+def test_a_while_or_with_clause_gives_its_own_speaker_their_words() -> None:
+    text = ("Two neighbours sharply criticised the new border fee, with Foreign Minister Ana Silva warning of "
+            "\u201cserious harm to trade\u201d.\n\n"
+            "Marco Rossi said the fee was fair, while the Farmers Union said it would ruin the autumn market.\n")
+    got = [(s.speaker, s.text) for s in extract_statements(text, date(2024, 3, 8))]
+    assert ("Two neighbours", "the new border fee") in got
+    assert any(sp == "Ana Silva" and "serious harm" in words for sp, words in got)
+    assert ("Marco Rossi", "the fee was fair") in got
+    assert any(sp == "Farmers Union" and "ruin the autumn market" in words for sp, words in got)

@@ -130,3 +130,18 @@ def test_a_sentence_opening_with_a_participle_is_spoken_by_its_clause_subject() 
     text = ("Ana Ruiz runs the firm. Rattled by the reviews, as well as the costs, Ruiz revised her plan, promising to "
             "cut taxes for workers.")
     assert _speakers(text, "cut taxes for workers") == ["Ana Ruiz"]
+
+
+def test_the_subject_stands_before_a_dashed_aside_or_a_who_clause() -> None:
+    text = ("The new mayor, Ana Silva \u2014 whose father, also as mayor, built the bridge over the river \u2014 "
+            "promised to keep the tolls low for another decade.\n\n"
+            "Some drivers who waited at the bridge on the first day reported delays of more than two hours.\n\n"
+            "Two towns on the coast - Northport and Eastport - also criticised the new toll on Tuesday.\n")
+    got = [s.speaker for s in extract_statements(text, PUBLISHED)]
+    assert got == ["Ana Silva", "Some drivers", "Eastport"]
+
+
+def test_the_statement_speaks_for_who_the_article_says_issued_it() -> None:
+    text = ("On Monday, Norland Rail issued a statement about the strike at its depots.\n\n"
+            "\u201cWe regret the delays and we will refund every ticket bought this week,\u201d the statement said.\n")
+    assert _speakers(text, "refund every ticket") == ["Norland Rail"]

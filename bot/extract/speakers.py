@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -143,6 +144,10 @@ TITLE_PARTICIPLES = {"acting", "outgoing", "incoming", "ranking", "leading", "fo
                      "supervising", "commanding", "marketing", "polling", "publishing", "reporting", "training"}
 ALIAS_NOUNS = ORG_NOUNS | _INSTITUTIONS | {"coalition", "alliance", "association", "institute", "firm"}
 ISSUED = {"statement", "release", "letter", "filing", "memo", "announcement"}
+# "Norland Rail issued a statement", "Norland Rail has released a letter": who issued the document.
+ISSUED_BY = re.compile(r"(?P<who>(?:[A-Z][\w&.'\u2019-]*\s+){0,4}[A-Z][\w&.'\u2019-]*)\s+(?:has\s+|had\s+)?"
+                       r"(?:issued|released|put out|published|sent|shared|posted)\s+(?:a|an|its)\s+(?:[a-z-]+\s+)?"
+                       r"(?P<doc>statement|release|letter|memo|announcement)\b")
 KEEPS_DOT_BEFORE_NAME = {"jr.", "sr."}  # "Martin Luther King Jr. Day"
 KEEPS_DOT = {"jr.", "sr.", "inc.", "co.", "corp.", "ltd.", "bros.", "u.s.", "u.k.", "u.n."}
 
@@ -325,9 +330,13 @@ def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
             k -= 1
         if k > 0 and i - k <= 8:
             i = k - 1
-    while i >= 0 and (toks[i].low in SKIP_BEFORE_CUE or toks[i].text in {"\u2014", "-"}
+    while i >= 0 and (toks[i].low in SKIP_BEFORE_CUE or toks[i].text in DASHES
                       or (toks[i].low.endswith("ly") and toks[i].text.islower() and len(toks[i].text) > 4)):
+        if toks[i].text in DASHES and (k := _aside_start(toks, i)) > 0:
+            i = k  # "Ana Silva — whose father built the bridge — promised": the subject stands before the aside
         i -= 1  # adverbs and auxiliaries: "He also warned", "Trump has repeatedly said"
+    if i > 0 and (k := _relative_start(toks, i)) > 0:
+        i = k - 1  # "Some drivers who waited all day reported": the verb's subject is who the clause is about
     if i >= 0 and toks[i].text == ",":
         # An appositive between subject and verb: "Kirby, the spokesman, said", possibly with commas of
         # its own ("Nelson, a fellow at the institute in Munich, Germany, said"): walk back to the name.
@@ -364,6 +373,31 @@ def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
     if i < 0:
         return None
     return _issuer(toks, _noun_phrase(toks, i))
+
+
+DASHES = {"\u2014", "\u2013", "-"}
+
+
+def _aside_start(toks: list[Tok], i: int) -> int:
+    """Where the aside that the dash at i closes opens (its opening dash), within the sentence; -1 if none."""
+    for k in range(i - 1, max(-1, i - 40), -1):
+        if toks[k].text in DASHES:
+            # "Two states — Norland and Sudland — criticised it": a short aside of names is the subject itself.
+            names = all(t.text[:1].isupper() or t.low in {"and", "&"} for t in toks[k + 1 : i])
+            return k if i - k > 2 and not (names and i - k <= 6) else -1
+        if toks[k].text in {".", "!", "?", ";"}:
+            break
+    return -1
+
+
+def _relative_start(toks: list[Tok], i: int) -> int:
+    """Where a 'who' clause ending at i opens ("drivers who waited all day"), within a few words and no comma."""
+    for k in range(i, max(-1, i - 12), -1):
+        if toks[k].text in {",", ";", ":", "(", ")", "\u201c", "\u201d", '"'} or toks[k].text in DASHES:
+            return -1
+        if toks[k].low == "who":
+            return k if k < i and toks[k - 1].text[:1].isalpha() else -1
+    return -1
 
 
 # Documents that speak for whoever issued them, and the verbs that issue them: "the Council issued a statement
@@ -1122,6 +1156,9 @@ class People:
                 if issuers:
                     who = max(issuers)[1]
                     return Resolution(who, ISSUER, f"'{m.text}' = {who}, the organisation quoted just before")
+                issued = self._issued_before(m.start, words[1].lower())
+                if issued:
+                    return Resolution(issued, ISSUER, f"'{m.text}' = {issued}, who the article says issued it")
             named = self._alias(m) if len(words) == 2 and words[0].lower() == "the" else None
             if named:
                 return Resolution(named, ALIASED, f"'{m.text}' = {named}, as the article named it before")
@@ -1220,6 +1257,15 @@ class People:
             return False
         found = [m.start() for m in re.finditer(r"\b" + re.escape(word) + r"\b", self.text)]
         return len(found) > 1 or any(not self._opens_sentence(pos) for pos in found)
+
+    def _issued_before(self, pos: int, document: str) -> str | None:
+        """Who the article last says issued such a document before pos, when no one was quoted just before:
+        "Norland Rail issued a statement on Monday. ... 'We regret it,' the statement continued." """
+        last = deque(ISSUED_BY.finditer(self.text, max(0, pos - 3000), pos), maxlen=1)  # the latest one
+        if not last or last[0].group("doc").lower() != document:
+            return None
+        who = last[0].group("who")
+        return None if who.split()[0].lower() in NOT_NAME or who.lower() in PRONOUNS else who
 
     def _organisation_before(self, pos: int) -> str | None:
         """The organisation the article names most often, first named before pos: its company, agency or group."""

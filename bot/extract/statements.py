@@ -63,6 +63,8 @@ PARTICIPLE_CLAUSE = re.compile(
     r"|,?\s+(?:but|and|while)\s+(?=(?:he|she|they|we|I|[A-Z][\w'\u2019-]+)\s+(?:also\s+)?"
     r"(?:said|says|added|noted|told|argued|insisted)\b)"
 )
+OTHER_SPEAKER = re.compile(r",\s+(while|whereas|with)\s+(?:the\s+|its\s+|their\s+)?[A-Z][\w.'\u2019&-]*"
+                           r"(?:\s+[\w.'\u2019&-]+){0,5}\s+$")
 SECOND_VERB = re.compile(r",?\s+(?:and|but)\s+(?:then\s+|also\s+|later\s+)?$")
 COORDINATED = re.compile(r"\b(?:and|but)(?: (?:also|then|later))?\s*$")
 CLAUSE_BREAK = re.compile(r"[,;]")
@@ -638,6 +640,8 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             or lemma == "call" and (NAMED_AS.match(text, content.start) and _a_thing(mention)
                                     or PHONED.match(text, content.start)):
         return None
+    if _reported_at_end(text, content, lex):
+        return None  # "A man pleaded guilty to ..., prosecutors said.": the sentence's last verb reports it all
     said_that = lead is not None and lead.group().rstrip().endswith("that")  # "ordered that ..." reports words
     if lemma in lex.needs_quote and not any(content.start <= q.start < content.end for q in quotes) and not said_that \
             and not (lemma == "ask" and QUESTION.match(text, content.start)):
@@ -692,6 +696,32 @@ def _adjacent(text: str, end: int, start: int) -> bool:
 SETTING = re.compile(r"\s*,?\s*(?:while|during|at|in|on|before|after|when|as|via|from|outside|inside|last|this|"
                      r"earlier|later|yesterday|today|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 CLOSED_BEFORE = re.compile(r"(?:,[\"\u201d]|[\"\u201d],|,)\s*(?:[\w.'\u2019-]+\s+){0,8}$")
+
+
+# The verbs that report a whole sentence from its end: "..., officials said.", "..., said Ana Silva, a spokeswoman."
+REPORTS_ALL = {"say", "tell", "add", "write", "state", "explain", "testify"}
+# What may stand between the comma and such a verb: who spoke, in up to ten words and no clause of its own.
+NOT_SPEAKER_WORDS = {"which", "who", "whom", "whose", "that", "what", "although", "though", "and", "but", "or", "while",
+                     "because", "as", "if", "when", "where", "since", "so", "yet", "than", "after", "before"}
+TRAILING_SPEAKER = re.compile(r",[\"\u201d]?\s+(?:[\w.&'\u2019-]+\s+){0,10}$")
+
+
+def _reported_at_end(text: str, content: Span, lex: Lexicon) -> bool:
+    """Whether the words a verb reports end with a second attribution that reports the whole sentence, the first
+    verb included: ", prosecutors said.", ", said the mayor's office in a statement." A verb that is no more than
+    part of what was reported ("pleaded guilty", "called for rain") does not say who spoke."""
+    for cue in lex.find(text, content.start, content.end):
+        form = cue.group()
+        if form.endswith("ing") or lex.is_learned(form) or lex.form_to_lemma[form] not in REPORTS_ALL:
+            continue
+        who = TRAILING_SPEAKER.search(text, max(content.start, cue.start() - 90), cue.start())
+        if who is None or not NOT_SPEAKER_WORDS.isdisjoint(who.group().lower().split()):
+            continue  # "..., which it said crashed", "..., although they say": a clause of the sentence's own
+        rest = text[cue.end() : content.end]
+        if len(rest.split()) <= 12 and not any(c in rest for c in QUOTE_CHARS) \
+                and not re.match(r"\s+that\b", rest):
+            return True
+    return False
 
 
 def _content_before(text: str, sent: Span, mention: Mention, m: re.Match) -> bool:
@@ -778,6 +808,10 @@ def _clause_end(text: str, start: int, end: int, lex: Lexicon) -> int:
         joined = SECOND_VERB.search(text, max(start, cue.start() - 16), cue.start())
         if joined and not lex.is_learned(cue.group()):
             return joined.start()
+        # "..., while the league condemned it" / "..., with its minister warning of ...": another speaker's clause.
+        other = OTHER_SPEAKER.search(text, max(start, cue.start() - 80), cue.start())
+        if other and (other.group(1) != "with" or cue.group().endswith("ing")):
+            return other.start()
     return end
 
 
@@ -875,8 +909,11 @@ def _floating(text: str, para_start: int, quotes: list[Span], here: list[Stateme
             src = out[-1]
         elif last >= 0:
             src = here[last]
-        elif not text[para_start : q.start].strip() and earlier and earlier[-1].kind != "indirect":
-            # The paragraph opens with the quotation (after any indentation): it continues the last speaker.
+        elif not text[para_start : q.start].strip() and earlier and earlier[-1].kind != "indirect" \
+                and _next_paragraph(text, earlier[-1], para_start):
+            # The paragraph opens with the quotation (after any indentation) right after the paragraph of the last
+            # statement: it continues that speaker. Past a paragraph of the writer's own, the article may have
+            # turned to someone else: a wrong speaker costs more than a missing statement.
             src = earlier[-1]
         else:
             continue
@@ -889,6 +926,21 @@ def _floating(text: str, para_start: int, quotes: list[Span], here: list[Stateme
                              spans=[q], confidence=round(src.confidence * CONTINUING, 2), rule="continuation",
                              resolved=src.resolved, why=f"continues the quotation before it ({src.why})"))
     return out
+
+
+def _next_paragraph(text: str, src: Statement, para_start: int) -> bool:
+    """Whether the paragraph at para_start comes right after the line where the statement src ends: nothing with
+    words lies between, or one short line handing on to the quotation that names src's speaker or opens with a
+    pronoun ("Smith continued:", "He added:")."""
+    nl = text.find("\n", src.end, para_start)
+    between = "" if nl < 0 else text[nl:para_start].strip()
+    if not between:
+        return True
+    if "\n" in between or not between.endswith(":") or len(between.split()) > 8:
+        return False
+    surname = (src.speaker or "").split()[-1:]
+    return between.split()[0].lower() in {"he", "she", "they"} \
+        or bool(surname) and re.search(r"\b" + re.escape(surname[0]) + r"\b", between) is not None
 
 
 def _starts_sentence(text: str, i: int, para_start: int) -> bool:
