@@ -10,7 +10,7 @@ from datetime import date
 from itertools import accumulate
 
 from bot.errors import Unreadable
-from bot.extract import when
+from bot.extract import classifier, when
 from bot.extract.cues import ACCORDING, LEXICON, THING_OBJECT, Lexicon
 from bot.extract.sentences import Span, find_quotes, split_sentences
 from bot.extract.speakers import (
@@ -117,11 +117,13 @@ class Statement:
     rule: str = ""  # the candidate rule that found it: quote+verb, verb+that, according-to, label, continuation...
     resolved: bool = True  # False: speaker is the mention as the article writes it ("a spokesman"), or None
     why: str = ""  # why this speaker, in words: "named in the attribution", "'he' = the person quoted just before"
+    score: float = 1.0  # the statement classifier's P(a real speech or writing act), in [0, 1]
+    features: list[str] = field(default_factory=list)  # what the classifier read (--explain shows the weightiest)
 
     def to_json(self) -> dict:
         d = dict(self.__dict__)  # flat fields: cheaper than dataclasses.asdict's deep copy
         d["said_on"] = self.said_on.isoformat() if self.said_on else None
-        del d["context_start"], d["context_end"], d["spans"]
+        del d["context_start"], d["context_end"], d["spans"], d["features"]
         return d
 
 
@@ -134,15 +136,20 @@ class _Found:
     rule: str = ""
 
 
-def extract_statements(text: str, published: date | None = None, lexicon: Lexicon = LEXICON) -> list[Statement]:
+MODEL = classifier.load()  # the shipped statement classifier, read once; never changed
+
+
+def extract_statements(text: str, published: date | None = None, lexicon: Lexicon = LEXICON,
+                       model: classifier.Model = MODEL) -> list[Statement]:
     """Every statement in the article, in text order; TooSlow when reading it takes over TIME_LIMIT seconds.
-    lexicon: the cue words to read (the package's own unless cross-validation hands in another)."""
+    lexicon: the cue words to read (the package's own unless cross-validation hands in another).
+    model: scores each candidate and drops those below its threshold (classifier.NEUTRAL keeps every one)."""
     clock = _Clock(TIME_LIMIT)
     if "''" not in text:
-        return _extract(text, published, clock, lexicon)
+        return _extract(text, published, clock, lexicon, model)
     # Some papers (the NYT's archive style) write quotation marks as two apostrophes. Read them as '"' plus a
     # space, which keeps every offset, then give each statement its words as the article wrote them.
-    found = _extract(text.replace("''", '" '), published, clock, lexicon)
+    found = _extract(text.replace("''", '" '), published, clock, lexicon, model)
     for st in found:
         # A closing mark read as '"' ends one character early: take in its second apostrophe.
         st.spans = [Span(p.start, p.end + 1) if text[p.end - 1 : p.end + 1] == "''" else p for p in st.spans]
@@ -151,7 +158,8 @@ def extract_statements(text: str, published: date | None = None, lexicon: Lexico
     return found
 
 
-def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon) -> list[Statement]:
+def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon,
+             model: classifier.Model) -> list[Statement]:
     paragraphs = [(para, find_quotes(text, para.start(), para.end())[0]) for para in PARAGRAPH.finditer(text)]
     people = People()
     people.prescan(text, [(q.start, q.end) for _, quotes in paragraphs for q in quotes])
@@ -168,7 +176,7 @@ def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon) -> 
         labelled = _labelled(text, para, people, lookups, lex)
         if labelled is not None:
             st = _statement(text, Span(para.start(), para.end()), labelled, people, published, latest, lex)
-            if st is not None:
+            if st is not None and _kept(text, Span(para.start(), para.end()), labelled, st, model, lex):
                 para_out.append(st)
                 latest.add(st)
         starts = [q.start for q in quotes]
@@ -185,10 +193,11 @@ def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon) -> 
             for found in _sentence(text, sent, sent_quotes, cue_text, clock, lex):
                 st = _statement(text, sent, found, people, published, latest, lex)
                 if st is not None and _someone(st) and (not lex.is_learned(st.cue)
-                                       or _agent(text, found.mention, st.speaker, st.cue, lookups, lex)):
+                                       or _agent(text, found.mention, st.speaker, st.cue, lookups, lex)) \
+                        and _kept(text, sent, found, st, model, lex):
                     para_out.append(st)
                     latest.add(st)
-        para_out += _floating(text, para.start(), quotes, para_out, out, clock)
+        para_out += _floating(text, para.start(), quotes, para_out, out, clock, model)
         para_out.sort(key=lambda s: s.start)
         latest.end_paragraph(para_out)
         out += para_out
@@ -208,6 +217,15 @@ def _writers_question(text: str, sent: Span, quotes: list[Span]) -> bool:
 
 
 HEADLINE_END = tuple(".!?\"\u201d\u2019)\u2026:;,")
+
+
+def _kept(text: str, sent: Span, f: _Found, st: Statement, model: classifier.Model, lex: Lexicon) -> bool:
+    """Score a candidate with the statement classifier: whether it reaches the model's threshold."""
+    lemma = None if f.cue is None else lex.form_to_lemma.get(f.cue, f.cue.lower())
+    st.features = classifier.features(text, sent, st.rule, f.cue, lemma, f.cue_span, f.mention, st.spans,
+                                      st.resolved, st.speaker is not None, st.confidence)
+    st.score = model.score(st.features)
+    return st.score >= model.threshold
 
 
 def _headline(para: str) -> bool:
@@ -725,7 +743,7 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
 
 
 def _floating(text: str, para_start: int, quotes: list[Span], here: list[Statement],
-              earlier: list[Statement], clock: _Clock) -> list[Statement]:
+              earlier: list[Statement], clock: _Clock, model: classifier.Model) -> list[Statement]:
     """Quotes with no attribution of their own that continue the speaker before them."""
     out: list[Statement] = []
     by_start = sorted(here, key=lambda s: s.start)
@@ -755,12 +773,18 @@ def _floating(text: str, para_start: int, quotes: list[Span], here: list[Stateme
             continue
         if (src.speaker is None and src.speaker_start is None) or not _starts_sentence(text, q.start, para_start):
             continue
-        out.append(Statement(text=text[q.start : q.end], start=q.start, end=q.end, kind="direct",
+        st = Statement(text=text[q.start : q.end], start=q.start, end=q.end, kind="direct",
                              speaker=src.speaker, speaker_start=None, speaker_end=None, role=src.role,
                              cue=None, said_on=src.said_on, place=src.place, said_precision=src.said_precision,
                              context_start=min(src.context_start, q.start), context_end=max(src.context_end, q.end),
                              spans=[q], confidence=round(src.confidence * CONTINUING, 2), rule="continuation",
-                             resolved=src.resolved, why=f"continues the quotation before it ({src.why})"))
+                             resolved=src.resolved, why=f"continues the quotation before it ({src.why})")
+        st.features = classifier.features(text, Span(q.start, q.end), "continuation", None, None, None, None, [q],
+                                          st.resolved, st.speaker is not None, st.confidence)
+        st.features.append(f"source_score={min(9, int(src.score * 10))}")  # a doubtful source, a doubtful sequel
+        st.score = model.score(st.features)
+        if st.score >= model.threshold:
+            out.append(st)
     return out
 
 
