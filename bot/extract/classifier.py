@@ -42,7 +42,8 @@ def _shape(word: str) -> str:
     if word in QUOTE_CHARS:
         return "QUOTE"
     if not word[:1].isalnum():
-        return word
+        # Punctuation as itself; a word the tokenizer read with its apostrophe ("'Half") by its shape.
+        return word if len(word) == 1 else _shape(word.strip("'\u2019-") or "x")
     if word[:1].isdigit():
         return "NUM"
     if word.isupper() and len(word) > 1:
@@ -113,7 +114,8 @@ def features(text: str, sent: Span, rule: str, cue: str | None, lemma: str | Non
         head = mwords[-1].lower() if mwords else ""
         if mention.kind != "name":
             feats.append(f"head={_shape(head) if head not in CLOSED else head}")
-            feats.append(f"head_noun={head}" if mention.kind in {"role", "group", "anonymous"} else f"head={head}")
+            if mention.kind in {"role", "group", "anonymous"} and head.isalpha() and mwords[-1].islower():
+                feats.append(f"head_noun={head}")  # "officials", "spokesman", "aides": who speaks for whom
         feats.append(f"mention_words={_bucket(len(mwords), (1, 2, 4, 8))}")
         if mention.role:
             feats.append("mention_role")
@@ -132,11 +134,13 @@ def features(text: str, sent: Span, rule: str, cue: str | None, lemma: str | Non
 
 @dataclass(frozen=True)
 class Model:
-    """The trained weights, the intercept and the shipped threshold (a candidate scoring below it is dropped)."""
+    """The trained weights, the intercept and the shipped thresholds: a candidate scoring below threshold is
+    dropped, and one a rule vetoed (features "veto=...") is kept only from vetoed_threshold up (above 1: never)."""
 
     weights: dict[str, float]
     bias: float
     threshold: float
+    vetoed_threshold: float = 2.0
 
     def score(self, feats: list[str]) -> float:
         """P(real statement), from the features: a sum of weights and a logistic."""
@@ -151,7 +155,9 @@ class Model:
 
 def load(path: Path | None = None) -> Model:
     data = json.loads((path or Path(__file__).parent / "data" / "classifier.json").read_text(encoding="utf-8"))
-    return Model(weights=data["weights"], bias=data["bias"], threshold=data["threshold"])
+    return Model(weights=data["weights"], bias=data["bias"], threshold=data["threshold"],
+                 vetoed_threshold=data.get("vetoed_threshold", 2.0))
 
 
-NEUTRAL = Model(weights={}, bias=0.0, threshold=0.0)  # keeps every candidate: the rules alone (training reads this)
+RULES = Model(weights={}, bias=0.0, threshold=0.0)  # the rules alone: every candidate they keep, no vetoed one
+EVERY = Model(weights={}, bias=0.0, threshold=0.0, vetoed_threshold=0.0)  # vetoed ones too: what training reads

@@ -134,6 +134,8 @@ class _Found:
     cue: str | None
     cue_span: Span | None
     rule: str = ""
+    # The rule that would have dropped it ("needs-quote", "short", ...): kept only if the classifier is sure.
+    veto: str = ""
 
 
 MODEL = classifier.load()  # the shipped statement classifier, read once; never changed
@@ -143,7 +145,7 @@ def extract_statements(text: str, published: date | None = None, lexicon: Lexico
                        model: classifier.Model = MODEL) -> list[Statement]:
     """Every statement in the article, in text order; TooSlow when reading it takes over TIME_LIMIT seconds.
     lexicon: the cue words to read (the package's own unless cross-validation hands in another).
-    model: scores each candidate and drops those below its threshold (classifier.NEUTRAL keeps every one)."""
+    model: scores each candidate and drops those below its threshold (classifier.RULES keeps what the rules keep)."""
     clock = _Clock(TIME_LIMIT)
     if "''" not in text:
         return _extract(text, published, clock, lexicon, model)
@@ -192,9 +194,15 @@ def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon,
                 continue  # "What did the prosecutors say?": the writer asks; no one is quoted saying it
             for found in _sentence(text, sent, sent_quotes, cue_text, clock, lex):
                 st = _statement(text, sent, found, people, published, latest, lex)
-                if st is not None and _someone(st) and (not lex.is_learned(st.cue)
-                                       or _agent(text, found.mention, st.speaker, st.cue, lookups, lex)) \
-                        and _kept(text, sent, found, st, model, lex):
+                if st is None:
+                    continue
+                if not _someone(st):
+                    continue  # say less rather than guess: no model overrules this
+                if lex.is_learned(st.cue) and not _agent(text, found.mention, st.speaker, st.cue, lookups, lex):
+                    found.veto = found.veto or "no-agent"
+                if _kept(text, sent, found, st, model, lex):
+                    if found.veto and found.mention and st.speaker and st.resolved:
+                        people.heard(found.mention, st.speaker)
                     para_out.append(st)
                     latest.add(st)
         para_out += _floating(text, para.start(), quotes, para_out, out, clock, model)
@@ -224,8 +232,10 @@ def _kept(text: str, sent: Span, f: _Found, st: Statement, model: classifier.Mod
     lemma = None if f.cue is None else lex.form_to_lemma.get(f.cue, f.cue.lower())
     st.features = classifier.features(text, sent, st.rule, f.cue, lemma, f.cue_span, f.mention, st.spans,
                                       st.resolved, st.speaker is not None, st.confidence)
+    if f.veto:
+        st.features += [f"veto={f.veto}", f"veto={f.veto}|lemma={lemma}"]
     st.score = model.score(st.features)
-    return st.score >= model.threshold
+    return st.score >= (model.vetoed_threshold if f.veto else model.threshold)
 
 
 def _headline(para: str) -> bool:
@@ -335,10 +345,16 @@ def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str, clock: _
         clock.check()
         if any(c.start <= m.start() < c.end for c in covered):
             continue
-        f = _attribution(text, sent, quotes, m, found, lex)
-        if f is not None and not any(_same_words(f.content, g.content) for g in found):
-            found.append(f)
+        f = _attribution(text, sent, quotes, m, [g for g in found if not g.veto], lex)
+        if f is None or any(_same_words(f.content, g.content) for g in found if not g.veto):
+            continue
+        if not f.veto:
+            # A reading the rules keep wins over a vetoed one of the same words; a vetoed one covers nothing.
+            found = [g for g in found if not (g.veto and _same_words(f.content, g.content))]
             covered += f.content
+        elif any(_same_words(f.content, g.content) for g in found):
+            continue
+        found.append(f)
     for colon in COLON_QUOTE.finditer(text, sent.start, sent.end):
         clock.check()
         # 'Republican pollster Daron Shaw: "Historically, ..."': a name, a colon, then the quotation.
@@ -453,14 +469,25 @@ def _cues(text: str, cue_text: str, sent: Span, quotes: list[Span], lex: Lexicon
 
 def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: list[_Found],
                  lex: Lexicon) -> _Found | None:
+    if m.group().lower() in {"according to", "citing"}:
+        return _according(text, sent, m)
+    f = _verb_attribution(text, sent, quotes, m, prior, lex)
+    if f is None or f.veto:
+        return f
+    lemma = lex.form_to_lemma[m.group()]
+    if lemma in lex.learned and (PASSIVE_AFTER.match(text, m.end()) or STRANDED.match(text, m.end())
+                                 or NOUN_BEFORE.search(text, max(sent.start, m.start() - 8), m.start())):
+        f.veto = "learned-shape"  # "the opinions expressed in the article", "a plan endorsed by ...": no one speaks
+    elif f.mention is not None and lemma in lex.findings and lex.finding_subject.search(f.mention.text):
+        f.veto = "finding"  # "the study revealed"
+    return f
+
+
+def _verb_attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: list[_Found],
+                      lex: Lexicon) -> _Found | None:
     cue = m.group()
     cue_span = Span(m.start(), m.end())
-    if cue.lower() in {"according to", "citing"}:
-        return _according(text, sent, m)
     lemma = lex.form_to_lemma[cue]
-    if lemma in lex.learned and (PASSIVE_AFTER.match(text, m.end()) or STRANDED.match(text, m.end())
-                             or NOUN_BEFORE.search(text, max(sent.start, m.start() - 8), m.start())):
-        return None  # "the opinions expressed in the article", "a plan endorsed by ...": no one speaks here
     before = text[sent.start : m.start()]
     after_end = _clause_end(text, m.end(), sent.end, lex)
     opening = _opening_quote(text, sent, quotes)
@@ -501,7 +528,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             mention = sentence_subject(text, sent, m.start())
         if mention is None:
             mention = other_subject(text, sent, m.start())
-    if mention is None or lemma in lex.findings and lex.finding_subject.search(mention.text):
+    if mention is None:
         return None
     if not shared and opening is not None and mention.start > opening.start \
             and _near(text, opening.end, mention.start, lex):
@@ -545,24 +572,28 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         # '"..." in Russia, Austin said.' / '... , Kirby told reporters.': the content stands before the speaker.
         end = _before(text, mention.start) if mention.start > sent.start else m.start()
         content = _trim(text, sent.start, end)
-        if not content or lemma in lex.needs_quote and not TAIL.match(text[cstart:sent.end]):
-            return None  # '..., he estimated.' reports; '..., he ordered the officer to ...' need not
-        return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span, "words+verb")
+        if not content:
+            return None
+        # '..., he estimated.' reports; '..., he ordered the officer to ...' need not
+        veto = "needs-quote" if lemma in lex.needs_quote and not TAIL.match(text[cstart:sent.end]) else ""
+        return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span, "words+verb", veto)
     content = _trim(text, cstart, after_end)
-    if content is None or NO_CONTENT.match(text, content.start) or GAP.match(text, content.start) \
-            or lemma in lex.needs_said_object and THING_OBJECT.match(text, content.start):
+    if content is None or NO_CONTENT.match(text, content.start) or GAP.match(text, content.start):
         return None
     said_that = lead is not None and lead.group().rstrip().endswith("that")  # "ordered that ..." reports words
-    if lemma in lex.needs_quote and not any(content.start <= q.start < content.end for q in quotes) and not said_that \
-            and not (lemma == "ask" and QUESTION.match(text, content.start)):
-        return None
     quoted = any(content.start <= q.start < content.end for q in quotes)
-    if len(text[content.start : content.end].split()) < (1 if lemma in lex.learned else 3) and not quoted:
-        return None
-    if lemma in lex.takes_audience and not said_that and not quoted \
+    veto = ""
+    if lemma in lex.needs_said_object and THING_OBJECT.match(text, content.start):
+        veto = "thing-object"  # "added two players"
+    elif lemma in lex.needs_quote and not quoted and not said_that \
+            and not (lemma == "ask" and QUESTION.match(text, content.start)):
+        veto = "needs-quote"  # "condemned the move"
+    elif len(text[content.start : content.end].split()) < (1 if lemma in lex.learned else 3) and not quoted:
+        veto = "short"
+    elif lemma in lex.takes_audience and not said_that and not quoted \
             and len(WHEN_WORDS.sub(" ", text[content.start : content.end]).split()) < 3:
-        return None  # "told countries on Thursday.": whom and when, but nothing said
-    return _Found([content], mention, cue, cue_span, "verb+that" if said_that else "verb+words")
+        veto = "audience-only"  # "told countries on Thursday.": whom and when, but nothing said
+    return _Found([content], mention, cue, cue_span, "verb+that" if said_that else "verb+words", veto)
 
 
 WHEN_WORDS = re.compile(r"\b(?:on|last|this|early|late|earlier|later)?\s*(?:Monday|Tuesday|Wednesday|Thursday|"
@@ -719,8 +750,8 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
     start, end = spans[0].start, spans[-1].end
     who = people.resolve(f.mention) if f.mention else Resolution(None, UNKNOWN, "no speaker found", resolved=False)
     speaker = who.name
-    if f.mention and speaker and who.resolved:
-        people.heard(f.mention, speaker)
+    if f.mention and speaker and who.resolved and not f.veto:
+        people.heard(f.mention, speaker)  # (a vetoed candidate is heard only once the classifier keeps it)
     role = (f.mention.role if f.mention else None) or people.role_of(speaker)
     before, after = text[sent.start : start], text[end : sent.end]
     day, precision = when.said_on(before + " " + after, published)
