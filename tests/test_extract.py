@@ -407,3 +407,29 @@ def test_the_writers_own_question_is_no_ones_statement() -> None:
             'Mayor Ana Silva asked the room: "Who will pay for the bridge?"')
     found = extract_statements(text)
     assert [(s.speaker, s.text) for s in found] == [("Ana Silva", '"Who will pay for the bridge?"')]
+
+
+def test_every_statement_carries_the_classifiers_score_and_a_stricter_model_keeps_less() -> None:
+    from bot.extract import classifier
+
+    text = 'Ana Silva said the plan would fail. "We will not give up," Mark Lee told reporters on Tuesday.'
+    found = extract_statements(text, PUBLISHED)
+    assert [s.speaker for s in found] == ["Ana Silva", "Mark Lee"]
+    assert all(0.0 <= s.score <= 1.0 and s.to_json()["score"] == s.score for s in found)
+    assert "features" not in found[0].to_json()
+    # The rules alone keep the same two; a model sure of nothing keeps none: the threshold is what drops.
+    assert [s.text for s in extract_statements(text, PUBLISHED, model=classifier.RULES)] == [s.text for s in found]
+    doubtful = classifier.Model(weights={}, bias=-5.0, threshold=0.5)
+    assert extract_statements(text, PUBLISHED, model=doubtful) == []
+
+
+def test_a_rules_veto_is_overruled_only_by_a_model_sure_enough() -> None:
+    from bot.extract import classifier
+
+    text = "Critics condemned the long delay in the radar programme on Tuesday."  # no quotation: a rule's veto
+    assert extract_statements(text, PUBLISHED, model=classifier.RULES) == []
+    sure = classifier.Model(weights={"veto=needs-quote": 5.0}, bias=0.0, threshold=0.5, vetoed_threshold=0.9)
+    [st] = extract_statements(text, PUBLISHED, model=sure)
+    assert st.speaker == "Critics" and "long delay" in st.text and st.score > 0.9
+    unsure = classifier.Model(weights={"veto=needs-quote": 1.0}, bias=0.0, threshold=0.5, vetoed_threshold=0.9)
+    assert extract_statements(text, PUBLISHED, model=unsure) == []
