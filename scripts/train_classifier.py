@@ -108,7 +108,7 @@ def read(path: Path, corpus: str, speech_only: bool, sq: ModuleType) -> list[Art
         gold = [g for g in art["statements"] if not speech_only or _speech(text, g.get("cue") or {})]
         published = date.fromisoformat(art["published"][:10]) if art.get("published") else None
         try:
-            found = extract_statements(text, published, model=classifier.EVERY)
+            found = extract_statements(text, published, statement_model=classifier.EVERY)
         except TooSlow:
             found = []
         labels = [0] * len(found)

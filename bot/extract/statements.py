@@ -11,12 +11,17 @@ from itertools import accumulate
 
 from bot.errors import Unreadable
 from bot.extract import classifier, when
-from bot.extract.cues import ACCORDING, LEXICON, THING_OBJECT, Lexicon
+from bot.extract.cues import ACCORDING, LEXICON, NAMED_AS, THING_OBJECT, Lexicon
+from bot.extract.resolver import MODEL as RESOLVER
+from bot.extract.resolver import Model
 from bot.extract.sentences import Span, find_quotes, split_sentences
 from bot.extract.speakers import (
+    FALLBACK,
     LABELLED,
     NOT_NAME,
     PEOPLE_NOUNS,
+    ROLE_WORDS,
+    SPEAKER_NOUNS,
     UNKNOWN,
     Mention,
     People,
@@ -33,7 +38,8 @@ IMPERSONAL = {"seems", "seemed", "seem", "appears", "appeared", "appear", "sound
 NAME_PARTICLES = {"de", "van", "von", "bin", "al", "da", "del", "la", "le", "of", "the", "for", "and", "&"}
 # What may stand between a cue and its content: "said in a statement on Tuesday that ...".
 LEAD_IN = re.compile(
-    r"(?:\s*(?:,|:|\u2014|that\b|of\b|about\b|(?:again|also|later|then|publicly|repeatedly)\b|"
+    r"(?:\s*(?:,|:|\u2014|that\b|of\b|about\b|(?:again|also|later|then|publicly|repeatedly|falsely|wrongly)\b|"
+    r"without (?:offering |providing |citing |giving )?(?:any )?evidence\b|"
     r"(?:on|in|at|during|via|through|over) (?:a |an |his |her |their |the )?"
     r"(?:statement|interview|speech|post|letter|tweet|email|e-mail|press release|press conference|"
     r"news conference|briefing|op-ed|video|message|radio|television|TV|Twitter|Facebook|X|Instagram|"
@@ -67,7 +73,9 @@ AFFILIATION = re.compile(r"\s+(?:of|at|in|from|with|for|on)(?:\s+(?!that\b)[\w'\
 TAIL = re.compile(r"^[\s,.;:!?\"\u201d\u2019)]*$")
 QUOTE_CHARS = "\"\u201c\u201d"
 MIN_QUOTE_WORDS = 3
-UNSURE = UNKNOWN  # a statement with no speaker and no more confidence than this is left out
+# A statement with no speaker and no more confidence than this is left out: "he" with no one quoted before it is
+# only a guess at whoever was named last, and "Unattributed" words help no reader.
+UNSURE = FALLBACK
 CONTINUING = 0.9  # a quotation continuing the one before it: its speaker's confidence, a little less
 # How long reading one article may take, in seconds (None: no bound). Tests and benches change it here.
 TIME_LIMIT: float | None = 5.0
@@ -117,6 +125,7 @@ class Statement:
     rule: str = ""  # the candidate rule that found it: quote+verb, verb+that, according-to, label, continuation...
     resolved: bool = True  # False: speaker is the mention as the article writes it ("a spokesman"), or None
     why: str = ""  # why this speaker, in words: "named in the attribution", "'he' = the person quoted just before"
+    disputed: str = ""  # the article's own words holding the claim false: "falsely", "That is false."
     score: float = 1.0  # the statement classifier's P(a real speech or writing act), in [0, 1]
     features: list[str] = field(default_factory=list)  # what the classifier read (--explain shows the weightiest)
 
@@ -138,20 +147,22 @@ class _Found:
     veto: str = ""
 
 
-MODEL = classifier.load()  # the shipped statement classifier, read once; never changed
+STATEMENT_MODEL = classifier.load()  # the shipped statement classifier, read once; never changed
 
 
 def extract_statements(text: str, published: date | None = None, lexicon: Lexicon = LEXICON,
-                       model: classifier.Model = MODEL) -> list[Statement]:
+                       resolver: Model | None = RESOLVER,
+                       statement_model: classifier.Model = STATEMENT_MODEL) -> list[Statement]:
     """Every statement in the article, in text order; TooSlow when reading it takes over TIME_LIMIT seconds.
-    lexicon: the cue words to read (the package's own unless cross-validation hands in another).
-    model: scores each candidate and drops those below its threshold (classifier.RULES keeps what the rules keep)."""
+    lexicon: the cue words to read (the package's own unless cross-validation hands in another); resolver: the
+    speaker resolver's model (likewise; None: the hand rules alone); statement_model: the statement classifier,
+    which scores each candidate and drops those below its threshold (classifier.RULES: what the rules keep)."""
     clock = _Clock(TIME_LIMIT)
     if "''" not in text:
-        return _extract(text, published, clock, lexicon, model)
+        return _extract(text, published, clock, lexicon, resolver, statement_model)
     # Some papers (the NYT's archive style) write quotation marks as two apostrophes. Read them as '"' plus a
     # space, which keeps every offset, then give each statement its words as the article wrote them.
-    found = _extract(text.replace("''", '" '), published, clock, lexicon, model)
+    found = _extract(text.replace("''", '" '), published, clock, lexicon, resolver, statement_model)
     for st in found:
         # A closing mark read as '"' ends one character early: take in its second apostrophe.
         st.spans = [Span(p.start, p.end + 1) if text[p.end - 1 : p.end + 1] == "''" else p for p in st.spans]
@@ -160,10 +171,10 @@ def extract_statements(text: str, published: date | None = None, lexicon: Lexico
     return found
 
 
-def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon,
-             model: classifier.Model) -> list[Statement]:
+def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon, model: Model | None,
+             judge: classifier.Model) -> list[Statement]:
     paragraphs = [(para, find_quotes(text, para.start(), para.end())[0]) for para in PARAGRAPH.finditer(text)]
-    people = People()
+    people = People(model=model)
     people.prescan(text, [(q.start, q.end) for _, quotes in paragraphs for q in quotes])
     first_line_end = len(text) if (nl := text.find("\n")) < 0 else nl
     lowered: str | None = None  # the text in lower case, made once, for a title line's capitalised verbs
@@ -178,7 +189,7 @@ def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon,
         labelled = _labelled(text, para, people, lookups, lex)
         if labelled is not None:
             st = _statement(text, Span(para.start(), para.end()), labelled, people, published, latest, lex)
-            if st is not None and _kept(text, Span(para.start(), para.end()), labelled, st, model, lex):
+            if st is not None and _kept(text, Span(para.start(), para.end()), labelled, st, judge, lex):
                 para_out.append(st)
                 latest.add(st)
         starts = [q.start for q in quotes]
@@ -194,18 +205,17 @@ def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon,
                 continue  # "What did the prosecutors say?": the writer asks; no one is quoted saying it
             for found in _sentence(text, sent, sent_quotes, cue_text, clock, lex):
                 st = _statement(text, sent, found, people, published, latest, lex)
-                if st is None:
-                    continue
-                if not _someone(st):
-                    continue  # say less rather than guess: no model overrules this
-                if lex.is_learned(st.cue) and not _agent(text, found.mention, st.speaker, st.cue, lookups, lex):
-                    found.veto = found.veto or "no-agent"
-                if _kept(text, sent, found, st, model, lex):
+                if st is None or not _someone(st) or _capitalised_word(text, found.mention, lookups) \
+                        or lex.is_learned(st.cue) and not _agent(text, found.mention, st.speaker, st.cue, lookups, lex):
+                    continue  # say less rather than guess: no model overrules these (its features cannot see them)
+                if _kept(text, sent, found, st, judge, lex):
                     if found.veto and found.mention and st.speaker and st.resolved:
                         people.heard(found.mention, st.speaker)
                     para_out.append(st)
                     latest.add(st)
-        para_out += _floating(text, para.start(), quotes, para_out, out, clock, model)
+        para_out += _floating(text, para.start(), quotes, para_out, out, clock, judge)
+        for st in para_out:
+            st.disputed = _disputed(text, st, lex)
         para_out.sort(key=lambda s: s.start)
         latest.end_paragraph(para_out)
         out += para_out
@@ -216,26 +226,52 @@ ASKS = re.compile(r"\W*(?:(?:and|but|so|or|yet|then)\s+)?(?:what|why|how|who|who
                   r"were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might|must)\b", re.I)
 
 
+CUE_BEFORE_COLON = re.compile(r"\b(?:ask|asks|asked|asking|wonder|wonders|wondered|said|says|wrote|writes|tweeted|"
+                              r"posted|added)\b[^.!?]*$")
+
+
 def _writers_question(text: str, sent: Span, quotes: list[Span]) -> bool:
     """A sentence that opens as a question and ends with a question mark outside any quotation: the writer's own
     question ("But has he called for changing them?"). One that reports a question is kept ("He asked: ...?")."""
     end = len(text[sent.start : sent.end].rstrip()) + sent.start - 1
-    return text[end] == "?" and not any(q.start < end < q.end for q in quotes) \
-        and ASKS.match(text, sent.start, end) is not None
+    if text[end] != "?" or any(q.start < end < q.end for q in quotes):
+        return False
+    colon = text.rfind(": ", sent.start, end)  # "More to the point: how did he write those books?"
+    if ASKS.match(text, sent.start, end) is not None:
+        return True
+    return colon >= 0 and not any(q.start <= colon < q.end for q in quotes) \
+        and ASKS.match(text, colon + 2, end) is not None \
+        and not CUE_BEFORE_COLON.search(text, max(sent.start, colon - 40), colon)
+
+
+def _disputed(text: str, st: Statement, lex: Lexicon) -> str:
+    """The writer's words that hold the claim false, if any: around it in its sentence ("falsely claimed that",
+    "said, without evidence, that"), or the sentence right after it ("That is false.", "There is no evidence")."""
+    gaps = [Span(a.end, b.start) for a, b in zip(st.spans, st.spans[1:], strict=False)]
+    spans = [Span(st.context_start, st.start), *gaps, Span(st.end, st.context_end)]
+    for p in spans:
+        if (m := lex.disputing.search(text, p.start, p.end)) is not None:
+            return m.group()
+    verdict = lex.verdict.match(text, st.context_end)
+    if verdict is None:
+        return ""
+    sentence_end = re.search(r"[.!?]|$", text[verdict.end() - 1 : verdict.end() + 200])
+    end = verdict.end() - 1 + (sentence_end.end() if sentence_end else 0)
+    return text[verdict.start() : end].strip().strip('"\u201d)')
 
 
 HEADLINE_END = tuple(".!?\"\u201d\u2019)\u2026:;,")
 
 
-def _kept(text: str, sent: Span, f: _Found, st: Statement, model: classifier.Model, lex: Lexicon) -> bool:
+def _kept(text: str, sent: Span, f: _Found, st: Statement, judge: classifier.Model, lex: Lexicon) -> bool:
     """Score a candidate with the statement classifier: whether it reaches the model's threshold."""
     lemma = None if f.cue is None else lex.form_to_lemma.get(f.cue, f.cue.lower())
     st.features = classifier.features(text, sent, st.rule, f.cue, lemma, f.cue_span, f.mention, st.spans,
                                       st.resolved, st.speaker is not None, st.confidence)
     if f.veto:
         st.features += [f"veto={f.veto}", f"veto={f.veto}|lemma={lemma}"]
-    st.score = model.score(st.features)
-    return st.score >= (model.vetoed_threshold if f.veto else model.threshold)
+    st.score = judge.score(st.features)
+    return st.score >= (judge.vetoed_threshold if f.veto else judge.threshold)
 
 
 def _headline(para: str) -> bool:
@@ -298,6 +334,17 @@ class _Lookups:
 def _named_mid_sentence(text: str, word: str) -> bool:
     """Whether the article capitalises the word where a sentence does not start: a proper name."""
     return any(not _sentence_initial(text, m.start()) for m in re.finditer(r"\b" + re.escape(word) + r"\b", text))
+
+
+def _capitalised_word(text: str, mention: Mention | None, lookups: _Lookups) -> bool:
+    """A one-word 'name' that opens a sentence, is never capitalised elsewhere and is written in lower case
+    elsewhere in the article: a word capitalised because it starts the sentence ("Stir together ..."), no one."""
+    if mention is None or mention.kind != "name" or " " in mention.text or not _sentence_initial(text, mention.start):
+        return False
+    word = mention.text
+    if word.lower() in PEOPLE_NOUNS or word.endswith("s"):
+        return False  # "Prosecutors told reporters", "Delegates questioned": people all the same
+    return not lookups.named_mid_sentence(word) and re.search(r"\b" + re.escape(word.lower()) + r"\b", text) is not None
 
 
 def _agent(text: str, mention: Mention | None, speaker: str | None, cue: str | None, lookups: _Lookups,
@@ -461,6 +508,41 @@ def _labelled(text: str, para: re.Match, people: People, lookups: _Lookups, lex:
     return _Found([content], mention, ":", Span(colon, colon + 1), "label")
 
 
+OWNED = re.compile(r"^(?P<owner>(?:[A-Z][\w.&-]*\s+){0,3}[A-Z][\w.&-]*)['\u2019]s\s+(?P<rest>.*)$")
+PAPERS = {"review", "article", "story", "investigation", "reporting", "interview", "analysis", "tally", "count",
+          "editorial", "piece", "broadcast", "podcast", "newsletter", "documentary"}
+
+
+def _document_owner(text: str, mention: Mention, lex: Lexicon) -> Mention:
+    """"The Wrap's report claims", "according to The Verge's Stadia review": the paper speaks for its owner."""
+    m = OWNED.match(mention.text)
+    if m is None:
+        return mention
+    # The paper is the mention's last word ("Wrap's report") or the word right after it ("Verge's Stadia review").
+    words = [*m.group("rest").split()[-1:], *text[mention.end : mention.end + 40].split()[:1]]
+    if not any(w.lower().strip(".,;:") in PAPERS | lex.document_sources for w in words):
+        return mention
+    owner = m.group("owner")
+    return Mention(mention.start, mention.start + len(owner), owner, "group")
+
+
+def _a_thing(mention: Mention | None) -> bool:
+    """A subject that is neither a name nor people: "a family of proteins", "the new tool"."""
+    if mention is None:
+        return True
+    last = mention.text.split()[-1]
+    head = last.lower().strip(".,")
+    people = PEOPLE_NOUNS | SPEAKER_NOUNS | ROLE_WORDS
+    return mention.kind in {"group", "anonymous"} and last.islower() and head not in people \
+        and head.removesuffix("s") not in people and head.removesuffix("es") not in people
+
+
+def _appositive_subject(text: str, sent: Span, cue_start: int) -> bool:
+    """Whether all the sentence says before the verb is a person and their role: "Maria Lund, an engineer,"."""
+    subject = mention_before(text, sent.start, cue_start)
+    return subject is not None and subject.role is not None and not text[sent.start : subject.start].strip(' "\u201c')
+
+
 def _cues(text: str, cue_text: str, sent: Span, quotes: list[Span], lex: Lexicon) -> list[re.Match]:
     ms = [*lex.find(cue_text, sent.start, sent.end), *ACCORDING.finditer(text, sent.start, sent.end)]
     ms.sort(key=lambda m: m.start())
@@ -469,25 +551,24 @@ def _cues(text: str, cue_text: str, sent: Span, quotes: list[Span], lex: Lexicon
 
 def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: list[_Found],
                  lex: Lexicon) -> _Found | None:
-    if m.group().lower() in {"according to", "citing"}:
-        return _according(text, sent, m)
-    f = _verb_attribution(text, sent, quotes, m, prior, lex)
-    if f is None or f.veto:
-        return f
-    lemma = lex.form_to_lemma[m.group()]
-    if lemma in lex.learned and (PASSIVE_AFTER.match(text, m.end()) or STRANDED.match(text, m.end())
-                                 or NOUN_BEFORE.search(text, max(sent.start, m.start() - 8), m.start())):
-        f.veto = "learned-shape"  # "the opinions expressed in the article", "a plan endorsed by ...": no one speaks
-    elif f.mention is not None and lemma in lex.findings and lex.finding_subject.search(f.mention.text):
-        f.veto = "finding"  # "the study revealed"
-    return f
-
-
-def _verb_attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: list[_Found],
-                      lex: Lexicon) -> _Found | None:
     cue = m.group()
     cue_span = Span(m.start(), m.end())
+    if cue.lower() in {"according to", "citing"}:
+        return _according(text, sent, m)
     lemma = lex.form_to_lemma[cue]
+    if cue.endswith("ing") and (GERUND_AFTER.search(text, max(sent.start, m.start() - 6), m.start())
+                                or BE_BEFORE.search(text, max(sent.start, m.start() - 30), m.start())
+                                and ENDS_HERE.match(text, m.end())):
+        return None  # "studies show that adding exercise helps", "early results are promising.": no one speaks
+    if not cue.endswith("ing") and PASSIVE_BEFORE.search(text, max(sent.start, m.start() - 16), m.start()) \
+            and not BY_AGENT.match(text, m.end()):
+        return None  # "The price wasn't announced.", "it was reported that": no one is said to have said it
+    if text[max(sent.start, m.start() - 3) : m.start()].rstrip().endswith(("'s", "\u2019s")) \
+            and not POSSESSED_SAYING.match(text, m.end()):
+        return None  # "denied Swift's claims, saying": a noun, not a verb ("Trump's claim that ..." reports him)
+    if lex.is_learned(cue) and (PASSIVE_AFTER.match(text, m.end()) or STRANDED.match(text, m.end())
+                             or NOUN_BEFORE.search(text, max(sent.start, m.start() - 8), m.start())):
+        return None  # "the opinions expressed in the article", "a plan endorsed by ...": no one speaks here
     before = text[sent.start : m.start()]
     after_end = _clause_end(text, m.end(), sent.end, lex)
     opening = _opening_quote(text, sent, quotes)
@@ -499,6 +580,8 @@ def _verb_attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, pr
         # audience, never the speaker.)
         mention = mention_after(text, m.end(), sent.end)
         tail = text[mention.end : sent.end] if mention else ""
+        if mention is not None and opening is None and _appositive_subject(text, sent, m.start()):
+            mention = None  # "Maria Lund, an engineer, said the dam held": she is the subject, not the words
         if mention is not None and (opening is not None and _adjacent(text, opening.end, m.start())
                                     or TAIL.match(CLAUSE_BREAK.split(tail)[0])
                                     or lemma in INVERTS and AFFILIATION.match(CLAUSE_BREAK.split(tail)[0])):
@@ -517,7 +600,7 @@ def _verb_attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, pr
     else:
         subject_end = m.start()
         be = BE_BEFORE.search(text, max(sent.start, subject_end - 30), subject_end)
-        if be and (cue.endswith("ing") or lemma in lex.learned):
+        if be and (cue.endswith("ing") or lex.is_learned(cue)):
             subject_end = be.start()  # "Trump has been talking about", "Officials are expected to"
         when_said = SUBJECT_TIME.search(text, max(sent.start, subject_end - 40), subject_end)
         if when_said:
@@ -528,8 +611,10 @@ def _verb_attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, pr
             mention = sentence_subject(text, sent, m.start())
         if mention is None:
             mention = other_subject(text, sent, m.start())
-    if mention is None:
-        return None
+    if mention is None or lemma in lex.findings and (lex.finding_subject.search(mention.text) or _a_thing(mention)):
+        return None  # "the study revealed", "those facts suggest": a finding, not words
+    if lemma == "call" and _a_thing(mention) and not PERSON_OBJECT.match(text, m.end()):
+        return None  # "a poem called ...", "the script called for ...": naming or needing, not speech
     if not shared and opening is not None and mention.start > opening.start \
             and _near(text, opening.end, mention.start, lex):
         # '"...," Heyward said, via the Post-Gazette.': a quote opening the sentence, then its speaker.
@@ -572,13 +657,18 @@ def _verb_attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, pr
         # '"..." in Russia, Austin said.' / '... , Kirby told reporters.': the content stands before the speaker.
         end = _before(text, mention.start) if mention.start > sent.start else m.start()
         content = _trim(text, sent.start, end)
+        if content is not None and len(text[content.start : content.end].split()) < 3 \
+                and not any(content.start <= q.start < content.end for q in quotes):
+            return None  # "Here's what the reviews say:", "After that, Ford wrote": no words are reported
         if not content:
             return None
         # '..., he estimated.' reports; '..., he ordered the officer to ...' need not
         veto = "needs-quote" if lemma in lex.needs_quote and not TAIL.match(text[cstart:sent.end]) else ""
         return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span, "words+verb", veto)
     content = _trim(text, cstart, after_end)
-    if content is None or NO_CONTENT.match(text, content.start) or GAP.match(text, content.start):
+    if content is None or NO_CONTENT.match(text, content.start) or GAP.match(text, content.start) \
+            or lemma == "call" and (NAMED_AS.match(text, content.start) and _a_thing(mention)
+                                    or PHONED.match(text, content.start)):
         return None
     said_that = lead is not None and lead.group().rstrip().endswith("that")  # "ordered that ..." reports words
     quoted = any(content.start <= q.start < content.end for q in quotes)
@@ -588,7 +678,7 @@ def _verb_attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, pr
     elif lemma in lex.needs_quote and not quoted and not said_that \
             and not (lemma == "ask" and QUESTION.match(text, content.start)):
         veto = "needs-quote"  # "condemned the move"
-    elif len(text[content.start : content.end].split()) < (1 if lemma in lex.learned else 3) and not quoted:
+    elif len(text[content.start : content.end].split()) < (1 if lex.is_learned(cue) else 3) and not quoted:
         veto = "short"
     elif lemma in lex.takes_audience and not said_that and not quoted \
             and len(WHEN_WORDS.sub(" ", text[content.start : content.end]).split()) < 3:
@@ -600,10 +690,14 @@ WHEN_WORDS = re.compile(r"\b(?:on|last|this|early|late|earlier|later)?\s*(?:Mond
                         r"Friday|Saturday|Sunday|week|month|year|yesterday|today|morning|afternoon|evening|night)\b"
                         r"|[.,;]", re.I)
 AFTER_PREPOSITION = re.compile(r"\b(?:on|in|at|to|with|from|for|by|about|into|via)\s+(?:the\s+)?$")
-BE_BEFORE = re.compile(r"\s(?:is|was|are|were|been|being|has been|have been|had been)(?: (?:also|still|now|not))?\s+$")
+BE_BEFORE = re.compile(r"\s(?:is|was|are|were|been|being|has been|have been|had been|(?:is|was|are|were)n['\u2019]t)"
+                       r"(?: (?:also|still|now|not))?\s+$")
 SUBJECT_TIME = re.compile(
-    r"\s(?:on |late |early |last |this |earlier |later )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
-    r"week|month|year|night|yesterday|today)(?: (?:morning|afternoon|evening|night))?,?\s+$")
+    r"\s(?:on |late |early |last |this |earlier |later )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday|week|month|year|night|yesterday|today)(?: (?:morning|afternoon|evening|night))?,?\s+$"
+    # "Clark in October revealed": a month right after a name (not "Theresa May said", not an aside's end)
+    r"|(?<=[a-z.])\sin (?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\s+$")
 # "won the seat by promising ...", "after mocking him": the sentence's subject does the speaking.
 BY_DOING = re.compile(r"\b(?:by|after|while|before|when|without|in)\s+$")
 # "asked whether ...", "asked Congress to ...": a question or a request put in words.
@@ -671,6 +765,13 @@ def _according(text: str, sent: Span, m: re.Match) -> _Found | None:
     mention = mention_after(text, m.end(), sent.end) or _source_phrase(text, m.end(), source_end)
     if mention is None:
         return None
+    if mention.role and mention.role in text[source_end : sent.end]:
+        aside = re.match(r"\s*" + re.escape(mention.role) + r"\s*,", text[source_end : sent.end])
+        if aside and len(mention.role.split()) <= 8:
+            source_end += aside.end()  # "According to Jane Starner, his aunt, the boy ...": the role is hers
+        else:
+            # "According to Reuters, the inquiry's questions include ...": what follows the comma was said.
+            mention = Mention(mention.start, mention.end, mention.text, mention.kind)
     cue_span = Span(m.start(), m.end())
     before = _trim(text, sent.start, m.start())
     after = _trim(text, source_end, sent.end) if source_end < sent.end else None
@@ -721,6 +822,16 @@ def _before(text: str, mention_start: int) -> int:
     return m.start() if m else mention_start
 
 
+PERSON_OBJECT = re.compile(r"\s+(?:him|her|them|me|us)\b")
+PASSIVE_BEFORE = re.compile(r"\b(?:is|was|are|were|been|being|be|(?:is|was|are|were)n['\u2019]t)\s+(?:not\s+|also\s+|"
+                            r"widely\s+|previously\s+|first\s+)?$")
+BY_AGENT = re.compile(r"\s+by\s+(?!the way\b)")
+GERUND_AFTER = re.compile(r"\b(?:that|of)\s+$")
+ENDS_HERE = re.compile(r"\s*(?:[.!?;]|$)")
+# "called him later", "called her on Tuesday": a telephone call, not words ("called him a liar" says something).
+PHONED = re.compile(r"(?:him|her|them|me|us)\b\s*(?:later|back|again|yesterday|today|on\b|at\b|from\b|to\b|"
+                    r"[.;]|$)")
+POSSESSED_SAYING = re.compile(r"\s+(?:that\b|[\"\u201c])")
 TRAILING_DETERMINER = re.compile(r"\s(?:the|a|an)\s+$", re.I)
 
 
@@ -748,6 +859,8 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
                latest: _Latest, lex: Lexicon) -> Statement | None:
     spans = sorted(f.content, key=lambda s: s.start)
     start, end = spans[0].start, spans[-1].end
+    if f.mention is not None:
+        f.mention = _document_owner(text, f.mention, lex)
     who = people.resolve(f.mention) if f.mention else Resolution(None, UNKNOWN, "no speaker found", resolved=False)
     speaker = who.name
     if f.mention and speaker and who.resolved and not f.veto:
@@ -774,7 +887,7 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
 
 
 def _floating(text: str, para_start: int, quotes: list[Span], here: list[Statement],
-              earlier: list[Statement], clock: _Clock, model: classifier.Model) -> list[Statement]:
+              earlier: list[Statement], clock: _Clock, judge: classifier.Model) -> list[Statement]:
     """Quotes with no attribution of their own that continue the speaker before them."""
     out: list[Statement] = []
     by_start = sorted(here, key=lambda s: s.start)
@@ -813,8 +926,8 @@ def _floating(text: str, para_start: int, quotes: list[Span], here: list[Stateme
         st.features = classifier.features(text, Span(q.start, q.end), "continuation", None, None, None, None, [q],
                                           st.resolved, st.speaker is not None, st.confidence)
         st.features.append(f"source_score={min(9, int(src.score * 10))}")  # a doubtful source, a doubtful sequel
-        st.score = model.score(st.features)
-        if st.score >= model.threshold:
+        st.score = judge.score(st.features)
+        if st.score >= judge.threshold:
             out.append(st)
     return out
 
