@@ -388,6 +388,7 @@ def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str, clock: _
     """cue_text is the text cues are looked for in: the text itself, or a title line in lower case (same offsets)."""
     found: list[_Found] = []
     covered: list[Span] = []
+    vetoed = 0  # how many of found a rule vetoed
     for m in _cues(text, cue_text, sent, quotes, lex):
         clock.check()
         if any(c.start <= m.start() < c.end for c in covered):
@@ -397,10 +398,14 @@ def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str, clock: _
             continue
         if not f.veto:
             # A reading the rules keep wins over a vetoed one of the same words; a vetoed one covers nothing.
-            found = [g for g in found if not (g.veto and _same_words(f.content, g.content))]
+            if vetoed:  # (most sentences have none: no second pass over the candidates)
+                found = [g for g in found if not (g.veto and _same_words(f.content, g.content))]
+                vetoed = sum(1 for g in found if g.veto)
             covered += f.content
         elif any(_same_words(f.content, g.content) for g in found):
             continue
+        else:
+            vetoed += 1
         found.append(f)
     for colon in COLON_QUOTE.finditer(text, sent.start, sent.end):
         clock.check()
