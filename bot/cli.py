@@ -315,7 +315,21 @@ def _explained(s: Statement) -> str:
         who += " [unresolved]"
     return (f"{words}\n  speaker: {who}\n  rule: {s.rule} (cue: {s.cue or 'none'})\n"
             f"  confidence: {s.confidence:.2f}\n  why: {s.why}"
-            + (f"\n  disputed by the article: {s.disputed}" if s.disputed else ""))
+            + (f"\n  disputed by the article: {s.disputed}" if s.disputed else "")
+            + f"\n  classifier: {_decision(s)}")
+
+
+
+def _decision(s: Statement) -> str:
+    """The statement classifier's score, the threshold it passed and the features that weighed most."""
+    from bot.extract.statements import STATEMENT_MODEL as MODEL
+
+    veto = next((f.removeprefix("veto=") for f in s.features if f.startswith("veto=") and "|" not in f), None)
+    threshold = MODEL.vetoed_threshold if veto else MODEL.threshold
+    kept = f"P(statement) {s.score:.2f}, kept (threshold {threshold:.2f}"
+    kept += f", raised for what the rule '{veto}' would drop)" if veto else ")"
+    top = ", ".join(f"{f} {w:+.2f}" for f, w in MODEL.top(s.features))
+    return kept + (f"; weighs most: {top}" if top else "")
 
 
 def _readable_file(path: Path) -> None:

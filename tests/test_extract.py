@@ -602,3 +602,30 @@ def test_a_while_or_with_clause_gives_its_own_speaker_their_words() -> None:
     assert any(sp == "Ana Silva" and "serious harm" in words for sp, words in got)
     assert ("Marco Rossi", "the fee was fair") in got
     assert any(sp == "Farmers Union" and "ruin the autumn market" in words for sp, words in got)
+
+
+def test_every_statement_carries_the_classifiers_score_and_a_stricter_model_keeps_less() -> None:
+    from bot.extract import classifier
+
+    text = 'Ana Silva said the plan would fail. "We will not give up," Mark Lee told reporters on Tuesday.'
+    found = extract_statements(text, PUBLISHED)
+    assert [s.speaker for s in found] == ["Ana Silva", "Mark Lee"]
+    assert all(0.0 <= s.score <= 1.0 and s.to_json()["score"] == s.score for s in found)
+    assert "features" not in found[0].to_json()
+    # The rules alone keep the same two; a model sure of nothing keeps none: the threshold is what drops.
+    rules = extract_statements(text, PUBLISHED, statement_model=classifier.RULES)
+    assert [s.text for s in rules] == [s.text for s in found]
+    doubtful = classifier.Model(weights={}, bias=-5.0, threshold=0.5)
+    assert extract_statements(text, PUBLISHED, statement_model=doubtful) == []
+
+
+def test_a_rules_veto_is_overruled_only_by_a_model_sure_enough() -> None:
+    from bot.extract import classifier
+
+    text = "Critics condemned the long delay in the radar programme on Tuesday."  # no quotation: a rule's veto
+    assert extract_statements(text, PUBLISHED, statement_model=classifier.RULES) == []
+    sure = classifier.Model(weights={"veto=needs-quote": 5.0}, bias=0.0, threshold=0.5, vetoed_threshold=0.9)
+    [st] = extract_statements(text, PUBLISHED, statement_model=sure)
+    assert st.speaker == "Critics" and "long delay" in st.text and st.score > 0.9
+    unsure = classifier.Model(weights={"veto=needs-quote": 1.0}, bias=0.0, threshold=0.5, vetoed_threshold=0.9)
+    assert extract_statements(text, PUBLISHED, statement_model=unsure) == []

@@ -10,7 +10,7 @@ from datetime import date
 from itertools import accumulate
 
 from bot.errors import Unreadable
-from bot.extract import when
+from bot.extract import classifier, when
 from bot.extract.cues import ACCORDING, LEXICON, NAMED_AS, THING_OBJECT, Lexicon
 from bot.extract.resolver import MODEL as RESOLVER
 from bot.extract.resolver import Model
@@ -128,11 +128,13 @@ class Statement:
     resolved: bool = True  # False: speaker is the mention as the article writes it ("a spokesman"), or None
     why: str = ""  # why this speaker, in words: "named in the attribution", "'he' = the person quoted just before"
     disputed: str = ""  # the article's own words holding the claim false: "falsely", "That is false."
+    score: float = 1.0  # the statement classifier's P(a real speech or writing act), in [0, 1]
+    features: list[str] = field(default_factory=list)  # what the classifier read (--explain shows the weightiest)
 
     def to_json(self) -> dict:
         d = dict(self.__dict__)  # flat fields: cheaper than dataclasses.asdict's deep copy
         d["said_on"] = self.said_on.isoformat() if self.said_on else None
-        del d["context_start"], d["context_end"], d["spans"]
+        del d["context_start"], d["context_end"], d["spans"], d["features"]
         return d
 
 
@@ -143,19 +145,26 @@ class _Found:
     cue: str | None
     cue_span: Span | None
     rule: str = ""
+    # The rule that would have dropped it ("needs-quote", "short", ...): kept only if the classifier is sure.
+    veto: str = ""
+
+
+STATEMENT_MODEL = classifier.load()  # the shipped statement classifier, read once; never changed
 
 
 def extract_statements(text: str, published: date | None = None, lexicon: Lexicon = LEXICON,
-                       resolver: Model | None = RESOLVER) -> list[Statement]:
+                       resolver: Model | None = RESOLVER,
+                       statement_model: classifier.Model = STATEMENT_MODEL) -> list[Statement]:
     """Every statement in the article, in text order; TooSlow when reading it takes over TIME_LIMIT seconds.
     lexicon: the cue words to read (the package's own unless cross-validation hands in another); resolver: the
-    speaker resolver's model (likewise; None: the hand rules alone)."""
+    speaker resolver's model (likewise; None: the hand rules alone); statement_model: the statement classifier,
+    which scores each candidate and drops those below its threshold (classifier.RULES: what the rules keep)."""
     clock = _Clock(TIME_LIMIT)
     if "''" not in text:
-        return _extract(text, published, clock, lexicon, resolver)
+        return _extract(text, published, clock, lexicon, resolver, statement_model)
     # Some papers (the NYT's archive style) write quotation marks as two apostrophes. Read them as '"' plus a
     # space, which keeps every offset, then give each statement its words as the article wrote them.
-    found = _extract(text.replace("''", '" '), published, clock, lexicon, resolver)
+    found = _extract(text.replace("''", '" '), published, clock, lexicon, resolver, statement_model)
     for st in found:
         # A closing mark read as '"' ends one character early: take in its second apostrophe.
         st.spans = [Span(p.start, p.end + 1) if text[p.end - 1 : p.end + 1] == "''" else p for p in st.spans]
@@ -164,7 +173,8 @@ def extract_statements(text: str, published: date | None = None, lexicon: Lexico
     return found
 
 
-def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon, model: Model | None) -> list[Statement]:
+def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon, model: Model | None,
+             judge: classifier.Model) -> list[Statement]:
     paragraphs = [(para, find_quotes(text, para.start(), para.end())[0]) for para in PARAGRAPH.finditer(text)]
     people = People(model=model)
     people.prescan(text, [(q.start, q.end) for _, quotes in paragraphs for q in quotes])
@@ -181,7 +191,7 @@ def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon, mod
         labelled = _labelled(text, para, people, lookups, lex)
         if labelled is not None:
             st = _statement(text, Span(para.start(), para.end()), labelled, people, published, latest, lex)
-            if st is not None:
+            if st is not None and _kept(text, Span(para.start(), para.end()), labelled, st, judge, lex):
                 para_out.append(st)
                 latest.add(st)
         starts = [q.start for q in quotes]
@@ -197,11 +207,15 @@ def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon, mod
                 continue  # "What did the prosecutors say?": the writer asks; no one is quoted saying it
             for found in _sentence(text, sent, sent_quotes, cue_text, clock, lex):
                 st = _statement(text, sent, found, people, published, latest, lex)
-                if st is not None and _someone(st) and not _capitalised_word(text, found.mention, lookups) and (
-                        not lex.is_learned(st.cue) or _agent(text, found.mention, st.speaker, st.cue, lookups, lex)):
+                if st is None or not _someone(st) or _capitalised_word(text, found.mention, lookups) \
+                        or lex.is_learned(st.cue) and not _agent(text, found.mention, st.speaker, st.cue, lookups, lex):
+                    continue  # say less rather than guess: no model overrules these (its features cannot see them)
+                if _kept(text, sent, found, st, judge, lex):
+                    if found.veto and found.mention and st.speaker and st.resolved:
+                        people.heard(found.mention, st.speaker)
                     para_out.append(st)
                     latest.add(st)
-        para_out += _floating(text, para.start(), quotes, para_out, out, clock)
+        para_out += _floating(text, para.start(), quotes, para_out, out, clock, judge)
         for st in para_out:
             st.disputed = _disputed(text, st, lex)
         para_out.sort(key=lambda s: s.start)
@@ -249,6 +263,17 @@ def _disputed(text: str, st: Statement, lex: Lexicon) -> str:
 
 
 HEADLINE_END = tuple(".!?\"\u201d\u2019)\u2026:;,")
+
+
+def _kept(text: str, sent: Span, f: _Found, st: Statement, judge: classifier.Model, lex: Lexicon) -> bool:
+    """Score a candidate with the statement classifier: whether it reaches the model's threshold."""
+    lemma = None if f.cue is None else lex.form_to_lemma.get(f.cue, f.cue.lower())
+    st.features = classifier.features(text, sent, st.rule, f.cue, lemma, f.cue_span, f.mention, st.spans,
+                                      st.resolved, st.speaker is not None, st.confidence)
+    if f.veto:
+        st.features += [f"veto={f.veto}", f"veto={f.veto}|lemma={lemma}"]
+    st.score = judge.score(st.features)
+    return st.score >= (judge.vetoed_threshold if f.veto else judge.threshold)
 
 
 def _headline(para: str) -> bool:
@@ -365,14 +390,25 @@ def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str, clock: _
     """cue_text is the text cues are looked for in: the text itself, or a title line in lower case (same offsets)."""
     found: list[_Found] = []
     covered: list[Span] = []
+    vetoed = 0  # how many of found a rule vetoed
     for m in _cues(text, cue_text, sent, quotes, lex):
         clock.check()
         if any(c.start <= m.start() < c.end for c in covered):
             continue
-        f = _attribution(text, sent, quotes, m, found, lex)
-        if f is not None and not any(_same_words(f.content, g.content) for g in found):
-            found.append(f)
+        f = _attribution(text, sent, quotes, m, [g for g in found if not g.veto], lex)
+        if f is None or any(_same_words(f.content, g.content) for g in found if not g.veto):
+            continue
+        if not f.veto:
+            # A reading the rules keep wins over a vetoed one of the same words; a vetoed one covers nothing.
+            if vetoed:  # (most sentences have none: no second pass over the candidates)
+                found = [g for g in found if not (g.veto and _same_words(f.content, g.content))]
+                vetoed = sum(1 for g in found if g.veto)
             covered += f.content
+        elif any(_same_words(f.content, g.content) for g in found):
+            continue
+        else:
+            vetoed += 1
+        found.append(f)
     for colon in COLON_QUOTE.finditer(text, sent.start, sent.end):
         clock.check()
         # 'Republican pollster Daron Shaw: "Historically, ..."': a name, a colon, then the quotation.
@@ -631,28 +667,32 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         if content is not None and len(text[content.start : content.end].split()) < 3 \
                 and not any(content.start <= q.start < content.end for q in quotes):
             return None  # "Here's what the reviews say:", "After that, Ford wrote": no words are reported
-        if not content or lemma in lex.needs_quote and not TAIL.match(text[cstart:sent.end]):
-            return None  # '..., he estimated.' reports; '..., he ordered the officer to ...' need not
-        return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span, "words+verb")
+        if not content:
+            return None
+        # '..., he estimated.' reports; '..., he ordered the officer to ...' need not
+        veto = "needs-quote" if lemma in lex.needs_quote and not TAIL.match(text[cstart:sent.end]) else ""
+        return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span, "words+verb", veto)
     content = _trim(text, cstart, after_end)
     if content is None or NO_CONTENT.match(text, content.start) or GAP.match(text, content.start) \
-            or lemma in lex.needs_said_object and THING_OBJECT.match(text, content.start) \
             or lemma == "call" and (NAMED_AS.match(text, content.start) and _a_thing(mention)
                                     or PHONED.match(text, content.start)):
         return None
     if _reported_at_end(text, content, lex):
         return None  # "A man pleaded guilty to ..., prosecutors said.": the sentence's last verb reports it all
     said_that = lead is not None and lead.group().rstrip().endswith("that")  # "ordered that ..." reports words
-    if lemma in lex.needs_quote and not any(content.start <= q.start < content.end for q in quotes) and not said_that \
-            and not (lemma == "ask" and QUESTION.match(text, content.start)):
-        return None
     quoted = any(content.start <= q.start < content.end for q in quotes)
-    if len(text[content.start : content.end].split()) < (1 if lex.is_learned(cue) else 3) and not quoted:
-        return None
-    if lemma in lex.takes_audience and not said_that and not quoted \
+    veto = ""
+    if lemma in lex.needs_said_object and THING_OBJECT.match(text, content.start):
+        veto = "thing-object"  # "added two players"
+    elif lemma in lex.needs_quote and not quoted and not said_that \
+            and not (lemma == "ask" and QUESTION.match(text, content.start)):
+        veto = "needs-quote"  # "condemned the move"
+    elif len(text[content.start : content.end].split()) < (1 if lex.is_learned(cue) else 3) and not quoted:
+        veto = "short"
+    elif lemma in lex.takes_audience and not said_that and not quoted \
             and len(WHEN_WORDS.sub(" ", text[content.start : content.end]).split()) < 3:
-        return None  # "told countries on Thursday.": whom and when, but nothing said
-    return _Found([content], mention, cue, cue_span, "verb+that" if said_that else "verb+words")
+        veto = "audience-only"  # "told countries on Thursday.": whom and when, but nothing said
+    return _Found([content], mention, cue, cue_span, "verb+that" if said_that else "verb+words", veto)
 
 
 WHEN_WORDS = re.compile(r"\b(?:on|last|this|early|late|earlier|later)?\s*(?:Monday|Tuesday|Wednesday|Thursday|"
@@ -862,8 +902,8 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
         f.mention = _document_owner(text, f.mention, lex)
     who = people.resolve(f.mention) if f.mention else Resolution(None, UNKNOWN, "no speaker found", resolved=False)
     speaker = who.name
-    if f.mention and speaker and who.resolved:
-        people.heard(f.mention, speaker)
+    if f.mention and speaker and who.resolved and not f.veto:
+        people.heard(f.mention, speaker)  # (a vetoed candidate is heard only once the classifier keeps it)
     role = (f.mention.role if f.mention else None) or people.role_of(speaker)
     before, after = text[sent.start : start], text[end : sent.end]
     day, precision = when.said_on(before + " " + after, published)
@@ -886,7 +926,7 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
 
 
 def _floating(text: str, para_start: int, quotes: list[Span], here: list[Statement],
-              earlier: list[Statement], clock: _Clock) -> list[Statement]:
+              earlier: list[Statement], clock: _Clock, judge: classifier.Model) -> list[Statement]:
     """Quotes with no attribution of their own that continue the speaker before them."""
     out: list[Statement] = []
     by_start = sorted(here, key=lambda s: s.start)
@@ -919,12 +959,18 @@ def _floating(text: str, para_start: int, quotes: list[Span], here: list[Stateme
             continue
         if (src.speaker is None and src.speaker_start is None) or not _starts_sentence(text, q.start, para_start):
             continue
-        out.append(Statement(text=text[q.start : q.end], start=q.start, end=q.end, kind="direct",
+        st = Statement(text=text[q.start : q.end], start=q.start, end=q.end, kind="direct",
                              speaker=src.speaker, speaker_start=None, speaker_end=None, role=src.role,
                              cue=None, said_on=src.said_on, place=src.place, said_precision=src.said_precision,
                              context_start=min(src.context_start, q.start), context_end=max(src.context_end, q.end),
                              spans=[q], confidence=round(src.confidence * CONTINUING, 2), rule="continuation",
-                             resolved=src.resolved, why=f"continues the quotation before it ({src.why})"))
+                             resolved=src.resolved, why=f"continues the quotation before it ({src.why})")
+        st.features = classifier.features(text, Span(q.start, q.end), "continuation", None, None, None, None, [q],
+                                          st.resolved, st.speaker is not None, st.confidence)
+        st.features.append(f"source_score={min(9, int(src.score * 10))}")  # a doubtful source, a doubtful sequel
+        st.score = judge.score(st.features)
+        if st.score >= judge.threshold:
+            out.append(st)
     return out
 
 
