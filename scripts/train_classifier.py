@@ -5,7 +5,7 @@
     cp /tmp/classifier.json bot/extract/data/classifier.json
 
 Candidates are what the extractor finds with classifier.EVERY: every candidate the rules keep, and those a rule
-vetoed ("needs-quote", "short", "thing-object", "audience-only") marked as such. On PolNeAR train and news-train, a
+vetoed ("needs-quote", "short", "thing-object") marked as such. On PolNeAR train and news-train, a
 candidate is a real statement when it matches a gold one by the scorer's rule (shared characters cover more than 30%
 of the gold statement, pairs taken greedily, best overlap first): a second reading of the same words is a negative.
 PolNeAR's gold keeps only speech and writing acts (its beliefs and findings are not statements here), as polnear-

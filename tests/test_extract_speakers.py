@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.extract import extract_statements
+from bot.extract import classifier, extract_statements
 
 PUBLISHED = date(2024, 10, 23)
 
@@ -137,7 +137,8 @@ def test_the_subject_stands_before_a_dashed_aside_or_a_who_clause() -> None:
             "promised to keep the tolls low for another decade.\n\n"
             "Some drivers who waited at the bridge on the first day reported delays of more than two hours.\n\n"
             "Two towns on the coast - Northport and Eastport - also criticised the new toll on Tuesday.\n")
-    got = [s.speaker for s in extract_statements(text, PUBLISHED)]
+    # Who the subject is, read by the rules alone (whether "reported delays" is kept is the classifier's call).
+    got = [s.speaker for s in extract_statements(text, PUBLISHED, statement_model=classifier.RULES)]
     assert got == ["Ana Silva", "Some drivers", "Eastport"]
 
 
