@@ -1,4 +1,17 @@
-"""The extraction engine: statements with speaker, role, cue, date and place, from article text."""
+"""The extraction engine: statements with speaker, role, cue, date and place, from article text.
+
+It reads an article paragraph by paragraph and sentence by sentence, in stages that each do one thing:
+1. candidates: quotations with a reporting verb, a verb and what it reports, "according to", a transcript's
+   "NAME:" label, 'Name: "..."' (_labelled, _sentence, _attribution, _according); each says which rule found it,
+   and a rule's doubts are a veto the classifier may overrule ("condemned the move" has no quotation);
+2. speaker resolution (_resolved, speakers.People): the mention as written, to a name with a confidence and why;
+3. scoring (_kept): hard rules no model overrules (no one to credit, a word capitalised only because it opens the
+   sentence, a learned cue with no agent), then the statement classifier's probability against its threshold;
+4. date and place (_when_where): said in the sentence, else the speaker's statement before, else the article's date;
+then quotations continuing a speaker (_floating) and the article's own verdicts on a claim (_disputed).
+The word lists are data (bot/extract/data/lexicon.json, read into one frozen Lexicon); the models are data too
+(classifier.json, and resolver.json when one is trained), each handed in, none read from module state.
+"""
 
 from __future__ import annotations
 
@@ -205,14 +218,15 @@ def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon, mod
                 cue_text = lowered if len(lowered) == len(text) else text
             if _writers_question(text, sent, sent_quotes):
                 continue  # "What did the prosecutors say?": the writer asks; no one is quoted saying it
-            for found in _sentence(text, sent, sent_quotes, cue_text, clock, lex):
-                st = _statement(text, sent, found, people, published, latest, lex)
-                if st is None or not _someone(st) or _capitalised_word(text, found.mention, lookups) \
+            for found in _sentence(text, sent, sent_quotes, cue_text, clock, lex):  # 1. candidates
+                st = _resolved(text, sent, found, people, lex)  # 2. speaker resolution
+                if not _someone(st) or _capitalised_word(text, found.mention, lookups) \
                         or lex.is_learned(st.cue) and not _agent(text, found.mention, st.speaker, st.cue, lookups, lex):
-                    continue  # say less rather than guess: no model overrules these (its features cannot see them)
-                if _kept(text, sent, found, st, judge, lex):
+                    continue  # 3. scoring: say less rather than guess; no model overrules these
+                if _kept(text, sent, found, st, judge, lex):  # 3. scoring: the classifier
                     if found.veto and found.mention and st.speaker and st.resolved:
                         people.heard(found.mention, st.speaker)
+                    _when_where(text, sent, st, published, latest)  # 4. date and place
                     para_out.append(st)
                     latest.add(st)
         para_out += _floating(text, para.start(), quotes, para_out, out, clock, judge)
@@ -896,6 +910,15 @@ def _kind(text: str, spans: list[Span]) -> str:
 
 def _statement(text: str, sent: Span, f: _Found, people: People, published: date | None,
                latest: _Latest, lex: Lexicon) -> Statement | None:
+    """A candidate's statement with its speaker resolved (stage 2), then its date and place (stage 4). The labels'
+    path; sentences run the stages one by one, scoring between them."""
+    st = _resolved(text, sent, f, people, lex)
+    _when_where(text, sent, st, published, latest)
+    return st
+
+
+def _resolved(text: str, sent: Span, f: _Found, people: People, lex: Lexicon) -> Statement:
+    """Stage 2: the candidate as a statement, its speaker resolved from the mention as written."""
     spans = sorted(f.content, key=lambda s: s.start)
     start, end = spans[0].start, spans[-1].end
     if f.mention is not None:
@@ -905,24 +928,30 @@ def _statement(text: str, sent: Span, f: _Found, people: People, published: date
     if f.mention and speaker and who.resolved and not f.veto:
         people.heard(f.mention, speaker)  # (a vetoed candidate is heard only once the classifier keeps it)
     role = (f.mention.role if f.mention else None) or people.role_of(speaker)
-    before, after = text[sent.start : start], text[end : sent.end]
-    day, precision = when.said_on(before + " " + after, published)
-    place = when.place(before, after)
-    prev = latest.of(speaker)
-    if day is None:
-        day, precision = (prev.said_on, prev.said_precision) if prev else (published, "day")
-    if place is None and prev is not None:
-        place = prev.place
     words = " \u2026 ".join(text[p.start : p.end] for p in spans) if len(spans) > 1 else text[start:end]
     return Statement(
         text=words, start=start, end=end, kind=_kind(text, spans), speaker=speaker,
         speaker_start=f.mention.start if f.mention else None, speaker_end=f.mention.end if f.mention else None,
-        role=role, cue=f.cue, said_on=day, place=place, said_precision=precision,
+        role=role, cue=f.cue, said_on=None, place=None,
         context_start=min(sent.start, start),
         context_end=max(sent.end, end), spans=spans, resolved=who.resolved,
         confidence=min(who.confidence, LABELLED) if f.rule == "label" else who.confidence,
         rule="learned-cue" if lex.is_learned(f.cue) else f.rule, why=who.why,
     )
+
+
+def _when_where(text: str, sent: Span, st: Statement, published: date | None, latest: _Latest) -> None:
+    """Stage 4: when and where it was said: in its sentence, else as the speaker's statement before, else the
+    article's date."""
+    before, after = text[sent.start : st.start], text[st.end : sent.end]
+    day, precision = when.said_on(before + " " + after, published)
+    place = when.place(before, after)
+    prev = latest.of(st.speaker)
+    if day is None:
+        day, precision = (prev.said_on, prev.said_precision) if prev else (published, "day")
+    if place is None and prev is not None:
+        place = prev.place
+    st.said_on, st.said_precision, st.place = day, precision, place
 
 
 def _floating(text: str, para_start: int, quotes: list[Span], here: list[Statement],
