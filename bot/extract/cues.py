@@ -13,9 +13,10 @@ from typing import Any
 
 DATA = Path(__file__).parent / "data"
 # What may follow "added" when it is no statement: "Barcelona added a goal", "the club added two players", "added to
-# his titles", "the costs add up".
+# his titles", "the costs add up", "Smith added his seventh".
 THING_OBJECT = re.compile(r"(?:a|an|another|one|two|three|four|five|six|seven|eight|nine|ten|several|more|\d[\d,.]*)\s"
-                          r"|(?:to|up)\b", re.I)
+                          r"|(?:to|up)\b|(?:his|her|their|its)\s+(?:first|second|third|\w+th|\d+(?:st|nd|rd|th))\b",
+                          re.I)
 # "a family of proteins called G-coupled receptors", "a tool called Patient Watch, collects": naming, not speech, when
 # a thing is named ("officials called Smith a liar" has people for a subject and the complement that naming lacks).
 NAMED_AS = re.compile(r"(?:[A-Z][\w'\u2019.-]*\s*)+(?:\([^)]{1,40}\)\s*)?(?:[,.;:]|$|(?:that|which|who|is|are|was|"
