@@ -46,7 +46,7 @@ def _speech_only(line: str) -> str:
 def _cross_validate(train: list[str], min_count: int, min_precision: float) -> str:
     from train_cues import learn
 
-    from bot.extract.cues import use_learned
+    from bot.extract.cues import Lexicon
     from bot.extract.jsonl import run_jsonl
 
     folds = [[line for i, line in enumerate(train) if i % 3 == k] for k in range(3)]
@@ -55,8 +55,7 @@ def _cross_validate(train: list[str], min_count: int, min_precision: float) -> s
 
     def predict(out: TextIO) -> None:
         for part, cues in zip(folds, lexicons, strict=True):
-            use_learned(cues)
-            run_jsonl(part, out)
+            run_jsonl(part, out, Lexicon.build(cues))
 
     return _score([_speech_only(line) for part in folds for line in part], predict)
 
@@ -64,7 +63,7 @@ def _cross_validate(train: list[str], min_count: int, min_precision: float) -> s
 def main(argv: list[str]) -> None:
     from train_cues import learn
 
-    from bot.extract.cues import use_learned
+    from bot.extract.cues import Lexicon
     from bot.extract.jsonl import run_jsonl
 
     train = (SHARED / "eval" / "polnear-train.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
@@ -73,8 +72,8 @@ def main(argv: list[str]) -> None:
     settings = [(int(a), float(b)) for a, b in pairs] or [(4, 0.5), (3, 0.4), (2, 0.25)]
     for min_count, min_precision in settings:
         cv = _cross_validate(train, min_count, min_precision)
-        use_learned(learn(train, min_count, min_precision))
-        guard = _score(news, lambda out: run_jsonl(news, out))
+        lexicon = Lexicon.build(learn(train, min_count, min_precision))
+        guard = _score(news, lambda out, lexicon=lexicon: run_jsonl(news, out, lexicon))
         print(f"({min_count}, {min_precision}): 3-fold CV on polnear-train {cv}")
         print(f"({min_count}, {min_precision}): news-train {guard}")
 

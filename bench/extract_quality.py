@@ -52,7 +52,7 @@ def main(argv: list[str]) -> None:
 
 
 def _unseen(extract: Callable[..., list]) -> None:
-    from bot.extract.cues import LEARNED
+    from bot.extract.cues import LEXICON
 
     annotated = {json.loads(line)["id"] for line in (SHARED / "eval" / "news-dev.jsonl").open()}
     pages = json.loads((SHARED / "articles" / "scrapinghub" / "ground-truth.json").read_text())
@@ -63,7 +63,7 @@ def _unseen(extract: Callable[..., list]) -> None:
             continue
         n += 1
         for s in extract(page.get("articleBody") or "", None):
-            kind = ("floating quotes" if s.cue is None else "learned cues" if s.cue.lower() in LEARNED
+            kind = ("floating quotes" if s.cue is None else "learned cues" if LEXICON.is_learned(s.cue.lower())
                     else "'Name:' labels" if s.cue == ":" else "speech verbs and 'according to'")
             counts[kind] += 1
     print(f"== {n} unannotated scrapinghub pages: statements by kind of cue")

@@ -38,8 +38,8 @@ from sqlalchemy import func, select, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bot.config import Settings  # noqa: E402
-from bot.jobs import Notifier  # noqa: E402
-from bot.queue import queued_runner  # noqa: E402
+from bot.ingest.jobs import Notifier  # noqa: E402
+from bot.ingest.queue import queued_runner  # noqa: E402
 from storage.db import make_engine, make_sessionmaker, migrate  # noqa: E402
 from storage.models import Job  # noqa: E402
 from tests.conftest import SIGNING_SECRET, FakeSlack, Pages, RunningBot, free_port, kill_group  # noqa: E402
@@ -221,7 +221,7 @@ def reader_settings() -> dict[str, object]:
     """Each reader tried: name -> function(html, url) returning the body text (None: nothing read)."""
     from trafilatura import bare_extraction
 
-    from bot.reader import read_html
+    from bot.ingest.reader import read_html
 
     def traf(**options: object):  # noqa: ANN202
         def read(html: str, url: str) -> str | None:
@@ -236,7 +236,7 @@ def reader_settings() -> dict[str, object]:
             return None
 
     return {
-        "bot reader (bot/reader.py as it stands)": bot_reader,
+        "bot reader (bot/ingest/reader.py as it stands)": bot_reader,
         "trafilatura default (fallbacks), metadata": traf(with_metadata=True),
         "trafilatura fast, metadata": traf(with_metadata=True, fast=True),
         "trafilatura fast, no metadata": traf(fast=True),

@@ -20,9 +20,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, text
 
-from bot.answers import Query
-from bot.listeners.commands import reply
-from bot.topics import aliases
+from bot.answers.answers import Query
+from bot.extract.topics import aliases
+from bot.slack.listeners.commands import reply
 from storage.db import make_engine, make_sessionmaker, migrate
 from storage.models import Actor, Article, Statement, Topic, statement_topics
 

@@ -148,15 +148,17 @@ def _masked(url: str) -> str:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.server import serve
+    from bot.slack.server import serve
 
     return serve(settings, args.mode)
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.queue import work
+    from bot.ingest.queue import work
+    from bot.slack.app import make_runner, web_client
 
-    return work(settings)
+    # The Slack side builds the runner with its notifier; ingest never imports Slack.
+    return work(settings, lambda sessions: make_runner(settings, sessions, web_client(settings)))
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
@@ -168,9 +170,9 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from collections import Counter
 
-    from bot.batch import expand, ingest_all
-    from bot.terminal import ingest_lines
-    from bot.wording import plural
+    from bot.answers.terminal import ingest_lines
+    from bot.answers.wording import plural
+    from bot.ingest.batch import expand, ingest_all
 
     if args.jobs < 1:
         raise CliError("--jobs counts processes, from 1")
@@ -198,9 +200,9 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 def _answer(kind: str, query: str, settings: Settings, sessions=None, fmt: str | None = None,  # noqa: ANN001
             page: int = 1) -> str:
-    from bot import answers
-    from bot.export import to_csv, to_json
-    from bot.terminal import to_text
+    from bot.answers import answers
+    from bot.answers.export import to_csv, to_json
+    from bot.answers.terminal import to_text
 
     if page < 1:
         raise CliError("--page counts from 1")
@@ -231,7 +233,7 @@ def _who_said(args: argparse.Namespace, settings: Settings) -> int:
 def _extract(args: argparse.Namespace, settings: Settings) -> int:
     from bot.extract import TooSlow, extract_statements
     from bot.extract.jsonl import parse_date, run_jsonl
-    from bot.reader import NotArticle, read_html
+    from bot.ingest.reader import NotArticle, read_html
 
     if args.jsonl:
         if args.jsonl != "-":
@@ -267,9 +269,9 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _watch(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.answers import CLI_CHANNEL
-    from bot.terminal import to_text
-    from bot.watches import Post, run_round
+    from bot.answers.answers import CLI_CHANNEL
+    from bot.answers.terminal import to_text
+    from bot.answers.watches import Post, run_round
 
     def show(batch: Post) -> None:
         print(to_text(batch.answer), end="\n\n", flush=True)
@@ -291,8 +293,8 @@ def _feeds(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _poll_feeds(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.feeds import Notice, poll_round
-    from bot.terminal import ingest_lines
+    from bot.answers.terminal import ingest_lines
+    from bot.ingest.feeds import Notice, poll_round
 
     def tell(notice: Notice) -> None:
         print(notice.text)
@@ -312,7 +314,22 @@ def _explained(s: Statement) -> str:
     if not s.resolved:
         who += " [unresolved]"
     return (f"{words}\n  speaker: {who}\n  rule: {s.rule} (cue: {s.cue or 'none'})\n"
-            f"  confidence: {s.confidence:.2f}\n  why: {s.why}")
+            f"  confidence: {s.confidence:.2f}\n  why: {s.why}"
+            + (f"\n  disputed by the article: {s.disputed}" if s.disputed else "")
+            + f"\n  classifier: {_decision(s)}")
+
+
+
+def _decision(s: Statement) -> str:
+    """The statement classifier's score, the threshold it passed and the features that weighed most."""
+    from bot.extract.statements import STATEMENT_MODEL as MODEL
+
+    veto = next((f.removeprefix("veto=") for f in s.features if f.startswith("veto=") and "|" not in f), None)
+    threshold = MODEL.vetoed_threshold if veto else MODEL.threshold
+    kept = f"P(statement) {s.score:.2f}, kept (threshold {threshold:.2f}"
+    kept += f", raised for what the rule '{veto}' would drop)" if veto else ")"
+    top = ", ".join(f"{f} {w:+.2f}" for f, w in MODEL.top(s.features))
+    return kept + (f"; weighs most: {top}" if top else "")
 
 
 def _readable_file(path: Path) -> None:
@@ -323,11 +340,11 @@ def _readable_file(path: Path) -> None:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.pipeline import EXAMPLE, ingest
+    from bot.ingest.pipeline import EXAMPLE, ingest
 
     sessions = _sessions(settings)
     result = ingest(sessions, settings, settings.team_id, str(EXAMPLE))
-    from bot.terminal import ingest_lines
+    from bot.answers.terminal import ingest_lines
 
     print("\n".join(ingest_lines([result])))
     for kind, query in (("briefing", "dprk"), ("who-said", "troops")):

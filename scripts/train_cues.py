@@ -7,8 +7,8 @@ Only speech and writing acts are learned (the product's scope): an annotated att
 holds a word that inflects a lemma of SPEECH_ACTS below (PolNeAR also marks beliefs, feelings and findings: "X
 believes", "the poll shows"), and a word form becomes a cue only when it inflects such a lemma too, was marked as
 (part of) a cue in at least MIN_COUNT places and in at least MIN_PRECISION of the places it occurs outside
-quotations. The hand-written speech verbs in cues.py stay as they are: this adds the inflections and verbs they
-miss ("blasted", "touted", "reiterated").
+quotations. The hand-written speech verbs in bot/extract/data/lexicon.json stay as they are: this adds the
+inflections and verbs they miss ("blasted", "touted", "reiterated").
 
 The defaults (3, 0.40) were chosen with `python bench/cue_cv.py`: 3-fold cross-validation on polnear-train (learn
 on two thirds, score the third's speech and writing acts with score_quotes.py), with news-train (speech only, other

@@ -140,6 +140,7 @@ class Statement(Base):
     confidence: Mapped[float | None] = mapped_column(Float)  # how sure the speaker is (None: stored before 0010)
     speaker_resolved: Mapped[bool | None] = mapped_column()  # False: kept as the article writes it
     rule: Mapped[str | None] = mapped_column(String(32))  # the candidate rule that produced it
+    disputed: Mapped[str | None] = mapped_column(String(200))  # the article's words holding it false ("falsely")
     place: Mapped[str | None] = mapped_column(String(255))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)

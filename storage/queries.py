@@ -91,6 +91,7 @@ class NewStatement:
     confidence: float = 1.0
     resolved: bool = True
     rule: str = ""
+    disputed: str = ""  # the article's own words holding the claim false
 
 
 def fingerprint(speaker: str | None, text: str) -> str:
@@ -173,6 +174,7 @@ def _statement_row(article: Article, s: NewStatement, fp: str, first: int | None
             "said_precision": s.said_precision, "place": s.place, "start": s.start, "end": s.end,
             "fingerprint": fp, "duplicate_of": first, "actor_id": actor, "private_channel": article.private_channel,
             "confidence": s.confidence, "speaker_resolved": s.resolved, "rule": s.rule[:32] or None,
+            "disputed": s.disputed[:200] or None,
             "search_text": " ".join(filter(None, [s.speaker, s.role, s.cue, " ".join(s.topics), s.text]))
             [:MAX_SEARCH_CHARS]}
 
@@ -519,7 +521,7 @@ def _fts_day(d: date) -> int:
 def set_aliases(session: Session, team_id: str, name: str, aliases: Iterable[str]) -> list[str]:
     """Store ALIAS -> NAME for a workspace; a later definition of the same alias replaces it.
 
-    One delete and one insert however many aliases: the caller (bot.answers) bounds how many."""
+    One delete and one insert however many aliases: the caller (bot.answers.answers) bounds how many."""
     keys = list(dict.fromkeys(k for k in map(alias_key, aliases) if k))
     if keys:
         session.execute(delete(Alias).where(Alias.team_id == team_id, Alias.alias.in_(keys)))
@@ -629,12 +631,16 @@ def finish_job(session: Session, job_id: int, token: int, results: dict, reply: 
         status="done", results=results, reply=reply, ok=ok, heartbeat_at=_now(), updated_at=_now())))
 
 
-def beat(session: Session, running: dict[int, int]) -> None:
-    """The heartbeat of the jobs one process is running: while it beats, nobody takes them over."""
-    if running:
+def beat(session: Session, running: dict[int, int], sending: set[int] | frozenset[int] = frozenset()) -> None:
+    """The heartbeat of the jobs one process is running, and of the replies it is sending: while it beats, nobody
+    takes them over."""
+    if running or sending:
         _without_flush(session)  # a lost beat is one beat late; waiting on the disk held the job's row meanwhile
     for job_id, token in running.items():
         session.execute(update(Job).where(_held(job_id, token)).values(heartbeat_at=_now()))
+    if sending:
+        session.execute(update(Job).where(Job.id.in_(sending), Job.status == "done", Job.reply_sent_at.is_(None))
+                        .values(heartbeat_at=_now()))
 
 
 def requeue_stale(session: Session, stale: float) -> list[int]:

@@ -148,8 +148,12 @@ def test_extract_explain_prints_rule_confidence_and_why(env: Path, capsys, tmp_p
     out = run(capsys, "extract", "--explain", str(src))
     blocks = out.strip().split("\n\n")
     assert len(blocks) == 3
-    assert blocks[0].splitlines() == ['"We are ready,"', "  speaker: Ana Silva", "  rule: quote+verb (cue: said)",
-                                      "  confidence: 0.95", "  why: named in the attribution"]
+    lines = blocks[0].splitlines()
+    assert lines[:5] == ['"We are ready,"', "  speaker: Ana Silva", "  rule: quote+verb (cue: said)",
+                         "  confidence: 0.95", "  why: named in the attribution"]
+    # The statement classifier's decision: its score, the threshold passed and what weighed most.
+    assert lines[5].startswith("  classifier: P(statement) ") and "kept (threshold " in lines[5]
+    assert "weighs most: " in lines[5] and len(lines) == 6
     assert "'she' = Ana Silva, the person quoted just before" in blocks[1]
     assert "speaker: A spokesman [unresolved]" in blocks[2]
 

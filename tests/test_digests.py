@@ -5,12 +5,12 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
-from bot import answers
-from bot.answers import Query
-from bot.digests import digest_round
-from bot.pipeline import ingest
-from bot.terminal import to_text
-from bot.watches import Post
+from bot.answers import answers
+from bot.answers.answers import Query
+from bot.answers.digests import digest_round
+from bot.answers.terminal import to_text
+from bot.answers.watches import Post
+from bot.ingest.pipeline import ingest
 from storage.models import Digest
 from tests.conftest import SEED_HTML
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot.extract import extract_statements
 from bot.extract.sentences import find_quotes, split_sentences
-from bot.reader import read_html
+from bot.ingest.reader import read_html
 from tests.conftest import SEED_HTML
 
 PUBLISHED = date(2024, 10, 23)
@@ -303,12 +303,11 @@ def test_whom_one_tells_is_the_audience_not_the_speaker() -> None:
     assert s.speaker == "Jack Buser" and s.resolved
 
 
-def test_no_one_quoted_before_he_is_unresolved_not_the_nearest_name() -> None:
+def test_no_one_quoted_before_she_is_no_guess_at_the_nearest_name() -> None:
+    # Only a guess at whoever was named last: left out, not credited to her and not shown as "Unattributed".
     text = ("Maria Gonzalez chairs the committee. The talks went badly on Monday.\n"
             '"We tried everything," she said.')
-    (s,) = extract_statements(text, PUBLISHED)
-    assert s.speaker is None and not s.resolved and s.confidence <= 0.2
-    assert "Maria Gonzalez" in s.why and "unresolved" in s.why
+    assert extract_statements(text, PUBLISHED) == []
 
 
 def test_a_description_no_one_answers_to_is_kept_as_written() -> None:
@@ -324,16 +323,16 @@ def test_he_is_the_subject_of_the_sentence_before() -> None:
     assert told.speaker == "Benjamin Netanyahu" and "sentence before" in told.why
 
 
-def test_confidence_a_name_above_a_pronoun_above_a_guess() -> None:
+def test_confidence_a_name_above_a_pronoun_above_a_description() -> None:
     text = ('"We will rebuild," Ana Silva said. "It will take years," she added.\n'
             "Mark Lee chairs the board. The vote is on Monday.\n"
-            '"We will win," he said.')
-    named, pronoun, guess = extract_statements(text, PUBLISHED)
+            '"We will win," a board member said.')
+    named, pronoun, described = extract_statements(text, PUBLISHED)
     assert (named.speaker, named.rule, named.resolved) == ("Ana Silva", "quote+verb", True)
     assert (pronoun.speaker, pronoun.resolved) == ("Ana Silva", True)
-    assert guess.speaker is None and not guess.resolved
-    assert named.confidence > pronoun.confidence > guess.confidence
-    assert all(0 <= s.confidence <= 1 for s in (named, pronoun, guess))
+    assert not described.resolved
+    assert named.confidence > pronoun.confidence > described.confidence
+    assert all(0 <= s.confidence <= 1 for s in (named, pronoun, described))
 
 
 def test_every_statement_says_its_rule_and_why(seed) -> None:
@@ -386,3 +385,247 @@ def test_a_quotation_running_over_paragraphs_keeps_its_speaker() -> None:
     got = extract_statements(text, date(2024, 3, 8))
     assert len(got) == 3 and {s.speaker for s in got} == {"Marco Rossi"}
     assert got[-1].text.startswith("\u201cWe will keep our word")
+
+
+def test_a_lexicon_handed_in_is_read_for_that_call_only() -> None:
+    """Cross-validation reads articles with its own learned cues: that must not change what the bot reads next."""
+    from bot.extract.cues import LEXICON, Lexicon
+
+    text = "Mayor Ana Silva harrumphed that the bridge would reopen on Monday after the repairs."
+    assert extract_statements(text) == []
+    own = Lexicon.build(["harrumphed"])
+    found = extract_statements(text, None, own)
+    words = "the bridge would reopen on Monday after the repairs."
+    assert [(s.speaker, s.text) for s in found] == [("Ana Silva", words)]
+    assert extract_statements(text) == [] and not LEXICON.is_learned("harrumphed")
+
+
+def test_the_writers_own_question_is_no_ones_statement() -> None:
+    text = ("The council met on Tuesday. What did the prosecutors say about the missing files? "
+            "But has the governor said that the budget will pass? Nobody knows. More to the point: how did the "
+            "mayor write that the budget would pass without new taxes?\n\n"
+            'Mayor Ana Silva asked the room: "Who will pay for the bridge?"')
+    found = extract_statements(text)
+    assert [(s.speaker, s.text) for s in found] == [("Ana Silva", '"Who will pay for the bridge?"')]
+
+
+def test_a_person_and_their_role_before_the_verb_are_the_speaker_not_the_words() -> None:
+    found = extract_statements("Maria Lund, an engineer, said the dam held through both storms.")
+    assert [(s.speaker, s.role, s.text) for s in found] == [("Maria Lund", "engineer",
+                                                             "the dam held through both storms.")]
+
+
+def test_a_claim_the_article_holds_false_carries_the_articles_words() -> None:
+    text = ("Governor Tom Ellery falsely claimed that the dam had burst twice. Maria Lund said the dam held.\n\n"
+            "Mayor Ana Silva said, without evidence, that the river rose. The river rose, said Bo Berg. "
+            "That is not true: it fell.")
+    assert [(s.speaker, s.text, s.disputed) for s in extract_statements(text)] == [
+        ("Tom Ellery", "the dam had burst twice.", "falsely"), ("Maria Lund", "the dam held.", ""),
+        ("Ana Silva", "the river rose.", "without evidence"),
+        ("Bo Berg", "The river rose", "That is not true: it fell.")]
+
+
+def test_an_acronym_speaker_is_the_organisation_whose_initials_it_is() -> None:
+    text = ("Agents of U.S. Customs and Border Protection stopped 40 trucks at the border on Monday. "
+            "\u201cThe checks will continue all week,\u201d CBP said in a statement.\n")
+    got = extract_statements(text, date(2024, 3, 8))
+    assert [(s.speaker, s.resolved) for s in got] == [("U.S. Customs and Border Protection", True)]
+    assert "initials" in got[0].why
+
+
+def test_a_resolver_model_handed_in_decides_pronouns_and_says_its_score() -> None:
+    """A trained resolver answers "he" with its probability as the confidence; below its threshold the speaker is
+    kept unresolved, never guessed."""
+    from bot.extract.resolver import Model
+
+    text = ("\u201cThe plant will close in May,\u201d said Peter Lang, the mayor. Workers protested on Tuesday.\n\n"
+            "\u201cWe have no other choice,\u201d he said.\n")
+    sure = Model({"pron|spoke_last": 3.0}, 0.0, 0.5)
+    got = extract_statements(text, date(2024, 3, 8), resolver=sure)
+    he = got[-1]
+    assert (he.speaker, he.resolved) == ("Peter Lang", True)
+    assert he.confidence == 0.95 and "resolver 0.95" in he.why
+    unsure = Model({"pron|spoke_last": 3.0}, 0.0, 0.99)
+    he = extract_statements(text, date(2024, 3, 8), resolver=unsure)[-1]
+    assert (he.speaker, he.resolved) == (None, False) and "kept as written" in he.why
+    assert extract_statements(text, date(2024, 3, 8))[-1].speaker == "Peter Lang"  # the rules, as before
+
+
+@pytest.mark.parametrize("text", [
+    "We\u2019ve asked him to share some insights into the business of the company.",
+    "You\u2019re promised a smooth ride in the fastest performance car available today.",
+    "Words cannot describe how much I love the place and how honored I am to be here.",
+    "Here's what the early reviews say:",
+    "This is also a match of our previous mention.",
+    "Another reportedly said: \u201cBird flu in the year of the rooster, swine fever in the year of the pig.",
+])
+def test_words_that_are_not_a_speaker_give_no_statement(text: str) -> None:
+    assert [(s.speaker, s.text) for s in extract_statements(text)] == []
+
+
+def test_a_dateline_or_a_place_after_a_preposition_is_never_the_speaker() -> None:
+    text = ("Springfield, IL \u2013 With readers moving to phones, Pagely, an ad platform, announced a new chief "
+            "officer for its growing team.\n\n"
+            "WASHINGTON \u2013 Two prison officers were charged Tuesday with falsifying records, stating they had "
+            "checked on the inmate.\n\nHealth authorities in China\u2019s Inner Mongolia have confirmed that a third "
+            "case of the plague was reported.\n\nScientists using a telescope atop Mauna Kea have confirmed the "
+            "presence of water vapor on Europa.")
+    speakers = {s.speaker for s in extract_statements(text)}
+    assert not speakers & {"Springfield", "WASHINGTON", "Inner Mongolia", "China Inner Mongolia", "Mauna Kea"}
+    assert "authorities" in speakers
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("Tim Clark in October revealed plans to expand the fleet by 30% by the end of 2025.", "Tim Clark"),
+    ("British Prime Minister Theresa May said this week that the country would leave.", "Theresa May"),
+    ("Attorney General Eric Schneiderman isn\u2019t saying if the foundation broke any laws.", "Eric Schneiderman"),
+    ("Will Tjernlund, a consultant, said the followers swiped away within a day.", "Will Tjernlund"),
+])
+def test_the_name_ends_where_the_name_ends(text: str, speaker: str) -> None:
+    assert [s.speaker for s in extract_statements(text)] == [speaker]
+
+
+def test_a_possessed_claim_is_a_noun_not_a_verb() -> None:
+    text = "Big Machine has denied Swift\u2019s claims, saying they were \u201cshocking and false.\u201d"
+    assert [(s.speaker, s.text) for s in extract_statements(text)] == [
+        ("Big Machine", "they were \u201cshocking and false.\u201d")]
+
+
+def test_a_word_capitalised_only_because_it_opens_a_sentence_is_no_speaker() -> None:
+    text = ("Stir together and taste it to make sure the flavours are right before adding the pectin powder. "
+            "Give it a slow stir every few minutes.")
+    assert extract_statements(text) == []
+
+
+def test_the_words_after_according_to_are_not_the_sources_role() -> None:
+    found = extract_statements("According to Reuters, the inquiry's questions include whether the founder "
+                               "engaged in self-dealing.")
+    assert [(s.speaker, s.role) for s in found] == [("Reuters", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "The new alarm tool called Patient Watch, collects data from a variety of devices at the bedside.",
+    "Junior swimmer Ben Dale added to his collection of state titles, winning the 200 yard medley.",
+    "These little inconsistencies add up, and could have soured me on the whole game.",
+])
+def test_naming_and_adding_things_are_not_statements(text: str) -> None:
+    assert extract_statements(text) == []
+
+
+def test_calling_someone_something_is_still_a_statement() -> None:
+    found = extract_statements("Senator Ana Ruiz called Bob Hale \"a danger to the state\" on Monday.")
+    assert [s.speaker for s in found] == ["Ana Ruiz"]
+
+
+def test_words_whose_he_stands_for_no_one_quoted_are_left_out() -> None:
+    text = ("He says the first step for any early retiree is to take stock of their savings. "
+            '"You should know your net worth," he told the magazine.\n\n'
+            '"The second thing is your spending," Leif Dale says.')
+    assert [(s.speaker, s.text) for s in extract_statements(text)] == [
+        ("Leif Dale", '"The second thing is your spending,"')]
+
+
+@pytest.mark.parametrize("text", [
+    "Studies indicate that adding exercise to your routine could prevent binge eating.",
+    "I have been testing the router for a few weeks, and early results are promising.",
+    "My husband called him later, but the manager believed the waitress.",
+])
+def test_a_gerund_an_adjective_or_a_phone_call_is_not_a_statement(text: str) -> None:
+    assert extract_statements(text) == []
+
+
+def test_a_verb_before_the_reporting_verb_is_not_part_of_the_name() -> None:
+    found = extract_statements("Mayor Ana Ruiz kept saying that the bridge would reopen by the spring.")
+    assert [s.speaker for s in found] == ["Ana Ruiz"]
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("According to The Ledger\u2019s Stadia review, the platform does not run the game in native 4K.", "Ledger"),
+    ("The Courier\u2019s report today claims that the mayor will be back in office next week.", "Courier"),
+])
+def test_a_paper_speaks_for_the_outlet_that_owns_it(text: str, speaker: str) -> None:
+    assert [s.speaker for s in extract_statements(text)] == [speaker]
+
+
+@pytest.mark.parametrize("text", [
+    "One of the cards, a poem called \u201cWinter Station,\u201d went on to win the award that year.",
+    "The script called for a soaring anthem that the singer belts out in the very last scene.",
+    "Those facts suggest that the ancestors of rats made scent receptors out of immune molecules.",
+    "The price wasn\u2019t announced.",
+])
+def test_things_named_needed_or_found_and_passives_are_no_one_speaking(text: str) -> None:
+    assert extract_statements(text) == []
+
+
+def test_people_calling_someone_something_or_estimating_still_speak() -> None:
+    text = ("His surrogates called him \u201ca genius\u201d for his tax strategies.\n\n"
+            "Education advocacy groups estimated this year that a 9% funding increase was needed.")
+    assert [s.speaker for s in extract_statements(text)] == ["surrogates", "Education advocacy groups"]
+
+
+def test_a_quotation_after_a_paragraph_of_the_writers_own_is_not_given_the_last_speaker() -> None:
+    text = ("\u201cThe bridge will open in May,\u201d said Marco Rossi on Monday.\n\n"
+            "Tickets for the opening go on sale next week at the town hall.\n\n"
+            "\u201cWe waited ten years for this and the whole valley is ready for it.\u201d\n")
+    got = extract_statements(text, date(2024, 3, 8))
+    assert [(s.speaker, s.rule) for s in got] == [("Marco Rossi", "inverted")]
+
+
+def test_a_line_handing_on_to_the_quotation_keeps_the_speaker() -> None:
+    text = ("\u201cThe bridge will open in May,\u201d said Marco Rossi on Monday.\n\n"
+            "Rossi continued:\n\n"
+            "\u201cWe waited ten years for this and the whole valley is ready for it.\u201d\n")
+    got = extract_statements(text, date(2024, 3, 8))
+    assert [(s.speaker, s.rule) for s in got][-1] == ("Marco Rossi", "continuation")
+
+
+def test_a_sentence_ending_in_its_attribution_is_said_by_that_speaker_not_by_its_subject() -> None:
+    text = ("A local man pleaded guilty on Monday to threatening a city councillor in March, prosecutors said.\n\n"
+            "One county weather station has not reported rain since the summer, said Ana Silva, a meteorologist.\n")
+    got = [(s.speaker, s.text) for s in extract_statements(text, date(2024, 3, 8))]
+    assert [sp for sp, _ in got] == ["prosecutors", "Ana Silva"]
+    assert got[0][1].startswith("A local man pleaded guilty")
+
+
+def test_a_clause_inside_the_words_is_no_attribution_of_the_whole_sentence() -> None:
+    text = "Rebels claimed the attack on the convoy, which they said had carried weapons across the border.\n"
+    (st,) = extract_statements(text, date(2024, 3, 8))
+    assert st.speaker == "Rebels"
+
+
+def test_a_while_or_with_clause_gives_its_own_speaker_their_words() -> None:
+    text = ("Two neighbours sharply criticised the new border fee, with Foreign Minister Ana Silva warning of "
+            "\u201cserious harm to trade\u201d.\n\n"
+            "Marco Rossi said the fee was fair, while the Farmers Union said it would ruin the autumn market.\n")
+    got = [(s.speaker, s.text) for s in extract_statements(text, date(2024, 3, 8))]
+    assert ("Two neighbours", "the new border fee") in got
+    assert any(sp == "Ana Silva" and "serious harm" in words for sp, words in got)
+    assert ("Marco Rossi", "the fee was fair") in got
+    assert any(sp == "Farmers Union" and "ruin the autumn market" in words for sp, words in got)
+
+
+def test_every_statement_carries_the_classifiers_score_and_a_stricter_model_keeps_less() -> None:
+    from bot.extract import classifier
+
+    text = 'Ana Silva said the plan would fail. "We will not give up," Mark Lee told reporters on Tuesday.'
+    found = extract_statements(text, PUBLISHED)
+    assert [s.speaker for s in found] == ["Ana Silva", "Mark Lee"]
+    assert all(0.0 <= s.score <= 1.0 and s.to_json()["score"] == s.score for s in found)
+    assert "features" not in found[0].to_json()
+    # The rules alone keep the same two; a model sure of nothing keeps none: the threshold is what drops.
+    rules = extract_statements(text, PUBLISHED, statement_model=classifier.RULES)
+    assert [s.text for s in rules] == [s.text for s in found]
+    doubtful = classifier.Model(weights={}, bias=-5.0, threshold=0.5)
+    assert extract_statements(text, PUBLISHED, statement_model=doubtful) == []
+
+
+def test_a_rules_veto_is_overruled_only_by_a_model_sure_enough() -> None:
+    from bot.extract import classifier
+
+    text = "Critics condemned the long delay in the radar programme on Tuesday."  # no quotation: a rule's veto
+    assert extract_statements(text, PUBLISHED, statement_model=classifier.RULES) == []
+    sure = classifier.Model(weights={"veto=needs-quote": 5.0}, bias=0.0, threshold=0.5, vetoed_threshold=0.9)
+    [st] = extract_statements(text, PUBLISHED, statement_model=sure)
+    assert st.speaker == "Critics" and "long delay" in st.text and st.score > 0.9
+    unsure = classifier.Model(weights={"veto=needs-quote": 1.0}, bias=0.0, threshold=0.5, vetoed_threshold=0.9)
+    assert extract_statements(text, PUBLISHED, statement_model=unsure) == []

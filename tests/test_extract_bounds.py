@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.blocks import ingest_reply
 from bot.extract import TooSlow, extract_statements, statements
 from bot.extract.jsonl import run_jsonl
-from bot.pipeline import ingest
+from bot.ingest.pipeline import ingest
+from bot.slack.blocks import ingest_reply
 from storage import queries
 
 PUBLISHED = date(2024, 1, 5)

@@ -9,10 +9,10 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import update
 
-from bot import answers
-from bot.answers import Query
-from bot.feeds import Notice, poll_round
-from bot.terminal import to_text
+from bot.answers import answers
+from bot.answers.answers import Query
+from bot.answers.terminal import to_text
+from bot.ingest.feeds import Notice, poll_round
 from storage.models import Feed
 from tests.conftest import SEED_HTML
 

@@ -7,7 +7,7 @@ import gzip
 import httpx
 import pytest
 
-from bot.fetch import FetchError, check_url, fetch, is_public_address
+from bot.ingest.fetch import FetchError, check_url, fetch, is_public_address
 
 
 def resolver_for(table: dict[str, list[str]]):  # noqa: ANN201

@@ -14,11 +14,12 @@ import time
 
 import pytest
 
-from bot import answers, fetch
+from bot.answers import answers
 from bot.config import Settings
-from bot.fetch import FetchError, check_url
-from bot.pipeline import ingest
-from bot.reader import NotArticle, read_html
+from bot.ingest import fetch
+from bot.ingest.fetch import FetchError, check_url
+from bot.ingest.pipeline import ingest
+from bot.ingest.reader import NotArticle, read_html
 from tests.conftest import SEED_HTML, kill_group
 
 ARTICLE = SEED_HTML.read_bytes()
@@ -225,7 +226,7 @@ def test_kill_9_during_ingestion_then_restart_finishes_the_job(start_bot, pages,
 
 
 def test_commands_apologise_when_the_database_is_down() -> None:
-    from bot.listeners.commands import APOLOGY, reply
+    from bot.slack.listeners.commands import APOLOGY, reply
     from storage.db import make_engine, make_sessionmaker
 
     dead = make_sessionmaker(make_engine("postgresql://postgres@127.0.0.1:1/none"))
@@ -330,7 +331,7 @@ def test_ingestion_waits_out_a_database_outage(pg_url: str, tmp_path) -> None:  
     from sqlalchemy import text
     from sqlalchemy.exc import OperationalError
 
-    from bot.jobs import JobRunner
+    from bot.ingest.jobs import JobRunner
     from storage import queries
     from storage.db import make_engine, make_sessionmaker, migrate
 

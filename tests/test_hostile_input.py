@@ -11,12 +11,13 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot import answers, fetch
-from bot.answers import Query
-from bot.blocks import ingest_reply
-from bot.fetch import FetchError, check_url, is_public_address
-from bot.links import find_links
-from bot.pipeline import IngestResult, ingest
+from bot.answers import answers
+from bot.answers.answers import Query
+from bot.ingest import fetch
+from bot.ingest.fetch import FetchError, check_url, is_public_address
+from bot.ingest.links import find_links
+from bot.ingest.pipeline import IngestResult, ingest
+from bot.slack.blocks import ingest_reply
 from tests.conftest import SEED_HTML
 
 STALL_LIMIT = 2

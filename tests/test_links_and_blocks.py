@@ -7,10 +7,10 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.answers import Answer, Group, Item
-from bot.blocks import MAX_BLOCKS, MAX_SECTION, escape, to_blocks
-from bot.links import find_links
-from bot.terminal import to_text
+from bot.answers.answers import Answer, Group, Item
+from bot.answers.terminal import to_text
+from bot.ingest.links import find_links
+from bot.slack.blocks import MAX_BLOCKS, MAX_SECTION, escape, to_blocks
 
 
 def test_links_are_read_as_slack_writes_them() -> None:

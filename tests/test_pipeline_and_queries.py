@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot import answers
-from bot.pipeline import canonical_url, ingest
+from bot.answers import answers
+from bot.ingest.pipeline import canonical_url, ingest
 from storage import queries
 from tests.conftest import SEED_HTML
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import answers
-from bot.answers import Query
-from bot.pipeline import ingest
+from bot.answers import answers
+from bot.answers.answers import Query
+from bot.ingest.pipeline import ingest
 from tests.conftest import SEED_HTML
 
 SEED = SEED_HTML.read_bytes()
@@ -140,7 +140,7 @@ def test_a_surname_several_people_share_asks_which_one(sessions, settings, tmp_p
 
 
 def test_dates_are_as_precise_as_the_article(sessions, settings, tmp_path: Path) -> None:  # noqa: ANN001
-    from bot.terminal import to_text
+    from bot.answers.terminal import to_text
 
     body = "".join(f"<p>{p}</p>" for p in (
         "\u201cThe reservoir levels are lower than at any time in the last decade,\u201d Ana Silva said last week.",
@@ -250,7 +250,7 @@ def test_a_surname_alone_joins_the_person_already_known(seeded, settings, tmp_pa
 
 
 def test_an_unnamed_speaker_stays_unnamed_and_an_unsure_one_says_so(sessions) -> None:  # noqa: ANN001
-    from bot.terminal import to_text
+    from bot.answers.terminal import to_text
     from storage import queries
     from storage.models import Actor, Article
 
@@ -274,3 +274,26 @@ def test_an_unnamed_speaker_stays_unnamed_and_an_unsure_one_says_so(sessions) ->
     assert labels.count("a spokesman (not named)") == 2 and labels.count("Marco Rossi") == 1
     text = to_text(got)
     assert text.count("speaker uncertain") == 4
+
+
+def test_a_claim_the_article_holds_false_is_shown_with_its_words(sessions, settings, tmp_path: Path) -> None:  # noqa: ANN001
+    from bot.answers.terminal import to_text
+    from bot.slack.blocks import to_blocks
+
+    page = tmp_path / "check.txt"
+    page.write_text("Fact check: the Lakeside dam\n\n"
+                    "Governor Tom Ellery falsely claimed on Monday that the Lakeside dam had burst twice this "
+                    "spring. Maria Lund, an engineer, said the dam held through both storms. "
+                    '"We inspected every metre of it," Lund told reporters.\n\n'
+                    "Mayor Ana Silva said on Tuesday that the dam was flooded by the river. That claim is "
+                    "false: the river stayed below its banks all spring.")
+    assert ingest(sessions, settings, "T1", str(page)).status == "stored"
+    with sessions() as s:
+        got = answers.briefing(s, "T1", "dam")
+    by = {g.speaker: g.items for g in got.groups}
+    assert [i.disputed for i in by["Tom Ellery"]] == ["falsely"]
+    assert by["Ana Silva"][0].disputed.startswith("That claim is false")
+    assert all(not i.disputed for i in by["Maria Lund"])
+    text = to_text(got)
+    assert text.count("the article disputes it") == 2
+    assert "the article disputes it: \u201cfalsely\u201d" in str(to_blocks(got))

@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot import answers
-from bot.answers import Answer
-from bot.terminal import to_text
+from bot.answers import answers
+from bot.answers.answers import Answer
+from bot.answers.terminal import to_text
 from storage import queries
 from tests.conftest import RunningBot
 

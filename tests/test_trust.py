@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DataError
 
-from bot import answers
+from bot.answers import answers
+from bot.answers.terminal import to_text
 from bot.config import Settings
-from bot.jobs import JobRunner
-from bot.pipeline import Origin, ingest
-from bot.terminal import to_text
+from bot.ingest.jobs import JobRunner
+from bot.ingest.pipeline import Origin, ingest
 from storage import queries
 from storage.models import Article, ArticleSource, Job, Statement
 from tests.conftest import SEED_HTML
@@ -279,7 +279,7 @@ def test_a_failed_reply_is_logged(sessions, settings, tmp_path, caplog) -> None:
     replies = Replies(fail_first=2)
     runner = JobRunner(sessions, fast(settings), replies)
     runner.start()
-    with caplog.at_level(logging.ERROR, logger="bot.jobs"):
+    with caplog.at_level(logging.ERROR, logger="bot.ingest.jobs"):
         runner.enqueue("T1", "C1", "92.1", "U1", [page(tmp_path, "radar", RADAR)], 0)
         replies.wait()
     runner.shutdown()
@@ -361,16 +361,16 @@ def test_long_site_names_and_roles_are_shortened_not_refused(sessions) -> None: 
 
 
 def test_a_data_error_fails_that_link_only_and_is_not_retried(sessions, settings, tmp_path, monkeypatch) -> None:  # noqa: ANN001
-    import bot.jobs
+    import bot.ingest.jobs
 
-    real = bot.jobs.ingest
+    real = bot.ingest.jobs.ingest
 
     def picky(sessions, settings, origin, url, **options):  # noqa: ANN001, ANN003, ANN202
         if url.endswith("bad.txt"):
             raise DataError("INSERT ...", {}, Exception("value too long for type character varying(255)"))
         return real(sessions, settings, origin, url, **options)
 
-    monkeypatch.setattr(bot.jobs, "ingest", picky)
+    monkeypatch.setattr(bot.ingest.jobs, "ingest", picky)
     replies = Replies()
     runner = JobRunner(sessions, fast(settings), replies)
     runner.enqueue("T1", "C1", "96.1", "U1", [page(tmp_path, "bad", RADAR), page(tmp_path, "radar", RADAR)], 0)

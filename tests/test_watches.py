@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from bot import answers
-from bot.answers import Query
-from bot.pipeline import Origin, ingest
-from bot.terminal import to_text
-from bot.watches import Post, run_round
+from bot.answers import answers
+from bot.answers.answers import Query
+from bot.answers.terminal import to_text
+from bot.answers.watches import Post, run_round
+from bot.ingest.pipeline import Origin, ingest
 from storage.models import Digest, Watch
 from tests.conftest import SEED_HTML
 

@@ -4,114 +4,99 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
-# Speech and writing acts: verb stems with their inflections, as news writes them. Findings, agreements and signals
-# are not statements ("the study concluded", "agreed to pay", "indicated", "signaled", "lobbied"): each
-# cost news-train or polnear-dev-speech statement precision more than it gave recall (measured one by one).
-SPEECH_VERBS = {
-    "say": ["say", "says", "said", "saying"],
-    "tell": ["tell", "tells", "told", "telling"],
-    "add": ["add", "adds", "added", "adding"],
-    "warn": ["warn", "warns", "warned", "warning"],
-    "confirm": ["confirm", "confirms", "confirmed", "confirming"],
-    "announce": ["announce", "announces", "announced", "announcing"],
-    "state": ["stated", "stating"],  # "states" is nearly always the noun
-    "explain": ["explain", "explains", "explained", "explaining"],
-    "note": ["notes", "noted", "noting"],
-    "argue": ["argue", "argues", "argued", "arguing"],
-    "insist": ["insist", "insists", "insisted", "insisting"],
-    "claim": ["claim", "claims", "claimed", "claiming"],
-    "deny": ["deny", "denies", "denied", "denying"],
-    "write": ["write", "writes", "wrote", "writing"],
-    "tweet": ["tweet", "tweets", "tweeted", "tweeting"],
-    "report": ["report", "reports", "reported", "reporting"],
-    "declare": ["declare", "declares", "declared", "declaring"],
-    "acknowledge": ["acknowledge", "acknowledges", "acknowledged", "acknowledging"],
-    "admit": ["admit", "admits", "admitted", "admitting"],
-    "suggest": ["suggest", "suggests", "suggested", "suggesting"],
-    "predict": ["predict", "predicts", "predicted", "predicting"],
-    "promise": ["promise", "promises", "promised", "promising"],
-    "vow": ["vow", "vows", "vowed", "vowing"],
-    "pledge": ["pledge", "pledges", "pledged", "pledging"],
-    "respond": ["responds", "responded", "responding"],
-    "reply": ["replies", "replied", "replying"],
-    "continue": ["continued"],
-    "recall": ["recalls", "recalled", "recalling"],
-    "stress": ["stressed", "stresses", "stressing"],
-    "emphasize": ["emphasized", "emphasizes", "emphasised"],
-    "assert": ["asserted", "asserts", "asserting"],
-    "contend": ["contends", "contended"],
-    "maintain": ["maintains", "maintained"],
-    "concede": ["concedes", "conceded", "conceding"],
-    "allege": ["alleges", "alleged", "alleging"],
-    "caution": ["cautioned", "cautions", "cautioning"],
-    "urge": ["urge", "urges", "urged", "urging"],
-    "ask": ["asked", "asks", "asking"],
-    "point": ["pointed out", "points out", "pointing out"],
-    "remark": ["remarked"],
-    "observe": ["observed", "observes"],
-    "comment": ["commented"],
-    "testify": ["testified", "testifies"],
-    "boast": ["boasted", "boasts", "boasting"],
-    "complain": ["complained", "complains", "complaining"],
-    "estimate": ["estimated", "estimates"],
-    "reveal": ["revealed", "reveals", "revealing"],
-    "disclose": ["disclosed"],
-    "joke": ["joked", "jokes", "joking"],
-    "quip": ["quipped"],
-    "shout": ["shouted", "shouts", "shouting"],
-    "yell": ["yelled", "yells"],
-    "scream": ["screamed", "screams"],
-    "exclaim": ["exclaimed"],
-    "whisper": ["whispered"],
-    "plead": ["pleaded", "pleads"],
-    "order": ["ordered", "orders"],
-    "chant": ["chanted"],
-    "hint": ["hinted", "hints"],
-    "demand": ["demanded", "demands", "demanding"],
-    "reject": ["rejected", "rejects"],
-    "recount": ["recounted"],
-    "mention": ["mentioned"],
-    "post": ["posted"],
-    "threaten": ["threatened", "threatens"],
-    "accuse": ["accused", "accuses", "accusing"],
-    "describe": ["described", "describes", "describing"],
-    "call": ["called", "calls", "calling"],
-    "condemn": ["condemned", "condemns", "condemning"],
-    "dismiss": ["dismissed", "dismisses"],
-    "praise": ["praised", "praises"],
-    "criticize": ["criticized", "criticised", "criticizes"],
-    "label": ["labeled", "labelled"],
-    "brand": ["branded"],
-    "confess": ["confessed", "confesses", "confessing"],
-    "dispute": ["disputed", "disputes", "disputing"],
-    "beg": ["begged", "begs", "begging"],
-    "implore": ["implored", "implores"],
-}
-# Verbs that report speech only when a quotation follows ("condemned it as \"a grave threat\"").
-NEEDS_QUOTE = {"reject", "order", "chant", "dismiss", "condemn", "label", "brand", "threaten", "ask", "post",
-               "estimate", "continue"}
-# Ordinary verbs that report speech only when their object is what was said, not a thing: "added that ...",
-# '"...," he added', but not "Barcelona added a goal" or "the club added two players".
-NEEDS_SAID_OBJECT = {"add"}
-THING_OBJECT = re.compile(r"(?:a|an|another|one|two|three|four|five|six|seven|eight|nine|ten|several|more|\d[\d,.]*)\s",
+DATA = Path(__file__).parent / "data"
+# What may follow "added" when it is no statement: "Barcelona added a goal", "the club added two players", "added to
+# his titles", "the costs add up", "Smith added his seventh".
+THING_OBJECT = re.compile(r"(?:a|an|another|one|two|three|four|five|six|seven|eight|nine|ten|several|more|\d[\d,.]*)\s"
+                          r"|(?:to|up)\b|(?:his|her|their|its)\s+(?:first|second|third|\w+th|\d+(?:st|nd|rd|th))\b",
                           re.I)
-# Verbs that also report what a document or a study found ("the study revealed", "polls suggest", "the report
-# estimated"): not a statement when that is the subject.
-FINDINGS = {"reveal", "suggest", "estimate", "predict", "show", "find"}
-DOCUMENT = re.compile(r"\b(?:stud(?:y|ies)|polls?|surveys?|reports?|data|research|analys[ie]s|figures|statistics|"
-                      r"findings|results|evidence|models?|documents?|records?|filings?)$", re.I)
-# Verbs whose object is the audience, skipped before the content: "told reporters that ..."
-TAKES_AUDIENCE = {"tell", "warn", "assure", "remind", "ask", "urge"}
+# "a family of proteins called G-coupled receptors", "a tool called Patient Watch, collects": naming, not speech, when
+# a thing is named ("officials called Smith a liar" has people for a subject and the complement that naming lacks).
+NAMED_AS = re.compile(r"(?:[A-Z][\w'\u2019.-]*\s*)+(?:\([^)]{1,40}\)\s*)?(?:[,.;:]|$|(?:that|which|who|is|are|was|"
+                      r"were|has|have|will|can)\b)")
 
-FORM_TO_LEMMA = {form: lemma for lemma, forms in SPEECH_VERBS.items() for form in forms}
-# Cue words learned from PolNeAR train's speech and writing acts by scripts/train_cues.py: inflections and verbs the
-# list above leaves out ("blasted", "touted", "reiterated"); no beliefs or findings. Each is its own lemma and needs no
-# quotation.
-HAND = frozenset(FORM_TO_LEMMA)
-LEARNED: set[str] = set()
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The words that mark a statement, read from bot/extract/data/lexicon.json and cues.json. Frozen: one is
+    built per set of learned cues and handed to extract_statements, so cross-validation builds its own and nothing
+    reads a module global that another caller changed.
+
+    - form_to_lemma: every cue form and its verb. The hand-written speech and writing acts ("speech_verbs") keep
+      their lemma; each learned form (scripts/train_cues.py, PolNeAR train's speech acts: "blasted", "touted") is
+      its own lemma. Findings, agreements and signals are not there: each cost statement precision when tried.
+    - learned: the learned forms, which need someone to hold them and no quotation.
+    - needs_quote: verbs that report speech only when a quotation follows ("condemned it as \"a grave threat\"").
+    - needs_said_object: ordinary verbs that report speech only when their object is what was said ("added that").
+    - findings / finding_subject: verbs that also report what a study found, not a statement when that is the
+      subject ("the study revealed", "polls suggest").
+    - takes_audience: verbs whose object is the audience, skipped before the content ("told reporters that").
+    - document_sources: papers and polls that are sources in their own right ("the survey shows").
+    - disputing: what the writer says of a claim they hold false, in its sentence ("falsely claimed", "said,
+      without evidence,"); verdict: the sentence after it that says so ("That is false.", "There is no evidence").
+    """
+
+    form_to_lemma: Mapping[str, str]
+    learned: frozenset[str]
+    needs_quote: frozenset[str]
+    needs_said_object: frozenset[str]
+    findings: frozenset[str]
+    finding_subject: re.Pattern[str]
+    takes_audience: frozenset[str]
+    document_sources: frozenset[str]
+    disputing: re.Pattern[str]
+    verdict: re.Pattern[str]
+    cue: re.Pattern[str]
+
+    @classmethod
+    def build(cls, learned_forms: Iterable[str], lists: Mapping[str, Any] | None = None) -> Lexicon:
+        lists = lists if lists is not None else _lists()
+        hand = {form: lemma for lemma, forms in lists["speech_verbs"].items() for form in forms}
+        forms = set(learned_forms) - hand.keys()
+        # A learned form that is a hand verb's base form ("mention") has that verb's lemma, but is read with the
+        # learned cues' care: it is a noun as often as a verb ("our previous mention"). The hand verb's own forms
+        # ("mentioned") stay hand forms.
+        form_to_lemma = {**hand, **{form: form for form in forms}}
+        return cls(
+            form_to_lemma=MappingProxyType(form_to_lemma),
+            learned=frozenset(forms),
+            needs_quote=frozenset(lists["needs_quote"]),
+            needs_said_object=frozenset(lists["needs_said_object"]),
+            findings=frozenset(lists["findings"]),
+            finding_subject=re.compile(r"\b(?:" + "|".join(lists["finding_subjects"]) + r")$", re.I),
+            takes_audience=frozenset(lists["takes_audience"]),
+            document_sources=frozenset(lists["document_sources"]),
+            disputing=re.compile(r"\b(?:" + "|".join(map(re.escape, lists["disputing_adverbs"])) + r")\b", re.I),
+            verdict=_verdict(lists["verdicts"]),
+            cue=re.compile(r"(?<![\w-])(?:" + _trie_pattern(list(form_to_lemma)) + r")(?![\w-])"),
+        )
+
+    def find(self, text: str, start: int, end: int) -> list[re.Match[str]]:
+        """Reporting verbs in text[start:end], two-word forms ('pointed out') included."""
+        return list(self.cue.finditer(text, start, end))
+
+    def is_learned(self, form: str | None) -> bool:
+        return form in self.learned
+
+
+def _verdict(verdicts: list[str]) -> re.Pattern[str]:
+    """A sentence that holds the one before it false: "That claim is false.", "There is no evidence", "(False.)"."""
+    words = "|".join(map(re.escape, verdicts))
+    return re.compile(r"[\s\"\u201d\u2019)]*\(?(?:(?:that|this|it|the|these|those|both)(?: \w+){0,2}?"
+                      r"(?:'s|\u2019s| is| was| are| were)(?: \w+ly)? (?:" + words + r")\b"
+                      r"|there(?:'s|\u2019s| is| was) no evidence|(?:" + words + r")\.|fact.check:)", re.I)
+
+
+@lru_cache(maxsize=1)
+def _lists() -> dict[str, Any]:
+    return json.loads((DATA / "lexicon.json").read_text(encoding="utf-8"))
 
 
 def _trie_pattern(words: list[str]) -> str:
@@ -134,27 +119,12 @@ def _trie_pattern(words: list[str]) -> str:
     return emit(trie)
 
 
-def use_learned(forms: Iterable[str]) -> None:
-    """Read these learned cue words from now on, beside the hand-written verbs (cross-validation swaps them)."""
-    global CUE
-    forms = set(forms) - HAND
-    LEARNED.clear()
-    LEARNED.update(forms - SPEECH_VERBS.keys())
-    for form in set(FORM_TO_LEMMA) - HAND:
-        del FORM_TO_LEMMA[form]
-    # Each learned form is its own lemma; one that is a hand verb's base form ("accuse") is read as that verb, so
-    # that learning it does not make the hand verb's own forms ("accused") read as learned ones.
-    FORM_TO_LEMMA.update({form: form for form in forms})
-    CUE = re.compile(r"(?<![\w-])(?:" + _trie_pattern(list(FORM_TO_LEMMA)) + r")(?![\w-])")
+def learned_forms() -> list[str]:
+    """The learned cue words the package ships (bot/extract/data/cues.json)."""
+    return json.loads((DATA / "cues.json").read_text(encoding="utf-8"))["cues"]
 
 
-CUE: re.Pattern[str]
-use_learned(json.loads((Path(__file__).parent / "data" / "cues.json").read_text(encoding="utf-8"))["cues"])
-
-
-def find_cues(text: str, start: int, end: int) -> list[re.Match]:
-    """Reporting verbs in text[start:end], two-word forms ('pointed out') included."""
-    return list(CUE.finditer(text, start, end))
+LEXICON = Lexicon.build(learned_forms())  # the package's own: what extraction reads unless handed another
 
 
 ACCORDING = re.compile(r"(?<![\w-])(?:according to|citing)(?![\w-])", re.I)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TextIO
 
+from bot.extract.cues import LEXICON, Lexicon
 from bot.extract.statements import TooSlow, extract_statements
 
 
@@ -19,7 +20,7 @@ def parse_date(value: str | None) -> date | None:
         return None
 
 
-def run_jsonl(lines: Iterable[str], out: TextIO) -> int:
+def run_jsonl(lines: Iterable[str], out: TextIO, lexicon: Lexicon = LEXICON) -> int:
     """Extract every line's statements; a bad or too slow line gets an empty list, never a crash."""
     n = 0
     for line in lines:
@@ -28,7 +29,7 @@ def run_jsonl(lines: Iterable[str], out: TextIO) -> int:
         try:
             item = json.loads(line)
             text = item.get("text") or ""
-            statements = [s.to_json() for s in extract_statements(text, parse_date(item.get("published")))]
+            statements = [s.to_json() for s in extract_statements(text, parse_date(item.get("published")), lexicon)]
             out.write(json.dumps({"id": item.get("id"), "statements": statements}, ensure_ascii=False) + "\n")
         except TooSlow as exc:  # the line's id is known: say which article was too slow
             out.write(json.dumps({"id": item.get("id"), "statements": [], "error": exc.message}) + "\n")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.topics import is_place_or_org
+from bot.extract import resolver
+from bot.extract.resolver import Entity, Model
+from bot.extract.topics import is_place_or_org
 
 # A number keeps its inner separators but not a comma or full stop after it: "2012," is "2012" and ",".
 TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w.'\u2019\-]*|\d+(?:[,.:]\d+)*\w*|[^\s\w]")
@@ -42,6 +45,7 @@ STOP = {
 DETERMINERS = {"the", "a", "an", "another", "one", "two", "three", "several", "many", "some", "other",
                "both", "most", "all"}
 SKIP_BEFORE_CUE = {"also", "has", "have", "had", "would", "will", "later", "previously", "recently", "then",
+                   "kept", "keeps", "began", "begins", "started", "starts", "continued", "continues",
                    "repeatedly", "publicly", "once", "again", "further", "already", "privately",
                    "first", "reportedly", "initially", "earlier", "separately", "likewise", "simply",
                    "flatly", "quickly", "often", "frequently", "long", "since", "never", "always",
@@ -89,7 +93,9 @@ NOT_NAME = {"the", "a", "an", "but", "and", "in", "on", "at", "for", "if", "as",
             "february", "march", "april", "may", "june", "july", "august", "september", "october",
             "november", "december", "so", "yet", "speaking", "asked", "meanwhile", "still", "both",
             "last", "earlier", "since", "then", "now", "according", "what", "how", "why", "where", "who",
-            "like", "even", "just", "only", "also", "good", "every", "each", "such", "sitting"}
+            "like", "even", "just", "only", "also", "good", "every", "each", "such", "sitting", "another",
+            "because", "although", "though", "unless", "whether", "once", "here", "however", "instead",
+            "correction", "update", "clarification", "editor's", "editor’s"}
 # A run of capitalised words never crosses a sentence's end: a word ending in a full stop ends the run ("in Russia.
 # He said", "at the U.N. Linda Thomas-Greenfield said") unless it is an initial or a title that comes before a name
 # ("John F. Kennedy", "Rep. G.K. Butterfield", "Lt. Col. Alexander Vindman").
@@ -112,6 +118,10 @@ def _title_prefix(word: Tok, run: list[Tok]) -> bool:
 
 
 ACRONYM = re.compile(r"(?:[A-Z]\.){2,}")
+ACRONYM_WORD = re.compile(r"[A-Z]{2,}|(?:[A-Z]\.){2,}")
+# Prepositions and conjunctions that open a sentence before a name: "To Maria Lund, it was a surprise."
+LEADING_NOT_NAME = {"to", "by", "with", "from", "into", "about", "over", "under", "of", "or", "though", "although",
+                    "than", "because", "via", "during", "despite", "without", "unlike", "amid", "per", "among"}
 # Words on one line only, and a particle ("de", "van") only as a whole word: not the "da" of "darling".
 CAP_RUN = re.compile(r"\b(?:" + _JOINS + r"[ \t]+|" + _PLAIN + r"[ \t]+(?:(?:de|van|von|bin|al|da|del|la|le)[ \t]+)*)*"
                      + _LAST)
@@ -119,7 +129,8 @@ ORG_WORDS = {"house", "department", "party", "news", "times", "post", "ministry"
              "committee", "court", "university", "agency", "association", "union", "bank", "group",
              "press", "journal", "company", "corporation", "inc.", "network", "senate", "congress",
              "administration", "campaign", "foundation", "institute", "street", "city", "county",
-             "state", "states", "republic", "kingdom", "nations", "forces", "army", "navy", "police"}
+             "state", "states", "republic", "kingdom", "nations", "forces", "army", "navy", "police",
+             "inc", "corp", "corp.", "co", "co.", "ltd", "ltd.", "llc", "plc"}  # "Norland Mining Corp." is no one
 
 
 # "The company said": nouns that stand for the organisation the article has just named.
@@ -131,7 +142,12 @@ ORG_NOUNS = {"company", "firm", "brokerage", "label", "retailer", "manufacturer"
 TITLE_PARTICIPLES = {"acting", "outgoing", "incoming", "ranking", "leading", "founding", "managing", "presiding",
                      "visiting", "sitting", "reigning", "governing", "retiring", "striking", "working", "consulting",
                      "supervising", "commanding", "marketing", "polling", "publishing", "reporting", "training"}
+ALIAS_NOUNS = ORG_NOUNS | _INSTITUTIONS | {"coalition", "alliance", "association", "institute", "firm"}
 ISSUED = {"statement", "release", "letter", "filing", "memo", "announcement"}
+# "Norland Rail issued a statement", "Norland Rail has released a letter": who issued the document.
+ISSUED_BY = re.compile(r"(?P<who>(?:[A-Z][\w&.'\u2019-]*\s+){0,4}[A-Z][\w&.'\u2019-]*)\s+(?:has\s+|had\s+)?"
+                       r"(?:issued|released|put out|published|sent|shared|posted)\s+(?:a|an|its)\s+(?:[a-z-]+\s+)?"
+                       r"(?P<doc>statement|release|letter|memo|announcement)\b")
 KEEPS_DOT_BEFORE_NAME = {"jr.", "sr."}  # "Martin Luther King Jr. Day"
 KEEPS_DOT = {"jr.", "sr.", "inc.", "co.", "corp.", "ltd.", "bros.", "u.s.", "u.k.", "u.n."}
 
@@ -158,8 +174,10 @@ PRONOUN_QUOTED = 0.7  # "he" or "she" = the person of that gender quoted just be
 GROUP_AS_WRITTEN = 0.6  # "officials", "experts": right as written, but no one named
 THEY_IT = 0.6  # "they" or "it" = the group or organisation quoted just before
 ISSUER = 0.6  # "the statement" = the organisation quoted just before
+ALIASED = 0.85  # "the group" = what the article named so: "The group, Harbor Workers Coalition, ..."
 ORG_BEFORE = 0.6  # "the company" = the organisation the sentence before opens with
 ORG_NOUN = 0.25  # "the company" = the organisation the article names most
+DESCRIBED = 0.8  # "the president" = the one person the article calls so: "President Ana Ruiz", "Ruiz, the president,"
 ROLE_ACROSS = 0.4  # "the spokesman" = the person the article gave that role
 AS_WRITTEN = 0.3  # a description no one in the article answers to: kept as written, unresolved
 FALLBACK = 0.2  # "he" = the latest person named of that gender, no one quoted yet: a guess
@@ -239,6 +257,10 @@ def plausible(m: Mention | None) -> Mention | None:
     """Drop mentions no reader would call a speaker: 'Tuesday', 'his', 'meeting was'."""
     if m is None or m.kind == "pronoun":
         return m
+    if CONTRACTED.search(m.text):
+        return None  # "We've asked", "You're promised": a clause, not a subject
+    if any(w in MODALS for w in m.text.split()):
+        return None
     words = [w.lower().strip(".,'\u2019") for w in m.text.split()]
     if all(w in NOT_NAME or w in STOP for w in words):
         return None
@@ -249,11 +271,53 @@ def plausible(m: Mention | None) -> Mention | None:
 
 VERBISH = {"was", "were", "is", "are", "has", "have", "had", "be", "been", "his", "her", "its", "their",
            "contradicts", "says", "said", "told"}
+# A modal written in lower case ends a subject, never stands in one: "Words cannot describe" ("Will" is a name).
+MODALS = {"cannot", "can", "could", "will", "would", "should", "must", "might", "may", "shall"}
+# "We've asked", "You're promised", "I'd say": the writer's voice or a clause, never a speaker's name.
+# "WASHINGTON – Two officers were charged ...": the place the story was filed from, never a speaker.
+DATELINE = re.compile(r"(?:[A-Z][A-Z .,'’-]+|[A-Z][\w .'’-]{1,30}, [A-Z][A-Za-z.]{1,12})(?:\s*\([^)]{1,40}\))?"
+                      r"\s*[–—-]{1,2}\s")
+CONTRACTED = re.compile(r"\b(?:we|you|i|they)['\u2019](?:ve|re|ll|d|m)\b", re.I)
+# A name right after one of these is the object of a preposition, not the subject: "authorities in China's Inner
+# Mongolia have confirmed", "scientists using a telescope atop Mauna Kea confirmed".
+PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|atop|from|near|inside|outside|across|throughout|into|with|by|over|"
+                                r"under|beside|behind|toward|towards|via)\s+(?:the\s+)?$")
 
 
 def mention_before(text: str, start: int, cue_start: int) -> Mention | None:
     """The subject noun phrase ending just before a cue verb, if one stands there."""
-    return plausible(_mention_before(text, start, cue_start))
+    m = plausible(_mention_before(text, start, cue_start))
+    if m is not None and DATELINE.match(text, m.start):
+        return None  # "New York, NY - ..., the company announced": where the story was filed, not who spoke
+    if m is not None and m.kind == "name" and PREPOSITION_BEFORE.search(text, max(start, m.start - 12), m.start):
+        # The name is a place or thing the subject is at or with: the subject is the noun before the preposition
+        # when that is people ("Health authorities in ..."); else no one can be named here.
+        before = tokens(text, max(start, m.start - 60), m.start)
+        k = len(before) - 2 - (before[-2].low == "the" if len(before) > 1 else 0)
+        if k >= 0 and before[k].low in PEOPLE_NOUNS:
+            return Mention(before[k].start, before[k].end, before[k].text, "group")
+        return None
+    return None if m is not None and opener(text, start, m) else m
+
+
+# Words that open a sentence before its subject: "However, the group said", "During the debate, Trump said".
+OPENING_WORDS = {"however", "during", "meanwhile", "still", "instead", "indeed", "yet", "also", "moreover",
+                 "nevertheless", "nonetheless", "furthermore", "besides", "otherwise", "despite", "after", "before",
+                 "amid", "since", "though", "although", "while", "when", "then", "later", "earlier", "today",
+                 "yesterday", "now", "so", "thus", "hence", "finally", "first", "second", "again", "here", "there"}
+
+
+def opener(text: str, start: int, m: Mention) -> bool:
+    """A lone capitalised word that opens the sentence and that the article writes in lower case too ('However,'),
+    taken for a name: no speaker."""
+    if m.kind != "name" or " " in m.text or text[start:m.start].strip(" \t\"\u201c'\u2018"):
+        return False
+    low = m.text.lower()
+    if low in OPENING_WORDS:
+        return True
+    # "Unsurprisingly, ...", "Chastened, ...": not "Delegates said".
+    return text.startswith(",", m.end) and (low.endswith("ly") or re.search(r"\b" + re.escape(low) + r"\b", text)
+                                           is not None)
 
 
 def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
@@ -266,9 +330,13 @@ def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
             k -= 1
         if k > 0 and i - k <= 8:
             i = k - 1
-    while i >= 0 and (toks[i].low in SKIP_BEFORE_CUE or toks[i].text in {"\u2014", "-"}
+    while i >= 0 and (toks[i].low in SKIP_BEFORE_CUE or toks[i].text in DASHES
                       or (toks[i].low.endswith("ly") and toks[i].text.islower() and len(toks[i].text) > 4)):
+        if toks[i].text in DASHES and (k := _aside_start(toks, i)) > 0:
+            i = k  # "Ana Silva — whose father built the bridge — promised": the subject stands before the aside
         i -= 1  # adverbs and auxiliaries: "He also warned", "Trump has repeatedly said"
+    if i > 0 and (k := _relative_start(toks, i)) > 0:
+        i = k - 1  # "Some drivers who waited all day reported": the verb's subject is who the clause is about
     if i >= 0 and toks[i].text == ",":
         # An appositive between subject and verb: "Kirby, the spokesman, said", possibly with commas of
         # its own ("Nelson, a fellow at the institute in Munich, Germany, said"): walk back to the name.
@@ -280,6 +348,11 @@ def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
                 j -= 1
             if j >= 1 and inside.start > toks[j].start and (toks[j - 1].text.islower() or toks[0].low in DETERMINERS):
                 # ... or "The company that runs the AMAs, Dick Clark Productions, denies": a description, then the name.
+                return inside
+            before = _noun_phrase(toks, j - 1) if j >= 1 and inside.start > toks[j].start else None
+            if before is not None and before.kind == "role" and inside.kind == "name":
+                # "Norland's ambassador to Britain, Lee Chan, accused": the title, then whose it is.
+                inside.role = inside.role or _clean_role(before.text)
                 return inside
         end = i
         fallback: tuple[Mention, int] | None = None
@@ -299,7 +372,64 @@ def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
         return _with_appositive(text, toks, *fallback, i) if fallback else None
     if i < 0:
         return None
-    return _noun_phrase(toks, i)
+    return _issuer(toks, _noun_phrase(toks, i))
+
+
+DASHES = {"\u2014", "\u2013", "-"}
+
+
+def _aside_start(toks: list[Tok], i: int) -> int:
+    """Where the aside that the dash at i closes opens (its opening dash), within the sentence; -1 if none."""
+    for k in range(i - 1, max(-1, i - 40), -1):
+        if toks[k].text in DASHES:
+            # "Two states — Norland and Sudland — criticised it": a short aside of names is the subject itself.
+            names = all(t.text[:1].isupper() or t.low in {"and", "&"} for t in toks[k + 1 : i])
+            return k if i - k > 2 and not (names and i - k <= 6) else -1
+        if toks[k].text in {".", "!", "?", ";"}:
+            break
+    return -1
+
+
+def _relative_start(toks: list[Tok], i: int) -> int:
+    """Where a 'who' clause ending at i opens ("drivers who waited all day"), within a few words and no comma."""
+    for k in range(i, max(-1, i - 12), -1):
+        if toks[k].text in {",", ";", ":", "(", ")", "\u201c", "\u201d", '"'} or toks[k].text in DASHES:
+            return -1
+        if toks[k].low == "who":
+            return k if k < i and toks[k - 1].text[:1].isalpha() else -1
+    return -1
+
+
+# Documents that speak for whoever issued them, and the verbs that issue them: "the Council issued a statement
+# warning ...", "a report from Norland Capital Partners said".
+DOCUMENTS = {"statement", "release", "letter", "filing", "memo", "announcement", "report", "post", "tweet", "note",
+             "notice", "study", "survey", "poll", "update", "blog"}
+ISSUING = {"issued", "released", "published", "sent", "posted", "shared", "wrote", "tweeted", "filed", "emailed",
+           "out"}  # "put out"
+
+
+def _issuer(toks: list[Tok], m: Mention | None) -> Mention | None:
+    """A document's issuer where the sentence names it: 'the Harbour Council issued a statement calling ...'
+    is the Council speaking. 'In a letter calling for ...': the letter is not the speaker (None)."""
+    if m is None or m.kind not in {"anonymous", "group"} or m.text.split()[-1].lower() not in DOCUMENTS:
+        return m
+    k = next((n for n, x in enumerate(toks) if x.start == m.start), 0) - 1
+    if k >= 0 and toks[k].low in {"in", "via", "through"}:
+        return None
+    if k < 0 or toks[k].low not in ISSUING:
+        return m
+    k -= 2 if toks[k].low == "out" else 1
+    while k >= 0 and toks[k].low in SKIP_BEFORE_CUE:
+        k -= 1
+    if k >= 0 and toks[k].text == ",":
+        # "the Harbour Council, which runs the port, issued a statement": step over the aside.
+        j = k - 1
+        while j >= 0 and toks[j].text != ",":
+            j -= 1
+        if j >= 1 and toks[j + 1].low in {"which", "who", "whose"}:
+            k = j - 1
+    who = _noun_phrase(toks, k)
+    return who if who is not None and who.kind != "anonymous" else m
 
 
 def person_shaped(name: str) -> bool:
@@ -336,14 +466,20 @@ def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
                 and toks[j - 1].low not in NOT_NAME - {"may", "march"} \
                 and not (_ends_sentence(toks[j - 1].text) and not _title_prefix(toks[j - 1], toks[j : i + 1])):
             j -= 1
-        if j - 2 >= 0 and toks[j - 1].low == "to" and toks[j - 2].low in ROLE_WORDS \
-                and is_place_or_org(text_of(toks[j : i + 1])):
+        if j - 2 >= 0 and toks[j - 1].low == "to" and toks[j - 2].low in ROLE_WORDS:
             # "China's ambassador to Britain accused ...": the ambassador speaks, not Britain.
             k = j - 2
             while k - 1 >= 0 and toks[k - 1].text[:1].isalpha() and toks[k - 1].low not in STOP \
                     and toks[k - 1].low not in DETERMINERS and j - k < 6:
                 k -= 1
-            return Mention(toks[k].start, t.end, text_of(toks[k : i + 1]), "role")
+            if is_place_or_org(text_of(toks[j : i + 1])):
+                return Mention(toks[k].start, t.end, text_of(toks[k : i + 1]), "role")
+            split = next((p for p in range(j + 1, i) if is_place_or_org(text_of(toks[j:p]))
+                          and person_shaped(text_of(toks[p : i + 1]))), None)
+            if split is not None:
+                # "the ambassador to Britain Lee Chan said": the place ends the title, the name follows.
+                name = " ".join(_strip_possessive(x.text) for x in toks[split : i + 1])
+                return Mention(toks[split].start, t.end, name, "name", text_of(toks[k:split]))
         while j - 2 >= 0 and toks[j - 1].low in {"of", "for"} and toks[j - 2].cap:
             j -= 2  # "Office for the Western District of New York", "Secretary of State"
             while j - 1 >= 0 and toks[j - 1].cap and toks[j - 1].low not in NOT_NAME:
@@ -375,6 +511,8 @@ def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
         start = name_toks[0].start if kind == "name" else run[0].start
         if kind == "group":
             name = " ".join(x.text for x in run)
+            if name.endswith(".") and len(run[-1].text) > 3 and run[-1].low not in KEEPS_DOT:
+                name = name[:-1]  # "according to the Vestry Institute.": the sentence's full stop
         return Mention(start, t.end, name, kind, role or None)
     # A common-noun phrase: "officials", "South Korean officials", "the spokesman", "a source".
     while j - 1 >= 0 and toks[j - 1].text[:1].isalpha() and i - j < 5 \
@@ -466,6 +604,9 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
                 named.role = named.role or " ".join(x.text for x in words if x.low not in DETERMINERS)
                 return named
         head = words[-1].low.rstrip(".")
+        issuer = _issued_by(text, toks, i, end) if head in DOCUMENTS else None
+        if issuer is not None:
+            return issuer
         if words[0].low in {"a", "an", "one", "another"}:
             kind = "anonymous"
         elif head in GROUP_NOUNS or (head.endswith("s") and head not in ROLE_WORDS and not head.endswith("ss")):
@@ -474,6 +615,10 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
             kind = "role"
         name = " ".join(x.text for x in words).rstrip(".")
         return Mention(words[0].start, words[0].start + len(name), name, kind)
+    if toks.has(j) and toks[j].low in DOCUMENTS:
+        issuer = _issued_by(text, toks, j + 1, end)  # "the Sales Watch report from Norland Capital"
+        if issuer is not None:
+            return issuer
     if toks.has(j) and toks[j - 1].text.endswith(("'s", "\u2019s")):
         # "said The We Company's recently named executive chair Marcelo Claure": the owner belongs to the title.
         named = _mention_after(text, toks[j].start, end)
@@ -481,6 +626,18 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
             named.role = named.role or _clean_role(text[toks[0].start : named.start])
             return named
     return _noun_phrase(toks.upto(j), j - 1) and _appositive(text, toks, j, _noun_phrase(toks.upto(j), j - 1))
+
+
+def _issued_by(text: str, toks: Ahead, i: int, end: int) -> Mention | None:
+    """The named issuer after a document: 'a report from Norland Capital Partners', 'by the Vestry Institute'."""
+    if not (toks.has(i + 1) and toks[i].low in {"from", "by"}):
+        return None
+    if not (toks[i + 1].cap or toks[i + 1].low == "the" and toks.has(i + 2) and toks[i + 2].cap):
+        return None  # "a report by seven physicians": no name to credit
+    named = _mention_after(text, toks[i + 1].start, end)
+    if named is None or named.kind not in {"name", "group"} or not named.text[:1].isupper() or len(named.text) < 2:
+        return None  # "a report by K! Radio" read as "K": no issuer rather than a letter
+    return named
 
 
 def _wordlike(t: str) -> bool:
@@ -521,9 +678,98 @@ GENDERED = re.compile(r"\b(he|his|him|she|her|hers)\b", re.I)
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 
 
+# Nouns that stand for an organisation or a person the article names: "the company", "the statement", "the actor".
+RESOLVED_NOUNS = frozenset(ORG_NOUNS | ISSUED | ROLE_WORDS | _INSTITUTIONS | {"report", "post", "actor", "actress",
+                                                                             "singer", "star", "agent", "utility"})
+OPENERS = {"although", "maybe", "amid", "however", "meanwhile", "despite", "here", "yeah", "no", "yes", "ah", "oh",
+           "wait", "well", "today", "another", "over", "without", "all", "check", "unlike", "like", "during"}
+MONTHS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "today", "yesterday"}
+JOINERS = {" of ", " of the ", " for ", " for the ", " & "}
+
+
+def _joined(text: str, names: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Capitalised runs joined over 'of', 'for' and '&' ("Department of Justice", "Pacific Gas & Electric"), but
+    not from a sentence's first word ("Agents of ..."); over 'and' when the article writes the name's initials
+    ("Customs and Border Protection" ... "CBP"); and after "U.S." ("U.S. Customs")."""
+    out: list[tuple[int, str]] = []
+    for pos, run in names:
+        if out:
+            p0, r0 = out[-1]
+            gap = text[p0 + len(r0) : pos]
+            opens = " " not in r0 and (p0 == 0 or text[max(0, p0 - 2) : p0].strip()[-1:] in {"", ".", "!", "?"})
+            initials = gap == " and " and any(len(a) >= 3 and re.search(r"\b" + a + r"\b", text)
+                                              for a in resolver.acronyms(f"{r0} and {run}"))
+            if gap in JOINERS and not opens or gap == " " and ACRONYM.fullmatch(r0.split()[-1]) or initials:
+                out[-1] = (p0, r0 + gap + run)
+                continue
+        out.append((pos, run))
+    return out
+
+
 def _surname(name: str) -> str:
     words = [w for w in name.lower().replace(",", " ").split() if w not in SUFFIXES]
     return words[-1] if words else name.lower()
+
+
+# "The group, Harbor Workers Coalition, formed ...", "The company that owns the port, Norland Docks, says": the article
+# names what "the group" or "the company" stands for.
+_CAPWORD = r"[A-Z][\w&.'\u2019!-]*"
+ALIAS = re.compile(r"\b[Tt]he (?P<noun>[a-z]+)(?: (?:that|which) [^,.;\n]{1,80})?, (?P<name>" + _CAPWORD
+                   + r"(?: (?:of |for |and |& )?" + _CAPWORD + r"){0,5}),")
+
+
+# "The president" answers to "President Ana Ruiz" but not to "Vice President Ana Ruiz" nor a former one: these
+# words make another title of the noun after them.
+TITLE_MODIFIERS = {"vice", "deputy", "former", "ex", "assistant", "associate", "attorney", "surgeon", "under",
+                   "acting", "interim", "late", "lieutenant"}
+# Singular nouns a person is described by, beside the titles: "the suspect, Tom Hale,", "the actor Tom Hale".
+PERSON_NOUNS = ROLE_WORDS | {"suspect", "man", "woman", "victim", "actor", "actress", "singer", "star", "rapper",
+                             "musician", "guitarist", "drummer", "player", "defendant", "plaintiff", "gunman",
+                             "doctor", "nurse", "teacher", "pilot", "driver", "resident", "witness", "boy", "girl"}
+DESCRIBED_ORG_NOUNS = (ORG_NOUNS | _INSTITUTIONS) - {"company's", "city", "county", "district", "province", "state",
+                                                       "house", "service", "office", "paper", "post", "order"}
+DESCRIBING = PERSON_NOUNS | DESCRIBED_ORG_NOUNS
+# An organisation's kind, read from a word in its name: "Norland Mining Corp." is a company, whatever else it is.
+ORG_KIND_WORDS = {
+    "agency": {"agency", "administration", "department", "bureau"},
+    "company": {"inc", "inc.", "corp", "corp.", "co", "co.", "company", "corporation", "ltd", "ltd.", "llc", "plc"},
+    "firm": {"inc", "inc.", "corp", "corp.", "co", "co.", "company", "corporation", "ltd", "ltd.", "llc", "plc"},
+    "utility": {"electric", "power", "energy", "gas", "utilities", "utility", "edison", "water"},
+    "bank": {"bank", "bancorp"},
+    "airline": {"airlines", "airways", "air"},
+}
+# Government agencies known by their initials alone: "NASA said" names 'the agency' as well as 'NASA Agency' would.
+KNOWN_AGENCIES = {"NASA", "FBI", "CIA", "NSA", "EPA", "FDA", "FAA", "FEMA", "NOAA", "DEA", "ATF", "TSA", "CBP",
+                  "IRS", "SEC", "FCC", "FTC", "CDC", "NIH", "USDA", "ESA", "IAEA", "NHTSA", "NTSB", "OSHA"}
+# "Hale, the suspect,", "Ruiz, the company's chief executive,", "Kotak, a brokerage,": a name, then what it is.
+DESCRIBED_AFTER = re.compile(r",\s+(?:(?:the|a|an|its|his|her|their)\s+|[A-Z][\w.&-]*['\u2019]s\s+)?"
+                             r"(?P<desc>(?:[a-z][\w'\u2019-]*\s+){0,3}?[a-z][\w-]*)(?=,|\.|;|\s+(?:of|at|for|to|in|"
+                             r"on|with|from|who|whose|which|and|since)\b)")
+# "The suspect, Tom Hale,", "the chief executive, Ruiz,": what the article calls someone, then the name.
+DESCRIBED_BEFORE = re.compile(r"\b[Tt]he\s+(?P<desc>(?:[a-z][\w'\u2019-]*\s+){0,3}?[a-z][\w-]*),\s+(?P<name>"
+                              + _CAPWORD + r"(?: (?:of |for |and |& )?" + _CAPWORD + r"){0,5}),")
+LOWER_WORD = re.compile(r"[a-z][\w'\u2019-]*")
+
+
+def _title_word(word: str) -> bool:
+    """Whether a word may end a title or description: a quick test before title_key."""
+    w = _strip_possessive(word.lower()).rstrip(".,")
+    return resolver.ABBREVIATIONS.get(w, w).removeprefix("co-") in DESCRIBING
+
+
+def title_key(words: Sequence[str]) -> str | None:
+    """The noun a description ends in, with a word that makes another title of it: 'the country's chief
+    executive' -> 'executive', 'Vice President' -> 'vice president', 'Gov.' -> 'governor', 'co-founder' -> 'founder'.
+    None: the words end in no noun a person or organisation is described by."""
+    low = [_strip_possessive(w.lower()).rstrip(".,") for w in words]
+    low = [resolver.ABBREVIATIONS.get(w, w) for w in low]
+    low = [w[3:] if w.startswith("co-") else w for w in low]
+    if not low or low[-1] not in DESCRIBING:
+        return None
+    if len(low) > 1 and low[-2] in TITLE_MODIFIERS:
+        return f"{low[-2]} {low[-1]}"
+    return low[-1]
+
 
 
 @dataclass
@@ -545,6 +791,14 @@ class People:
     # For "he" and "she": the offsets of the people named who may be called so, and their names.
     _named: dict[str, tuple[list[int], list[str]]] = field(default_factory=lambda: {"he": ([], []), "she": ([], [])})
     _orgs: tuple[int, list[int], list[str]] | None = None  # _organisations(), for this many people known
+    model: Model | None = None  # the trained resolver for pronouns, roles, organisation nouns, acronyms (None: rules)
+    spoken: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, speaker, kind) of speakers found
+    _lower: set[str] = field(default_factory=set)  # the article's lower-case words: "However" is no one's name
+    _ents: tuple[int, list[Entity]] | None = None  # _entities(), for this many people and speakers known
+    aliases: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, "group", "Harbor Workers Coalition")
+    described: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, "president", "Ana Ruiz")
+    _fulls: dict[str, set[str]] = field(default_factory=dict)  # every full name written with a surname
+    _described_read: bool | None = None  # whether described has been read from the text
 
     def prescan(self, text: str, quoted: Sequence[tuple[int, int]] = ()) -> None:
         """Full names in the article; those inside quotations name surnames but are not who 'he' or 'she' is."""
@@ -560,18 +814,146 @@ class People:
             if " " not in m.group():
                 continue  # one capitalised word: a sentence's first word or a surname, never a full name
             words = [w for w in m.group().split() if w.lower() not in HONORIFICS]
-            while words and (words[0].lower().rstrip(".") in NOT_NAME or words[0].lower() in ROLE_WORDS):
+            while words and (words[0].lower().rstrip(".") in NOT_NAME | LEADING_NOT_NAME
+                             or words[0].lower() in ROLE_WORDS):
                 words = words[1:]
             if any(w.lower() in ROLE_WORDS for w in words):
                 words = words[max(i for i, w in enumerate(words) if w.lower() in ROLE_WORDS) + 1 :]
+            if len(words) > 2 and ACRONYM_WORD.fullmatch(words[0]) and not words[1].isupper():
+                words = words[1:]  # "BBC Emily Hart": the outlet before a name, not the name's first word
+            if len(words) > 2 and text[max(0, m.start() - 4) : m.start()] in {" to ", " of "} \
+                    and is_place_or_org(words[0]) and not is_place_or_org(" ".join(words)):
+                words = words[1:]  # "ambassador to Britain Lee Chan": the place ends the title
             words = [_strip_possessive(w) for w in words]
+            if words and words[-1].endswith(".") and len(words[-1]) > 3 and words[-1].lower() not in KEEPS_DOT:
+                words[-1] = words[-1][:-1]  # "met Luis Ortega.": the sentence's full stop
             if 2 <= len(words) <= 4 and words[-1].lower().rstrip(".") not in ORG_WORDS \
                     and not is_place_or_org(" ".join(words)) \
                     and all(len(w) > 1 for w in words[-1:]):
                 full = self.by_surname.setdefault(_surname(" ".join(words)), " ".join(words))
+                self._fulls.setdefault(_surname(full), set()).add(" ".join(words))
                 if not in_quote:
                     self.mentions.append((m.start(), full))
+        self._lower = set(resolver.WORD.findall(text))
         self._genders(text)
+        for m in ALIAS.finditer(text):
+            if m.group("noun") in ALIAS_NOUNS:  # an organisation's noun: "the company, Adam Lane," is not written
+                self.aliases.append((m.start(), m.group("noun"), m.group("name").rstrip(".")))
+
+    def _describe(self, text: str) -> None:
+        """What the article calls each person and organisation it names, where it says so: 'President Ana Ruiz',
+        'the actor Tom Hale', 'Hale, the suspect,', 'The suspect, Tom Hale,', 'Norland Mining Corp.'."""
+        for m in CAP_RUN.finditer(text):
+            after = DESCRIBED_AFTER.match(text, m.end()) if text.startswith(",", m.end()) else None
+            if after and not any(w[:1].isupper() for w in after.group("desc").split()):
+                key = title_key(after.group("desc").split())
+                if key:
+                    self._described_as(m.start(), key, m.group())
+            words = m.group().split()
+            k = max((n for n, w in enumerate(words[:-1]) if _title_word(w) and title_key(words[: n + 1])), default=-1)
+            if k >= 0 and (words[k] != _strip_possessive(words[k]) or any(w.lower() in HONORIFICS for w in words[:k])):
+                continue  # "Mr. King's Norland Radio": a name, not a title, before the name
+            if k >= 0:  # "US President Ana Ruiz", "Republican Gov. Eric Holcomb"
+                key, name_words = title_key(words[: k + 1]), words[k + 1 :]
+            else:
+                # The words just before the name, when they end in a lower-case noun: "the actor Tom Hale".
+                before = text[max(0, m.start() - 40) : m.start()].split() if text[m.start() - 1 : m.start()] == " " \
+                    else []
+                name_words = words
+                if len(before) > 1 and before[-1] in {"to", "of"}:
+                    # "the ambassador to Britain Lee Chan": the place belongs to the title.
+                    if len(words) < 3 or not is_place_or_org(words[0]):
+                        continue
+                    name_words, before = words[1:], before[:-1]
+                if not before or not LOWER_WORD.fullmatch(before[-1]) or not _title_word(before[-1]):
+                    continue
+                key = title_key(before[-2:])
+            if key:
+                self._described_as(m.start(), key, " ".join(name_words))
+        for m in DESCRIBED_BEFORE.finditer(text):
+            key = title_key(m.group("desc").split())
+            if key:
+                self._described_as(m.start("name"), key, m.group("name"))
+        orgs = [(pos, name) for pos, run in _joined(text, self.names) if (name := self._organisation_name(run))]
+        for pos, name in orgs:
+            low = {w.lower().rstrip(",") for w in name.split()}
+            for noun, kinds in ORG_KIND_WORDS.items():
+                if low & kinds:
+                    self.described.append((pos, noun, name))
+            for w in low & DESCRIBED_ORG_NOUNS:
+                self.described.append((pos, w, name))  # "the bank": "Norland Bank"
+            if name in KNOWN_AGENCIES:
+                fits = {n for _, n in orgs if n != name and name in resolver.acronyms(n)}
+                # "CBP" where the article spells it out once: "Customs and Border Protection".
+                self.described.append((pos, "agency", fits.pop() if len(fits) == 1 else name))
+
+    def _organisation_name(self, run: str) -> str | None:
+        """A capitalised run as an organisation's name ('The Norland Bank's' -> 'Norland Bank'); None: a person's
+        name, a place, or a single word no organisation is called by."""
+        words = [_strip_possessive(w) for w in run.split()]
+        while words and words[0].lower() in NOT_NAME:
+            words = words[1:]
+        if not words:
+            return None
+        name = " ".join(words)
+        if name.endswith(".") and words[-1].lower() not in KEEPS_DOT:
+            name = name[:-1]
+        if len(words) == 1 and (len(name) < 2 or name.lower() in self._lower):
+            return None
+        if self.by_surname.get(_surname(name)) or is_place_or_org(name):
+            return None
+        return name
+
+    def _described_as(self, pos: int, key: str, name: str) -> None:
+        name = _strip_possessive(name.rstrip(",")).rstrip(".") if not name.endswith(tuple(KEEPS_DOT)) else name
+        words = [w for w in name.split() if w.lower() not in HONORIFICS]
+        if not words:
+            return
+        full = self.by_surname.get(_surname(" ".join(words)))
+        if full and {w.lower() for w in words} <= {w.lower() for w in full.split()}:
+            if len(words) == 1 and (len({n.lower() for n in self._fulls.get(_surname(full), set())}) > 1
+                                    or next((p for p, n in self.mentions if n == full), pos) >= pos):
+                # "President Ruiz" where the article names Ana Ruiz and Luis Ruiz, or names Ana Ruiz only later:
+                # whose title it is is unknown.
+                return
+            if key in PERSON_NOUNS:
+                self.described.append((pos, key, full))
+        elif key in DESCRIBED_ORG_NOUNS and len(words) >= 1 and self._organisation_name(" ".join(words)):
+            self.described.append((pos, key, " ".join(words)))
+
+    def _by_description(self, m: Mention) -> str | None:
+        """Whom 'the president', 'the suspect' or 'the agency' stands for, when the article calls exactly one
+        person so (anywhere in it) or exactly one organisation (before the mention): a wrong name costs more than
+        none."""
+        first = m.text.split()[0]
+        if first.lower() != "the" and first == _strip_possessive(first):
+            return None  # "Mr. King", "Retired General": a name or a title on its own, not "the king"
+        key = title_key(m.text.split())
+        if key is None and m.kind == "role":
+            words = m.text.split()
+            last = max((n for n, w in enumerate(words) if title_key(words[: n + 1])), default=-1)
+            key = title_key(words[: last + 1]) if last >= 0 else None
+        if key is None:
+            return None
+        if self._described_read is None:
+            # Read on the first description asked about: most articles never ask.
+            self._describe(self.text)
+            self._described_read = True
+        people = {name for _, k, name in self.described if k == key and name in self.by_surname.values()}
+        orgs = {name for pos, k, name in self.described if k == key and pos < m.start
+                and name not in self.by_surname.values()}
+        fits = (people if key in PERSON_NOUNS else set()) | (orgs if key.split()[-1] in DESCRIBED_ORG_NOUNS else set())
+        if len(fits) != 1:
+            return None
+        who = fits.pop()
+        # "the Democratic nominee" is not the Republican one: the mention's proper words must stand by the name where
+        # the article calls it so ("Wikileaks co-founder Tom Hale" for "the Wikileaks founder").
+        proper = {_strip_possessive(w).lower() for w in m.text.split()[1:] if w[:1].isupper()} - {key.split()[-1]}
+        near = [self.text[max(0, pos - 80) : min(pos + len(who) + 40, m.start if m.start > pos else len(self.text))]
+                .lower() for pos, k, name in self.described if k == key and name == who]
+        if proper and not any(all(re.search(r"\b" + re.escape(w) + r"\b", t) for w in proper) for t in near):
+            return None
+        return who
 
     def _genders(self, text: str) -> None:
         """He or she for each person: 'Mr.'/'Ms.', or the pronoun that first follows the name nearby."""
@@ -592,6 +974,8 @@ class People:
 
     def heard(self, m: Mention, speaker: str) -> None:
         """Note who has just spoken: whom a later "he", "she", "they" or "it" most likely means."""
+        person = m.kind in {"name", "role", "pronoun"} and m.text.lower() not in {"they", "it"}
+        self.spoken.append((m.start, speaker, "person" if person else "group"))
         if m.kind in {"name", "role", "pronoun"}:
             for pronoun, quoted in self.quoted.items():
                 quoted.pop(speaker, None)
@@ -613,6 +997,137 @@ class People:
 
     def resolve(self, m: Mention) -> Resolution:
         """Whom a mention stands for (a full name or a group's name), how sure that is, and why."""
+        mtype = resolver.mention_type(m.kind, m.text, RESOLVED_NOUNS)
+        if mtype is not None and (self.model is not None and mtype in self.model.types or resolver.RECORD is not None):
+            ruled = self._resolve(m)
+            ranked = self._ranked(m, mtype, ruled)
+            if ranked is not None:
+                return ranked
+            return ruled
+        if mtype == "acronym":
+            full = self._expanded(m)
+            if full:
+                return Resolution(full, GROUP_NAMED, f"'{m.text}' = {full}, whose initials it is")
+        return self._resolve(m)
+
+    def _expanded(self, m: Mention) -> str | None:
+        """The organisation named before an acronym whose initials it is, when only one is: 'CBP' ->
+        'U.S. Customs and Border Protection', 'LN' -> 'Live Nation'."""
+        short = m.text.split()[-1].rstrip(".")
+        fits = {e.name for e in self._entities() if e.kind != "person" and e.positions[0] < m.start
+                and e.name != short and short in resolver.acronyms(e.name)}
+        return fits.pop() if len(fits) == 1 else None
+
+    def _ranked(self, m: Mention, mtype: str, ruled: Resolution) -> Resolution | None:
+        """The trained resolver's answer: the best candidate above its threshold, else the mention as written."""
+        ctx = resolver.Context(self.sentence_start, self.previous_start, [n for _, n, _ in self.spoken],
+                               self.roles, {}, 0, self._rule_answers(m, mtype, ruled))
+        model = self.model or resolver.Model({}, 0.0, 1.0)
+        cands = resolver.rank(model, mtype, m.text, m.start, self._entities(), ctx)
+        if resolver.RECORD is not None:
+            resolver.RECORD.append((m.start, m.end, m.text, mtype, [(c.entity.name, c.feats) for c in cands]))
+        if self.model is None or mtype not in self.model.types:
+            return None
+        best = cands[0] if cands else None
+        runner = f"; next {cands[1].entity.name} {cands[1].prob:.2f}" if len(cands) > 1 else ""
+        if best is not None and best.prob >= model.threshold:
+            return Resolution(best.entity.name, round(best.prob, 2),
+                              f"'{m.text}' = {best.entity.name}: resolver {best.prob:.2f} "
+                              f"({model.explain(best.feats)}){runner}")
+        if mtype == "acronym":
+            return None  # an acronym is a name as written: the rules keep it
+        doubt = f"perhaps {best.entity.name} {best.prob:.2f}{runner}" if best else "no one named before it"
+        name = None if m.kind == "pronoun" else m.text
+        return Resolution(name, round(best.prob, 2) if best else UNKNOWN,
+                          f"'{m.text}': resolver unsure ({doubt}), kept as written", resolved=False)
+
+    def _rule_answers(self, m: Mention, mtype: str, ruled: Resolution) -> dict[str, str]:
+        """Whom each hand rule would pick: the model learns how far to trust each."""
+        out: dict[str, str] = {}
+        if mtype in {"he", "she"}:
+            for rule, who in (("sentence", self._named_in_sentence(m.start, mtype)),
+                              ("before", self._named_in_sentence(self.sentence_start, mtype, self.previous_start)),
+                              ("quoted", next(reversed(self.quoted[mtype]), None))):
+                if who:
+                    out[rule] = who
+            positions, names = self._named[mtype]
+            k = bisect_left(positions, m.start)
+            if k:
+                out["latest"] = names[k - 1]
+        elif mtype in {"role", "noun"}:
+            org = self._organisation_opening(self.previous_start, self.sentence_start)
+            if org:
+                out["org_before"] = org
+            org = self._organisation_before(m.start)
+            if org:
+                out["org_most"] = org
+        if ruled.resolved and ruled.name and ruled.confidence < NAMED:
+            out[mtype + "_rule"] = ruled.name
+        return out
+
+    def _entities(self) -> list[Entity]:
+        """The people and organisations named outside quotations, and the groups heard: whom a mention may mean."""
+        key = len(self.by_surname) * 100_000 + len(self.spoken)
+        if self._ents is not None and self._ents[0] == key:
+            return self._ents[1]
+        found: dict[str, Entity] = {}
+        first_words = {w.lower() for n in self.by_surname.values() for w in n.split()[:-1]}
+        runs = _joined(self.text, self.names)
+        for pos, run in runs:
+            words = [w if ACRONYM.fullmatch(w) else _strip_possessive(w).rstrip(".,") for w in run.split()]
+            words = [w for w in words if w.lower() not in HONORIFICS]
+            if words and self._opens_sentence(pos) and (words[0].lower() in self._lower or words[0].endswith("ly")
+                                                        or words[0].lower() in STOP | SKIP_BEFORE_CUE | OPENERS):
+                words = words[1:]  # "Although CBP ...", "Unsurprisingly, ...": a sentence's first word
+            while words and (words[0].lower() in NOT_NAME or words[0].lower() in ROLE_WORDS
+                             or words[0].lower() in MONTHS):
+                words = words[1:]
+            if any(w.lower() in ROLE_WORDS for w in words):
+                words = words[max(i for i, w in enumerate(words) if w.lower() in ROLE_WORDS) + 1 :]
+            if not words:
+                continue
+            name = " ".join(words)
+            # A name joined over "of" or "and" is an organisation's, even where its end looks like a person's name.
+            full = None if any(w.lower() in resolver.CONNECTORS for w in words) else self.by_surname.get(_surname(name))
+            if full and {w.lower() for w in words} <= {w.lower() for w in full.split()}:
+                e = found.setdefault(full, Entity(full, "person", gender=self.genders.get(full)))
+            elif full or (len(words) == 1 and (words[0].lower() in self._lower or words[0].lower() in first_words
+                                               or len(words[0]) < 2)):
+                continue  # "Jack" of a person named in full, or a sentence's first word ("However")
+            else:
+                kind = "place" if is_place_or_org(name) and not any(w.lower() in ORG_WORDS for w in words) else "org"
+                e = found.setdefault(name, Entity(name, kind))
+            e.positions.append(pos)
+            e.context |= resolver.context_words(self.text, pos, pos + len(run))
+        for e in found.values():
+            if e.kind == "person" and e.gender is None:
+                e.gender = self._gender_near(e.positions)
+        for pos, speaker, kind in self.spoken:
+            if speaker not in found:
+                found[speaker] = Entity(speaker, "person" if kind == "person" else "group")
+            if pos not in found[speaker].positions:
+                found[speaker].positions.append(pos)
+                found[speaker].positions.sort()
+        self._ents = (key, list(found.values()))
+        return self._ents[1]
+
+    def _gender_near(self, positions: list[int]) -> str | None:
+        """'he' or 'she' as the pronouns just after a person's mentions mostly say, when the text never said
+        (a surname-only mention counts too): 'Swift ... her label'."""
+        votes = {"he": 0, "she": 0}
+        for pos in positions:
+            p = GENDERED.search(self.text, pos, min(len(self.text), pos + 100))
+            if p:
+                votes["he" if p.group(1).lower() in {"he", "his", "him"} else "she"] += 1
+        if votes["he"] != votes["she"] and min(votes.values()) * 2 < max(votes.values()):
+            return max(votes, key=lambda k: votes[k])
+        return None
+
+    def _opens_sentence(self, pos: int) -> bool:
+        before = self.text[max(0, pos - 3) : pos].rstrip(" \"\u201c'\u2018")
+        return not before or before[-1] in ".!?\n:"
+
+    def _resolve(self, m: Mention) -> Resolution:
         if m.kind == "name":
             full = self.by_surname.get(_surname(m.text), m.text)
             if len(m.text.split()) > len(full.split()):
@@ -624,6 +1139,9 @@ class People:
         if m.kind == "pronoun":
             return self._pronoun(m)
         if m.kind == "role":
+            named = self._by_description(m)
+            if named:
+                return Resolution(named, DESCRIBED, f"'{m.text}' = {named}, the only one the article calls so")
             head = next((w for w in reversed(m.text.lower().split()) if w in ROLE_WORDS), m.text.split()[-1].lower())
             for person, role in reversed(self.roles.items()):
                 if head in role.lower():
@@ -638,6 +1156,15 @@ class People:
                 if issuers:
                     who = max(issuers)[1]
                     return Resolution(who, ISSUER, f"'{m.text}' = {who}, the organisation quoted just before")
+                issued = self._issued_before(m.start, words[1].lower())
+                if issued:
+                    return Resolution(issued, ISSUER, f"'{m.text}' = {issued}, who the article says issued it")
+            named = self._alias(m) if len(words) == 2 and words[0].lower() == "the" else None
+            if named:
+                return Resolution(named, ALIASED, f"'{m.text}' = {named}, as the article named it before")
+            named = self._by_description(m) if words[0].lower() == "the" else None
+            if named:
+                return Resolution(named, DESCRIBED, f"'{m.text}' = {named}, the only one the article calls so")
             if len(words) == 2 and words[0].lower() in {"the", "its"} and words[1].lower() in ORG_NOUNS:
                 org = self._organisation_opening(self.previous_start, self.sentence_start)
                 if org:
@@ -656,6 +1183,11 @@ class People:
         if any(w.lower().strip(".,") in ANONYMOUS for w in m.text.split()):
             return Resolution(None, ANONYMOUS_SOURCE, f"'{m.text}': an anonymous source", resolved=False)
         return Resolution(m.text, AS_WRITTEN, f"'{m.text}': someone the article does not name", resolved=False)
+
+    def _alias(self, m: Mention) -> str | None:
+        """What 'the group' stands for where the article said so before: 'The group, Harbor Workers Coalition, ...'."""
+        noun = m.text.split()[-1].lower()
+        return next((name for pos, n, name in reversed(self.aliases) if n == noun and pos <= m.start), None)
 
     def _pronoun(self, m: Mention) -> Resolution:
         pronoun = m.text.lower()
@@ -714,7 +1246,26 @@ class People:
         if words[0].lower() in NOT_NAME or any(w.lower() in people or w.lower() in ROLE_WORDS for w in words) \
                 or is_place_or_org(org) and not any(w.lower() in ORG_WORDS for w in words):
             return None  # a person, a title, a place, or a sentence's first word ("Meanwhile")
+        if len(words) == 1 and not self._written_as_name(words[0]):
+            return None  # "Shares fell. The company said": a word capitalised only where it opens a sentence
         return org
+
+    def _written_as_name(self, word: str) -> bool:
+        """Whether the article writes a word as names are: never in lower case, and capitalised inside a sentence
+        or more than once ('Norland faces layoffs', not 'Shares fell')."""
+        if word.lower() in self._lower:
+            return False
+        found = [m.start() for m in re.finditer(r"\b" + re.escape(word) + r"\b", self.text)]
+        return len(found) > 1 or any(not self._opens_sentence(pos) for pos in found)
+
+    def _issued_before(self, pos: int, document: str) -> str | None:
+        """Who the article last says issued such a document before pos, when no one was quoted just before:
+        "Norland Rail issued a statement on Monday. ... 'We regret it,' the statement continued." """
+        last = deque(ISSUED_BY.finditer(self.text, max(0, pos - 3000), pos), maxlen=1)  # the latest one
+        if not last or last[0].group("doc").lower() != document:
+            return None
+        who = last[0].group("who")
+        return None if who.split()[0].lower() in NOT_NAME or who.lower() in PRONOUNS else who
 
     def _organisation_before(self, pos: int) -> str | None:
         """The organisation the article names most often, first named before pos: its company, agency or group."""
@@ -736,6 +1287,8 @@ class People:
             if not words or any(w.lower() in people or w.lower() in ROLE_WORDS for w in words):
                 continue
             org = " ".join(words)
+            if len(words) == 1 and not self._written_as_name(org):
+                continue  # "However", "Most": capitalised only where a sentence opens
             if len(org) > 1 and not is_place_or_org(org):
                 counts[org] = counts.get(org, 0) + 1
                 first.setdefault(org, start)

@@ -1,4 +1,17 @@
-"""The extraction engine: statements with speaker, role, cue, date and place, from article text."""
+"""The extraction engine: statements with speaker, role, cue, date and place, from article text.
+
+It reads an article paragraph by paragraph and sentence by sentence, in stages that each do one thing:
+1. candidates: quotations with a reporting verb, a verb and what it reports, "according to", a transcript's
+   "NAME:" label, 'Name: "..."' (_labelled, _sentence, _attribution, _according); each says which rule found it,
+   and a rule's doubts are a veto the classifier may overrule ("condemned the move" has no quotation);
+2. speaker resolution (_resolved, speakers.People): the mention as written, to a name with a confidence and why;
+3. scoring (_kept): hard rules no model overrules (no one to credit, a word capitalised only because it opens the
+   sentence, a learned cue with no agent), then the statement classifier's probability against its threshold;
+4. date and place (_when_where): said in the sentence, else the speaker's statement before, else the article's date;
+then quotations continuing a speaker (_floating) and the article's own verdicts on a claim (_disputed).
+The word lists are data (bot/extract/data/lexicon.json, read into one frozen Lexicon); the models are data too
+(classifier.json, and resolver.json when one is trained), each handed in, none read from module state.
+"""
 
 from __future__ import annotations
 
@@ -10,24 +23,18 @@ from datetime import date
 from itertools import accumulate
 
 from bot.errors import Unreadable
-from bot.extract import when
-from bot.extract.cues import (
-    ACCORDING,
-    DOCUMENT,
-    FINDINGS,
-    FORM_TO_LEMMA,
-    LEARNED,
-    NEEDS_QUOTE,
-    NEEDS_SAID_OBJECT,
-    TAKES_AUDIENCE,
-    THING_OBJECT,
-    find_cues,
-)
+from bot.extract import classifier, when
+from bot.extract.cues import ACCORDING, LEXICON, NAMED_AS, THING_OBJECT, Lexicon
+from bot.extract.resolver import MODEL as RESOLVER
+from bot.extract.resolver import Model
 from bot.extract.sentences import Span, find_quotes, split_sentences
 from bot.extract.speakers import (
+    FALLBACK,
     LABELLED,
     NOT_NAME,
     PEOPLE_NOUNS,
+    ROLE_WORDS,
+    SPEAKER_NOUNS,
     UNKNOWN,
     Mention,
     People,
@@ -40,14 +47,12 @@ from bot.extract.subjects import other_subject, sentence_subject, source_before
 
 PARAGRAPH = re.compile(r"[^\n]+")
 CONTRACTION = re.compile(r"(?:n't|n\u2019t|'ve|\u2019ve|'d|\u2019d|'re|\u2019re|'ll|\u2019ll|'m|\u2019m)$", re.I)
-# What polls and papers find: sources in their own right ("the survey shows", "the report says").
-DOCUMENT_NOUNS = {"poll", "polls", "survey", "surveys", "report", "reports", "study", "studies", "results",
-                  "documents", "records", "filings", "emails", "analysis", "statement", "memo", "letter", "data"}
 IMPERSONAL = {"seems", "seemed", "seem", "appears", "appeared", "appear", "sounds", "sounded", "looks", "looked"}
 NAME_PARTICLES = {"de", "van", "von", "bin", "al", "da", "del", "la", "le", "of", "the", "for", "and", "&"}
 # What may stand between a cue and its content: "said in a statement on Tuesday that ...".
 LEAD_IN = re.compile(
-    r"(?:\s*(?:,|:|\u2014|that\b|of\b|about\b|(?:again|also|later|then|publicly|repeatedly)\b|"
+    r"(?:\s*(?:,|:|\u2014|that\b|of\b|about\b|(?:again|also|later|then|publicly|repeatedly|falsely|wrongly)\b|"
+    r"without (?:offering |providing |citing |giving )?(?:any )?evidence\b|"
     r"(?:on|in|at|during|via|through|over) (?:a |an |his |her |their |the )?"
     r"(?:statement|interview|speech|post|letter|tweet|email|e-mail|press release|press conference|"
     r"news conference|briefing|op-ed|video|message|radio|television|TV|Twitter|Facebook|X|Instagram|"
@@ -71,6 +76,8 @@ PARTICIPLE_CLAUSE = re.compile(
     r"|,?\s+(?:but|and|while)\s+(?=(?:he|she|they|we|I|[A-Z][\w'\u2019-]+)\s+(?:also\s+)?"
     r"(?:said|says|added|noted|told|argued|insisted)\b)"
 )
+OTHER_SPEAKER = re.compile(r",\s+(while|whereas|with)\s+(?:the\s+|its\s+|their\s+)?[A-Z][\w.'\u2019&-]*"
+                           r"(?:\s+[\w.'\u2019&-]+){0,5}\s+$")
 SECOND_VERB = re.compile(r",?\s+(?:and|but)\s+(?:then\s+|also\s+|later\s+)?$")
 COORDINATED = re.compile(r"\b(?:and|but)(?: (?:also|then|later))?\s*$")
 CLAUSE_BREAK = re.compile(r"[,;]")
@@ -81,7 +88,9 @@ AFFILIATION = re.compile(r"\s+(?:of|at|in|from|with|for|on)(?:\s+(?!that\b)[\w'\
 TAIL = re.compile(r"^[\s,.;:!?\"\u201d\u2019)]*$")
 QUOTE_CHARS = "\"\u201c\u201d"
 MIN_QUOTE_WORDS = 3
-UNSURE = UNKNOWN  # a statement with no speaker and no more confidence than this is left out
+# A statement with no speaker and no more confidence than this is left out: "he" with no one quoted before it is
+# only a guess at whoever was named last, and "Unattributed" words help no reader.
+UNSURE = FALLBACK
 CONTINUING = 0.9  # a quotation continuing the one before it: its speaker's confidence, a little less
 # How long reading one article may take, in seconds (None: no bound). Tests and benches change it here.
 TIME_LIMIT: float | None = 5.0
@@ -131,11 +140,14 @@ class Statement:
     rule: str = ""  # the candidate rule that found it: quote+verb, verb+that, according-to, label, continuation...
     resolved: bool = True  # False: speaker is the mention as the article writes it ("a spokesman"), or None
     why: str = ""  # why this speaker, in words: "named in the attribution", "'he' = the person quoted just before"
+    disputed: str = ""  # the article's own words holding the claim false: "falsely", "That is false."
+    score: float = 1.0  # the statement classifier's P(a real speech or writing act), in [0, 1]
+    features: list[str] = field(default_factory=list)  # what the classifier read (--explain shows the weightiest)
 
     def to_json(self) -> dict:
         d = dict(self.__dict__)  # flat fields: cheaper than dataclasses.asdict's deep copy
         d["said_on"] = self.said_on.isoformat() if self.said_on else None
-        del d["context_start"], d["context_end"], d["spans"]
+        del d["context_start"], d["context_end"], d["spans"], d["features"]
         return d
 
 
@@ -146,16 +158,26 @@ class _Found:
     cue: str | None
     cue_span: Span | None
     rule: str = ""
+    # The rule that would have dropped it ("needs-quote", "short", ...): kept only if the classifier is sure.
+    veto: str = ""
 
 
-def extract_statements(text: str, published: date | None = None) -> list[Statement]:
-    """Every statement in the article, in text order; TooSlow when reading it takes over TIME_LIMIT seconds."""
+STATEMENT_MODEL = classifier.load()  # the shipped statement classifier, read once; never changed
+
+
+def extract_statements(text: str, published: date | None = None, lexicon: Lexicon = LEXICON,
+                       resolver: Model | None = RESOLVER,
+                       statement_model: classifier.Model = STATEMENT_MODEL) -> list[Statement]:
+    """Every statement in the article, in text order; TooSlow when reading it takes over TIME_LIMIT seconds.
+    lexicon: the cue words to read (the package's own unless cross-validation hands in another); resolver: the
+    speaker resolver's model (likewise; None: the hand rules alone); statement_model: the statement classifier,
+    which scores each candidate and drops those below its threshold (classifier.RULES: what the rules keep)."""
     clock = _Clock(TIME_LIMIT)
     if "''" not in text:
-        return _extract(text, published, clock)
+        return _extract(text, published, clock, lexicon, resolver, statement_model)
     # Some papers (the NYT's archive style) write quotation marks as two apostrophes. Read them as '"' plus a
     # space, which keeps every offset, then give each statement its words as the article wrote them.
-    found = _extract(text.replace("''", '" '), published, clock)
+    found = _extract(text.replace("''", '" '), published, clock, lexicon, resolver, statement_model)
     for st in found:
         # A closing mark read as '"' ends one character early: take in its second apostrophe.
         st.spans = [Span(p.start, p.end + 1) if text[p.end - 1 : p.end + 1] == "''" else p for p in st.spans]
@@ -164,9 +186,10 @@ def extract_statements(text: str, published: date | None = None) -> list[Stateme
     return found
 
 
-def _extract(text: str, published: date | None, clock: _Clock) -> list[Statement]:
+def _extract(text: str, published: date | None, clock: _Clock, lex: Lexicon, model: Model | None,
+             judge: classifier.Model) -> list[Statement]:
     paragraphs = [(para, find_quotes(text, para.start(), para.end())[0]) for para in PARAGRAPH.finditer(text)]
-    people = People()
+    people = People(model=model)
     people.prescan(text, [(q.start, q.end) for _, quotes in paragraphs for q in quotes])
     first_line_end = len(text) if (nl := text.find("\n")) < 0 else nl
     lowered: str | None = None  # the text in lower case, made once, for a title line's capitalised verbs
@@ -178,10 +201,10 @@ def _extract(text: str, published: date | None, clock: _Clock) -> list[Statement
         if para.start() > first_line_end and _headline(para.group()):
             continue  # "Biden says he will run again" between paragraphs: a link to another story
         para_out: list[Statement] = []
-        labelled = _labelled(text, para, people, lookups)
+        labelled = _labelled(text, para, people, lookups, lex)
         if labelled is not None:
-            st = _statement(text, Span(para.start(), para.end()), labelled, people, published, latest)
-            if st is not None:
+            st = _statement(text, Span(para.start(), para.end()), labelled, people, published, latest, lex)
+            if st is not None and _kept(text, Span(para.start(), para.end()), labelled, st, judge, lex):
                 para_out.append(st)
                 latest.add(st)
         starts = [q.start for q in quotes]
@@ -193,20 +216,78 @@ def _extract(text: str, published: date | None, clock: _Clock) -> list[Statement
             if sent.start <= first_line_end and _title_cased(text[sent.start : sent.end]):
                 lowered = lowered or text.lower()
                 cue_text = lowered if len(lowered) == len(text) else text
-            for found in _sentence(text, sent, sent_quotes, cue_text, clock):
-                st = _statement(text, sent, found, people, published, latest)
-                if st is not None and _someone(st) and (st.cue not in LEARNED
-                                       or _agent(text, found.mention, st.speaker, st.cue, lookups)):
+            if _writers_question(text, sent, sent_quotes):
+                continue  # "What did the prosecutors say?": the writer asks; no one is quoted saying it
+            for found in _sentence(text, sent, sent_quotes, cue_text, clock, lex):  # 1. candidates
+                st = _resolved(text, sent, found, people, lex)  # 2. speaker resolution
+                if not _someone(st) or _capitalised_word(text, found.mention, lookups) \
+                        or lex.is_learned(st.cue) and not _agent(text, found.mention, st.speaker, st.cue, lookups, lex):
+                    continue  # 3. scoring: say less rather than guess; no model overrules these
+                if _kept(text, sent, found, st, judge, lex):  # 3. scoring: the classifier
+                    if found.veto and found.mention and st.speaker and st.resolved:
+                        people.heard(found.mention, st.speaker)
+                    _when_where(text, sent, st, published, latest)  # 4. date and place
                     para_out.append(st)
                     latest.add(st)
-        para_out += _floating(text, para.start(), quotes, para_out, out, clock)
+        para_out += _floating(text, para.start(), quotes, para_out, out, clock, judge)
+        for st in para_out:
+            st.disputed = _disputed(text, st, lex)
         para_out.sort(key=lambda s: s.start)
         latest.end_paragraph(para_out)
         out += para_out
     return out
 
 
+ASKS = re.compile(r"\W*(?:(?:and|but|so|or|yet|then)\s+)?(?:what|why|how|who|whom|whose|when|where|which|is|are|was|"
+                  r"were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might|must)\b", re.I)
+
+
+CUE_BEFORE_COLON = re.compile(r"\b(?:ask|asks|asked|asking|wonder|wonders|wondered|said|says|wrote|writes|tweeted|"
+                              r"posted|added)\b[^.!?]*$")
+
+
+def _writers_question(text: str, sent: Span, quotes: list[Span]) -> bool:
+    """A sentence that opens as a question and ends with a question mark outside any quotation: the writer's own
+    question ("But has he called for changing them?"). One that reports a question is kept ("He asked: ...?")."""
+    end = len(text[sent.start : sent.end].rstrip()) + sent.start - 1
+    if text[end] != "?" or any(q.start < end < q.end for q in quotes):
+        return False
+    colon = text.rfind(": ", sent.start, end)  # "More to the point: how did he write those books?"
+    if ASKS.match(text, sent.start, end) is not None:
+        return True
+    return colon >= 0 and not any(q.start <= colon < q.end for q in quotes) \
+        and ASKS.match(text, colon + 2, end) is not None \
+        and not CUE_BEFORE_COLON.search(text, max(sent.start, colon - 40), colon)
+
+
+def _disputed(text: str, st: Statement, lex: Lexicon) -> str:
+    """The writer's words that hold the claim false, if any: around it in its sentence ("falsely claimed that",
+    "said, without evidence, that"), or the sentence right after it ("That is false.", "There is no evidence")."""
+    gaps = [Span(a.end, b.start) for a, b in zip(st.spans, st.spans[1:], strict=False)]
+    spans = [Span(st.context_start, st.start), *gaps, Span(st.end, st.context_end)]
+    for p in spans:
+        if (m := lex.disputing.search(text, p.start, p.end)) is not None:
+            return m.group()
+    verdict = lex.verdict.match(text, st.context_end)
+    if verdict is None:
+        return ""
+    sentence_end = re.search(r"[.!?]|$", text[verdict.end() - 1 : verdict.end() + 200])
+    end = verdict.end() - 1 + (sentence_end.end() if sentence_end else 0)
+    return text[verdict.start() : end].strip().strip('"\u201d)')
+
+
 HEADLINE_END = tuple(".!?\"\u201d\u2019)\u2026:;,")
+
+
+def _kept(text: str, sent: Span, f: _Found, st: Statement, judge: classifier.Model, lex: Lexicon) -> bool:
+    """Score a candidate with the statement classifier: whether it reaches the model's threshold."""
+    lemma = None if f.cue is None else lex.form_to_lemma.get(f.cue, f.cue.lower())
+    st.features = classifier.features(text, sent, st.rule, f.cue, lemma, f.cue_span, f.mention, st.spans,
+                                      st.resolved, st.speaker is not None, st.confidence)
+    if f.veto:
+        st.features += [f"veto={f.veto}", f"veto={f.veto}|lemma={lemma}"]
+    st.score = judge.score(st.features)
+    return st.score >= (judge.vetoed_threshold if f.veto else judge.threshold)
 
 
 def _headline(para: str) -> bool:
@@ -271,7 +352,19 @@ def _named_mid_sentence(text: str, word: str) -> bool:
     return any(not _sentence_initial(text, m.start()) for m in re.finditer(r"\b" + re.escape(word) + r"\b", text))
 
 
-def _agent(text: str, mention: Mention | None, speaker: str | None, cue: str | None, lookups: _Lookups) -> bool:
+def _capitalised_word(text: str, mention: Mention | None, lookups: _Lookups) -> bool:
+    """A one-word 'name' that opens a sentence, is never capitalised elsewhere and is written in lower case
+    elsewhere in the article: a word capitalised because it starts the sentence ("Stir together ..."), no one."""
+    if mention is None or mention.kind != "name" or " " in mention.text or not _sentence_initial(text, mention.start):
+        return False
+    word = mention.text
+    if word.lower() in PEOPLE_NOUNS or word.endswith("s"):
+        return False  # "Prosecutors told reporters", "Delegates questioned": people all the same
+    return not lookups.named_mid_sentence(word) and re.search(r"\b" + re.escape(word.lower()) + r"\b", text) is not None
+
+
+def _agent(text: str, mention: Mention | None, speaker: str | None, cue: str | None, lookups: _Lookups,
+           lex: Lexicon) -> bool:
     """Whether a learned cue ("endorsed", "believes") has someone to hold it: a person, a role, an organisation
     or a group of people. In general news such words mostly follow things ("the videos show", "the sites offered")."""
     if mention is None:
@@ -280,7 +373,7 @@ def _agent(text: str, mention: Mention | None, speaker: str | None, cue: str | N
     if any(CONTRACTION.search(w) for w in words):
         return False  # "didn't", "we've": a clause, not a subject
     head = words[-1].lower()
-    if mention.kind == "role" or head in DOCUMENT_NOUNS:
+    if mention.kind == "role" or head in lex.document_sources:
         return True  # "the candidate believes", "a new poll shows"
     if head in {"they", "it"}:
         # "they fear", "it endorsed": someone holds the view, though the text may not say who; but "it seems" holds
@@ -307,18 +400,29 @@ def _title_cased(sentence: str) -> bool:
     return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
 
 
-def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str, clock: _Clock) -> list[_Found]:
+def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str, clock: _Clock, lex: Lexicon) -> list[_Found]:
     """cue_text is the text cues are looked for in: the text itself, or a title line in lower case (same offsets)."""
     found: list[_Found] = []
     covered: list[Span] = []
-    for m in _cues(text, cue_text, sent, quotes):
+    vetoed = 0  # how many of found a rule vetoed
+    for m in _cues(text, cue_text, sent, quotes, lex):
         clock.check()
         if any(c.start <= m.start() < c.end for c in covered):
             continue
-        f = _attribution(text, sent, quotes, m, found)
-        if f is not None and not any(_same_words(f.content, g.content) for g in found):
-            found.append(f)
+        f = _attribution(text, sent, quotes, m, [g for g in found if not g.veto], lex)
+        if f is None or any(_same_words(f.content, g.content) for g in found if not g.veto):
+            continue
+        if not f.veto:
+            # A reading the rules keep wins over a vetoed one of the same words; a vetoed one covers nothing.
+            if vetoed:  # (most sentences have none: no second pass over the candidates)
+                found = [g for g in found if not (g.veto and _same_words(f.content, g.content))]
+                vetoed = sum(1 for g in found if g.veto)
             covered += f.content
+        elif any(_same_words(f.content, g.content) for g in found):
+            continue
+        else:
+            vetoed += 1
+        found.append(f)
     for colon in COLON_QUOTE.finditer(text, sent.start, sent.end):
         clock.check()
         # 'Republican pollster Daron Shaw: "Historically, ..."': a name, a colon, then the quotation.
@@ -403,7 +507,7 @@ def _sentence_like(words: str) -> bool:
     return len(toks) >= 4 and len(alpha) >= 0.7 * len(toks) and sum(t.islower() for t in alpha) >= 2
 
 
-def _labelled(text: str, para: re.Match, people: People, lookups: _Lookups) -> _Found | None:
+def _labelled(text: str, para: re.Match, people: People, lookups: _Lookups, lex: Lexicon) -> _Found | None:
     """A paragraph that opens with its speaker's name and a colon, as transcripts and headlines write it."""
     m = LABEL.match(text, para.start(), para.end())
     if m is None:
@@ -412,7 +516,7 @@ def _labelled(text: str, para: re.Match, people: People, lookups: _Lookups) -> _
     words = name.split()
     if words[0].lower().rstrip(".") in NOT_LABELS | NOT_NAME or words[-1].lower() in NOT_LABELS:
         return None
-    document = len(words) == 1 and name.lower() in DOCUMENT_NOUNS  # "Poll: ..." reports
+    document = len(words) == 1 and name.lower() in lex.document_sources  # "Poll: ..." reports
     shaped = person_shaped(name.title() if name.isupper() else name) \
         or len(words) == 1 and person_shaped(people.by_surname.get(name.lower(), ""))
     if not document and not (shaped and _named_elsewhere(lookups, words[-1], para.start(), para.end())):
@@ -425,32 +529,80 @@ def _labelled(text: str, para: re.Match, people: People, lookups: _Lookups) -> _
     return _Found([content], mention, ":", Span(colon, colon + 1), "label")
 
 
-def _cues(text: str, cue_text: str, sent: Span, quotes: list[Span]) -> list[re.Match]:
-    ms = [*find_cues(cue_text, sent.start, sent.end), *ACCORDING.finditer(text, sent.start, sent.end)]
+OWNED = re.compile(r"^(?P<owner>(?:[A-Z][\w.&-]*\s+){0,3}[A-Z][\w.&-]*)['\u2019]s\s+(?P<rest>.*)$")
+PAPERS = {"review", "article", "story", "investigation", "reporting", "interview", "analysis", "tally", "count",
+          "editorial", "piece", "broadcast", "podcast", "newsletter", "documentary"}
+
+
+def _document_owner(text: str, mention: Mention, lex: Lexicon) -> Mention:
+    """"The Wrap's report claims", "according to The Verge's Stadia review": the paper speaks for its owner."""
+    m = OWNED.match(mention.text)
+    if m is None:
+        return mention
+    # The paper is the mention's last word ("Wrap's report") or the word right after it ("Verge's Stadia review").
+    words = [*m.group("rest").split()[-1:], *text[mention.end : mention.end + 40].split()[:1]]
+    if not any(w.lower().strip(".,;:") in PAPERS | lex.document_sources for w in words):
+        return mention
+    owner = m.group("owner")
+    return Mention(mention.start, mention.start + len(owner), owner, "group")
+
+
+def _a_thing(mention: Mention | None) -> bool:
+    """A subject that is neither a name nor people: "a family of proteins", "the new tool"."""
+    if mention is None:
+        return True
+    last = mention.text.split()[-1]
+    head = last.lower().strip(".,")
+    people = PEOPLE_NOUNS | SPEAKER_NOUNS | ROLE_WORDS
+    return mention.kind in {"group", "anonymous"} and last.islower() and head not in people \
+        and head.removesuffix("s") not in people and head.removesuffix("es") not in people
+
+
+def _appositive_subject(text: str, sent: Span, cue_start: int) -> bool:
+    """Whether all the sentence says before the verb is a person and their role: "Maria Lund, an engineer,"."""
+    subject = mention_before(text, sent.start, cue_start)
+    return subject is not None and subject.role is not None and not text[sent.start : subject.start].strip(' "\u201c')
+
+
+def _cues(text: str, cue_text: str, sent: Span, quotes: list[Span], lex: Lexicon) -> list[re.Match]:
+    ms = [*lex.find(cue_text, sent.start, sent.end), *ACCORDING.finditer(text, sent.start, sent.end)]
     ms.sort(key=lambda m: m.start())
     return [m for m in ms if not any(q.start < m.start() < q.end for q in quotes)]
 
 
-def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: list[_Found]) -> _Found | None:
+def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: list[_Found],
+                 lex: Lexicon) -> _Found | None:
     cue = m.group()
     cue_span = Span(m.start(), m.end())
     if cue.lower() in {"according to", "citing"}:
         return _according(text, sent, m)
-    lemma = FORM_TO_LEMMA[cue]
-    if lemma in LEARNED and (PASSIVE_AFTER.match(text, m.end()) or STRANDED.match(text, m.end())
+    lemma = lex.form_to_lemma[cue]
+    if cue.endswith("ing") and (GERUND_AFTER.search(text, max(sent.start, m.start() - 6), m.start())
+                                or BE_BEFORE.search(text, max(sent.start, m.start() - 30), m.start())
+                                and ENDS_HERE.match(text, m.end())):
+        return None  # "studies show that adding exercise helps", "early results are promising.": no one speaks
+    if not cue.endswith("ing") and PASSIVE_BEFORE.search(text, max(sent.start, m.start() - 16), m.start()) \
+            and not BY_AGENT.match(text, m.end()):
+        return None  # "The price wasn't announced.", "it was reported that": no one is said to have said it
+    if text[max(sent.start, m.start() - 3) : m.start()].rstrip().endswith(("'s", "\u2019s")) \
+            and not POSSESSED_SAYING.match(text, m.end()):
+        return None  # "denied Swift's claims, saying": a noun, not a verb ("Trump's claim that ..." reports him)
+    if lex.is_learned(cue) and (PASSIVE_AFTER.match(text, m.end()) or STRANDED.match(text, m.end())
                              or NOUN_BEFORE.search(text, max(sent.start, m.start() - 8), m.start())):
         return None  # "the opinions expressed in the article", "a plan endorsed by ...": no one speaks here
     before = text[sent.start : m.start()]
-    after_end = _clause_end(text, m.end(), sent.end)
+    after_end = _clause_end(text, m.end(), sent.end, lex)
     opening = _opening_quote(text, sent, quotes)
     mention: Mention | None
     # Inverted: '"...," said Austin.' or '..., says the report.'
     last = before.rstrip()[-1:]
-    if last in {",", '"', "\u201d", "\u201c"} and lemma not in NEEDS_QUOTE and lemma != "tell":
+    if last in {",", '"', "\u201d", "\u201c"} and lemma not in lex.needs_quote and lemma != "tell":
         # ("..., Jack Buser, director for games at Google, tells The Hollywood Reporter.": whom one tells is the
         # audience, never the speaker.)
         mention = mention_after(text, m.end(), sent.end)
         tail = text[mention.end : sent.end] if mention else ""
+        if mention is not None and opening is None and _appositive_subject(text, sent, m.start()):
+            mention = None  # "Maria Lund, an engineer, said the dam held": she is the subject, not the words
         if mention is not None and (opening is not None and _adjacent(text, opening.end, m.start())
                                     or TAIL.match(CLAUSE_BREAK.split(tail)[0])
                                     or lemma in INVERTS and AFFILIATION.match(CLAUSE_BREAK.split(tail)[0])):
@@ -469,7 +621,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     else:
         subject_end = m.start()
         be = BE_BEFORE.search(text, max(sent.start, subject_end - 30), subject_end)
-        if be and (cue.endswith("ing") or lemma in LEARNED):
+        if be and (cue.endswith("ing") or lex.is_learned(cue)):
             subject_end = be.start()  # "Trump has been talking about", "Officials are expected to"
         when_said = SUBJECT_TIME.search(text, max(sent.start, subject_end - 40), subject_end)
         if when_said:
@@ -480,10 +632,12 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             mention = sentence_subject(text, sent, m.start())
         if mention is None:
             mention = other_subject(text, sent, m.start())
-    if mention is None or lemma in FINDINGS and DOCUMENT.search(mention.text):
-        return None
+    if mention is None or lemma in lex.findings and (lex.finding_subject.search(mention.text) or _a_thing(mention)):
+        return None  # "the study revealed", "those facts suggest": a finding, not words
+    if lemma == "call" and _a_thing(mention) and not PERSON_OBJECT.match(text, m.end()):
+        return None  # "a poem called ...", "the script called for ...": naming or needing, not speech
     if not shared and opening is not None and mention.start > opening.start \
-            and _near(text, opening.end, mention.start):
+            and _near(text, opening.end, mention.start, lex):
         # '"...," Heyward said, via the Post-Gazette.': a quote opening the sentence, then its speaker.
         words = opening
         continued = CONTINUED.match(text, opening.end, mention.start)
@@ -497,7 +651,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         # "This campaign, he says, is different." / "..., Sanders said, a policy that ...": the words
         # stand around the attribution.
         content = _trim(text, sent.start, _before(text, mention.start))
-        if content and lemma not in NEEDS_QUOTE:
+        if content and lemma not in lex.needs_quote:
             rest = _trim(text, m.end(), sent.end)
             if rest and text[content.start].isupper() and text[rest.start].islower() \
                     and not text[rest.start:].startswith(("a ", "an ", "which ", "who ")):
@@ -507,51 +661,66 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         # 'Apple was "pulled into the enterprise," CEO Tim Cook said Tuesday in a chat with ...' /
         # '..., Cook said while visiting ...': the words come first, then who said them and where.
         content = _trim(text, sent.start, _before(text, mention.start))
-        if content and lemma not in NEEDS_QUOTE:
+        if content and lemma not in lex.needs_quote:
             return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span, "words+verb")
     lead = LEAD_IN.match(text, m.end(), after_end)
     cstart = lead.end() if lead else m.end()
     aside = False  # "Cook told Benioff, which ...": nothing said after the audience
-    if lemma in TAKES_AUDIENCE:
+    if lemma in lex.takes_audience:
         aud = AUDIENCE.match(text, cstart, after_end)
         if aud and aud.end() > cstart:
             after_audience = text[aud.end() : aud.end() + 4].lstrip()
-            aside = lemma not in NEEDS_QUOTE and mention.start > sent.start + 10 and after_audience[:1] in {",", "."} \
-                and after_audience[1:].lstrip()[:1] not in QUOTE_CHARS
+            aside = lemma not in lex.needs_quote and mention.start > sent.start + 10 \
+                and after_audience[:1] in {",", "."} and after_audience[1:].lstrip()[:1] not in QUOTE_CHARS
             lead2 = LEAD_IN.match(text, aud.end(), after_end)
             cstart = lead2.end() if lead2 else aud.end()
     if aside or TAIL.match(text[cstart:sent.end]) or text[cstart:cstart + 1] in {",", ".", ";"}:
         # '"..." in Russia, Austin said.' / '... , Kirby told reporters.': the content stands before the speaker.
         end = _before(text, mention.start) if mention.start > sent.start else m.start()
         content = _trim(text, sent.start, end)
-        if not content or lemma in NEEDS_QUOTE and not TAIL.match(text[cstart:sent.end]):
-            return None  # '..., he estimated.' reports; '..., he ordered the officer to ...' need not
-        return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span, "words+verb")
+        if content is not None and len(text[content.start : content.end].split()) < 3 \
+                and not any(content.start <= q.start < content.end for q in quotes):
+            return None  # "Here's what the reviews say:", "After that, Ford wrote": no words are reported
+        if not content:
+            return None
+        # '..., he estimated.' reports; '..., he ordered the officer to ...' need not
+        veto = "needs-quote" if lemma in lex.needs_quote and not TAIL.match(text[cstart:sent.end]) else ""
+        return _Found(_with_later_quotes(content, quotes, m.end()), mention, cue, cue_span, "words+verb", veto)
     content = _trim(text, cstart, after_end)
     if content is None or NO_CONTENT.match(text, content.start) or GAP.match(text, content.start) \
-            or lemma in NEEDS_SAID_OBJECT and THING_OBJECT.match(text, content.start):
+            or lemma == "call" and (NAMED_AS.match(text, content.start) and _a_thing(mention)
+                                    or PHONED.match(text, content.start)):
         return None
+    if _reported_at_end(text, content, lex):
+        return None  # "A man pleaded guilty to ..., prosecutors said.": the sentence's last verb reports it all
     said_that = lead is not None and lead.group().rstrip().endswith("that")  # "ordered that ..." reports words
-    if lemma in NEEDS_QUOTE and not any(content.start <= q.start < content.end for q in quotes) and not said_that \
-            and not (lemma == "ask" and QUESTION.match(text, content.start)):
-        return None
     quoted = any(content.start <= q.start < content.end for q in quotes)
-    if len(text[content.start : content.end].split()) < (1 if lemma in LEARNED else 3) and not quoted:
-        return None
-    if lemma in TAKES_AUDIENCE and not said_that and not quoted \
+    veto = ""
+    if lemma in lex.needs_said_object and THING_OBJECT.match(text, content.start):
+        veto = "thing-object"  # "added two players"
+    elif lemma in lex.needs_quote and not quoted and not said_that \
+            and not (lemma == "ask" and QUESTION.match(text, content.start)):
+        veto = "needs-quote"  # "condemned the move"
+    elif len(text[content.start : content.end].split()) < (1 if lex.is_learned(cue) else 3) and not quoted:
+        veto = "short"
+    elif lemma in lex.takes_audience and not said_that and not quoted \
             and len(WHEN_WORDS.sub(" ", text[content.start : content.end]).split()) < 3:
-        return None  # "told countries on Thursday.": whom and when, but nothing said
-    return _Found([content], mention, cue, cue_span, "verb+that" if said_that else "verb+words")
+        return None  # "told countries on Thursday.": whom and when, but nothing said, whatever a model scores
+    return _Found([content], mention, cue, cue_span, "verb+that" if said_that else "verb+words", veto)
 
 
 WHEN_WORDS = re.compile(r"\b(?:on|last|this|early|late|earlier|later)?\s*(?:Monday|Tuesday|Wednesday|Thursday|"
                         r"Friday|Saturday|Sunday|week|month|year|yesterday|today|morning|afternoon|evening|night)\b"
                         r"|[.,;]", re.I)
 AFTER_PREPOSITION = re.compile(r"\b(?:on|in|at|to|with|from|for|by|about|into|via)\s+(?:the\s+)?$")
-BE_BEFORE = re.compile(r"\s(?:is|was|are|were|been|being|has been|have been|had been)(?: (?:also|still|now|not))?\s+$")
+BE_BEFORE = re.compile(r"\s(?:is|was|are|were|been|being|has been|have been|had been|(?:is|was|are|were)n['\u2019]t)"
+                       r"(?: (?:also|still|now|not))?\s+$")
 SUBJECT_TIME = re.compile(
-    r"\s(?:on |late |early |last |this |earlier |later )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
-    r"week|month|year|night|yesterday|today)(?: (?:morning|afternoon|evening|night))?,?\s+$")
+    r"\s(?:on |late |early |last |this |earlier |later )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday|week|month|year|night|yesterday|today)(?: (?:morning|afternoon|evening|night))?,?\s+$"
+    # "Clark in October revealed": a month right after a name (not "Theresa May said", not an aside's end)
+    r"|(?<=[a-z.])\sin (?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\s+$")
 # "won the seat by promising ...", "after mocking him": the sentence's subject does the speaking.
 BY_DOING = re.compile(r"\b(?:by|after|while|before|when|without|in)\s+$")
 # "asked whether ...", "asked Congress to ...": a question or a request put in words.
@@ -583,6 +752,32 @@ SETTING = re.compile(r"\s*,?\s*(?:while|during|at|in|on|before|after|when|as|via
 CLOSED_BEFORE = re.compile(r"(?:,[\"\u201d]|[\"\u201d],|,)\s*(?:[\w.'\u2019-]+\s+){0,8}$")
 
 
+# The verbs that report a whole sentence from its end: "..., officials said.", "..., said Ana Silva, a spokeswoman."
+REPORTS_ALL = {"say", "tell", "add", "write", "state", "explain", "testify"}
+# What may stand between the comma and such a verb: who spoke, in up to ten words and no clause of its own.
+NOT_SPEAKER_WORDS = {"which", "who", "whom", "whose", "that", "what", "although", "though", "and", "but", "or", "while",
+                     "because", "as", "if", "when", "where", "since", "so", "yet", "than", "after", "before"}
+TRAILING_SPEAKER = re.compile(r",[\"\u201d]?\s+(?:[\w.&'\u2019-]+\s+){0,10}$")
+
+
+def _reported_at_end(text: str, content: Span, lex: Lexicon) -> bool:
+    """Whether the words a verb reports end with a second attribution that reports the whole sentence, the first
+    verb included: ", prosecutors said.", ", said the mayor's office in a statement." A verb that is no more than
+    part of what was reported ("pleaded guilty", "called for rain") does not say who spoke."""
+    for cue in lex.find(text, content.start, content.end):
+        form = cue.group()
+        if form.endswith("ing") or lex.is_learned(form) or lex.form_to_lemma[form] not in REPORTS_ALL:
+            continue
+        who = TRAILING_SPEAKER.search(text, max(content.start, cue.start() - 90), cue.start())
+        if who is None or not NOT_SPEAKER_WORDS.isdisjoint(who.group().lower().split()):
+            continue  # "..., which it said crashed", "..., although they say": a clause of the sentence's own
+        rest = text[cue.end() : content.end]
+        if len(rest.split()) <= 12 and not any(c in rest for c in QUOTE_CHARS) \
+                and not re.match(r"\s+that\b", rest):
+            return True
+    return False
+
+
 def _content_before(text: str, sent: Span, mention: Mention, m: re.Match) -> bool:
     """Words, a comma (or a closing quote), the speaker and verb, then only where or when it was said."""
     if not SETTING.match(text, m.end()):
@@ -602,11 +797,11 @@ CONTINUED = re.compile(r"(\s+[a-z][^,.!?\"\u201c\u201d]*?),\s*$")
 TITLE_ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Maj|Prof|Rev|St)\.")
 
 
-def _near(text: str, end: int, start: int) -> bool:
+def _near(text: str, end: int, start: int, lex: Lexicon) -> bool:
     """Only a speaker's titles between a quote and the name: '," NASA planetary scientist Lucas Paganini said'."""
     between = TITLE_ABBREVIATION.sub("", text[end:start])
     return start >= end and not any(c in between for c in '.!?"\u201c\u201d') and len(between.split()) <= 8 \
-        and not find_cues(between, 0, len(between))
+        and not lex.find(between, 0, len(between))
 
 
 def _with_later_quotes(content: Span, quotes: list[Span], after: int) -> list[Span]:
@@ -619,6 +814,13 @@ def _according(text: str, sent: Span, m: re.Match) -> _Found | None:
     mention = mention_after(text, m.end(), sent.end) or _source_phrase(text, m.end(), source_end)
     if mention is None:
         return None
+    if mention.role and mention.role in text[source_end : sent.end]:
+        aside = re.match(r"\s*" + re.escape(mention.role) + r"\s*,", text[source_end : sent.end])
+        if aside and len(mention.role.split()) <= 8:
+            source_end += aside.end()  # "According to Jane Starner, his aunt, the boy ...": the role is hers
+        else:
+            # "According to Reuters, the inquiry's questions include ...": what follows the comma was said.
+            mention = Mention(mention.start, mention.end, mention.text, mention.kind)
     cue_span = Span(m.start(), m.end())
     before = _trim(text, sent.start, m.start())
     after = _trim(text, source_end, sent.end) if source_end < sent.end else None
@@ -652,14 +854,18 @@ def _source_phrase(text: str, start: int, end: int) -> Mention | None:
     return Mention(span.start, span.start + len(" ".join(words)), " ".join(words), kind)
 
 
-def _clause_end(text: str, start: int, end: int) -> int:
+def _clause_end(text: str, start: int, end: int, lex: Lexicon) -> int:
     m = PARTICIPLE_CLAUSE.search(text, start, end)
     end = m.start() if m else end
-    for cue in find_cues(text, start, end):
+    for cue in lex.find(text, start, end):
         # "described this as X and accused him of Y": a second reporting verb starts a statement of its own.
         joined = SECOND_VERB.search(text, max(start, cue.start() - 16), cue.start())
-        if joined and FORM_TO_LEMMA[cue.group()] not in LEARNED:
+        if joined and not lex.is_learned(cue.group()):
             return joined.start()
+        # "..., while the league condemned it" / "..., with its minister warning of ...": another speaker's clause.
+        other = OTHER_SPEAKER.search(text, max(start, cue.start() - 80), cue.start())
+        if other and (other.group(1) != "with" or cue.group().endswith("ing")):
+            return other.start()
     return end
 
 
@@ -669,6 +875,16 @@ def _before(text: str, mention_start: int) -> int:
     return m.start() if m else mention_start
 
 
+PERSON_OBJECT = re.compile(r"\s+(?:him|her|them|me|us)\b")
+PASSIVE_BEFORE = re.compile(r"\b(?:is|was|are|were|been|being|be|(?:is|was|are|were)n['\u2019]t)\s+(?:not\s+|also\s+|"
+                            r"widely\s+|previously\s+|first\s+)?$")
+BY_AGENT = re.compile(r"\s+by\s+(?!the way\b)")
+GERUND_AFTER = re.compile(r"\b(?:that|of)\s+$")
+ENDS_HERE = re.compile(r"\s*(?:[.!?;]|$)")
+# "called him later", "called her on Tuesday": a telephone call, not words ("called him a liar" says something).
+PHONED = re.compile(r"(?:him|her|them|me|us)\b\s*(?:later|back|again|yesterday|today|on\b|at\b|from\b|to\b|"
+                    r"[.;]|$)")
+POSSESSED_SAYING = re.compile(r"\s+(?:that\b|[\"\u201c])")
 TRAILING_DETERMINER = re.compile(r"\s(?:the|a|an)\s+$", re.I)
 
 
@@ -693,36 +909,53 @@ def _kind(text: str, spans: list[Span]) -> str:
 
 
 def _statement(text: str, sent: Span, f: _Found, people: People, published: date | None,
-               latest: _Latest) -> Statement | None:
+               latest: _Latest, lex: Lexicon) -> Statement | None:
+    """A candidate's statement with its speaker resolved (stage 2), then its date and place (stage 4). The labels'
+    path; sentences run the stages one by one, scoring between them."""
+    st = _resolved(text, sent, f, people, lex)
+    _when_where(text, sent, st, published, latest)
+    return st
+
+
+def _resolved(text: str, sent: Span, f: _Found, people: People, lex: Lexicon) -> Statement:
+    """Stage 2: the candidate as a statement, its speaker resolved from the mention as written."""
     spans = sorted(f.content, key=lambda s: s.start)
     start, end = spans[0].start, spans[-1].end
+    if f.mention is not None:
+        f.mention = _document_owner(text, f.mention, lex)
     who = people.resolve(f.mention) if f.mention else Resolution(None, UNKNOWN, "no speaker found", resolved=False)
     speaker = who.name
-    if f.mention and speaker and who.resolved:
-        people.heard(f.mention, speaker)
+    if f.mention and speaker and who.resolved and not f.veto:
+        people.heard(f.mention, speaker)  # (a vetoed candidate is heard only once the classifier keeps it)
     role = (f.mention.role if f.mention else None) or people.role_of(speaker)
-    before, after = text[sent.start : start], text[end : sent.end]
-    day, precision = when.said_on(before + " " + after, published)
-    place = when.place(before, after)
-    prev = latest.of(speaker)
-    if day is None:
-        day, precision = (prev.said_on, prev.said_precision) if prev else (published, "day")
-    if place is None and prev is not None:
-        place = prev.place
     words = " \u2026 ".join(text[p.start : p.end] for p in spans) if len(spans) > 1 else text[start:end]
     return Statement(
         text=words, start=start, end=end, kind=_kind(text, spans), speaker=speaker,
         speaker_start=f.mention.start if f.mention else None, speaker_end=f.mention.end if f.mention else None,
-        role=role, cue=f.cue, said_on=day, place=place, said_precision=precision,
+        role=role, cue=f.cue, said_on=None, place=None,
         context_start=min(sent.start, start),
         context_end=max(sent.end, end), spans=spans, resolved=who.resolved,
         confidence=min(who.confidence, LABELLED) if f.rule == "label" else who.confidence,
-        rule="learned-cue" if f.cue in LEARNED else f.rule, why=who.why,
+        rule="learned-cue" if lex.is_learned(f.cue) else f.rule, why=who.why,
     )
 
 
+def _when_where(text: str, sent: Span, st: Statement, published: date | None, latest: _Latest) -> None:
+    """Stage 4: when and where it was said: in its sentence, else as the speaker's statement before, else the
+    article's date."""
+    before, after = text[sent.start : st.start], text[st.end : sent.end]
+    day, precision = when.said_on(before + " " + after, published)
+    place = when.place(before, after)
+    prev = latest.of(st.speaker)
+    if day is None:
+        day, precision = (prev.said_on, prev.said_precision) if prev else (published, "day")
+    if place is None and prev is not None:
+        place = prev.place
+    st.said_on, st.said_precision, st.place = day, precision, place
+
+
 def _floating(text: str, para_start: int, quotes: list[Span], here: list[Statement],
-              earlier: list[Statement], clock: _Clock) -> list[Statement]:
+              earlier: list[Statement], clock: _Clock, judge: classifier.Model) -> list[Statement]:
     """Quotes with no attribution of their own that continue the speaker before them."""
     out: list[Statement] = []
     by_start = sorted(here, key=lambda s: s.start)
@@ -745,20 +978,44 @@ def _floating(text: str, para_start: int, quotes: list[Span], here: list[Stateme
             src = out[-1]
         elif last >= 0:
             src = here[last]
-        elif not text[para_start : q.start].strip() and earlier and earlier[-1].kind != "indirect":
-            # The paragraph opens with the quotation (after any indentation): it continues the last speaker.
+        elif not text[para_start : q.start].strip() and earlier and earlier[-1].kind != "indirect" \
+                and _next_paragraph(text, earlier[-1], para_start):
+            # The paragraph opens with the quotation (after any indentation) right after the paragraph of the last
+            # statement: it continues that speaker. Past a paragraph of the writer's own, the article may have
+            # turned to someone else: a wrong speaker costs more than a missing statement.
             src = earlier[-1]
         else:
             continue
         if (src.speaker is None and src.speaker_start is None) or not _starts_sentence(text, q.start, para_start):
             continue
-        out.append(Statement(text=text[q.start : q.end], start=q.start, end=q.end, kind="direct",
+        st = Statement(text=text[q.start : q.end], start=q.start, end=q.end, kind="direct",
                              speaker=src.speaker, speaker_start=None, speaker_end=None, role=src.role,
                              cue=None, said_on=src.said_on, place=src.place, said_precision=src.said_precision,
                              context_start=min(src.context_start, q.start), context_end=max(src.context_end, q.end),
                              spans=[q], confidence=round(src.confidence * CONTINUING, 2), rule="continuation",
-                             resolved=src.resolved, why=f"continues the quotation before it ({src.why})"))
+                             resolved=src.resolved, why=f"continues the quotation before it ({src.why})")
+        st.features = classifier.features(text, Span(q.start, q.end), "continuation", None, None, None, None, [q],
+                                          st.resolved, st.speaker is not None, st.confidence)
+        st.features.append(f"source_score={min(9, int(src.score * 10))}")  # a doubtful source, a doubtful sequel
+        st.score = judge.score(st.features)
+        if st.score >= judge.threshold:
+            out.append(st)
     return out
+
+
+def _next_paragraph(text: str, src: Statement, para_start: int) -> bool:
+    """Whether the paragraph at para_start comes right after the line where the statement src ends: nothing with
+    words lies between, or one short line handing on to the quotation that names src's speaker or opens with a
+    pronoun ("Smith continued:", "He added:")."""
+    nl = text.find("\n", src.end, para_start)
+    between = "" if nl < 0 else text[nl:para_start].strip()
+    if not between:
+        return True
+    if "\n" in between or not between.endswith(":") or len(between.split()) > 8:
+        return False
+    surname = (src.speaker or "").split()[-1:]
+    return between.split()[0].lower() in {"he", "she", "they"} \
+        or bool(surname) and re.search(r"\b" + re.escape(surname[0]) + r"\b", between) is not None
 
 
 def _starts_sentence(text: str, i: int, para_start: int) -> bool:

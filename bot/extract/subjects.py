@@ -7,15 +7,22 @@ import re
 
 from bot.extract.sentences import Span
 from bot.extract.speakers import (
+    CONTRACTED,
+    DATELINE,
     DETERMINERS,
+    OPENING_WORDS,
+    PEOPLE_NOUNS,
     PRONOUNS,
+    ROLE_WORDS,
     SKIP_BEFORE_CUE,
+    SPEAKER_NOUNS,
     STOP,
     VERBISH,
     Mention,
     Tok,
     mention_after,
     mention_before,
+    opener,
     tokens,
 )
 
@@ -89,8 +96,8 @@ INSIDE_SUBJECT = {"of", "for", "in", "at", "from", "on"} | DEMONSTRATIVES
 
 def _not_in_subject(w: str) -> bool:
     """A verb, pronoun or clause word: what a bare subject phrase cannot hold."""
-    return w in VERBISH or w in PRONOUNS or (w.endswith(("ed", "ing", "'s", "\u2019s")) and "-" not in w
-                                             and w not in RESPONDENTS) \
+    return w in VERBISH or w in PRONOUNS or CONTRACTED.search(w) is not None \
+        or (w.endswith(("ed", "ing", "'s", "\u2019s")) and "-" not in w and w not in RESPONDENTS) \
         or (w in STOP and w not in INSIDE_SUBJECT)
 
 
@@ -108,9 +115,48 @@ def sentence_subject(text: str, sent: Span, end: int) -> Mention | None:
             phrase = owner.group().strip()
             return Mention(owner.start(), owner.start() + len(phrase), phrase, "group")
         mention = mention_after(text, begin, end)
-        if mention is not None and mention.kind != "anonymous":
+        for _ in range(2):
+            # "However, the group raised alarm ..., and said", "Later, however, it issued ...": the subject
+            # follows the opening words.
+            if mention is None or not (opener(text, begin, mention) or mention.text in OPENING_WORDS):
+                break
+            mention = _head_phrase(mention_after(text, mention.end + 1, end)) if text.startswith(",", mention.end) \
+                else None
+        if mention is not None and PARTICIPLE_OPENING.match(text, mention.start, end):
+            # "Rattled by the reviews, as well as the costs, Ruiz revised her plan, promising ...": the subject is
+            # the first name after the opening phrase's commas.
+            mention = next((x for c in re.finditer(",", text[mention.end : end])
+                            if (x := mention_after(text, mention.end + c.end(), end)) is not None
+                            and x.kind in {"name", "pronoun", "role"}), None)
+        mention = _head_phrase(mention)
+        if mention is not None and mention.kind != "anonymous" and not DATELINE.match(text, mention.start):
             return mention
     return None
+
+
+# A sentence opening with a participle and its preposition: "Rattled by", "Speaking at", "Asked about".
+PARTICIPLE_OPENING = re.compile(r"[A-Z][a-z]+(?:ed|ing|en) (?:by|with|about|at|on|in|to|for|from|after|over|"
+                                r"under|as|during)\b")
+
+
+
+
+def _head_phrase(m: Mention | None) -> Mention | None:
+    """A lower-case subject read on to its verb cut at its head noun: 'the group raised alarm' -> 'the group'."""
+    if m is None or m.kind not in {"role", "group"} or m.text[:1].isupper() and m.kind == "group":
+        return m
+    words = m.text.split()
+    nouns = SPEAKER_NOUNS | PEOPLE_NOUNS | ROLE_WORDS
+    if words[-1].lower() in nouns:
+        return m  # "the company's chief executive": read to its head already
+    head = next((k for k, w in enumerate(words) if w.lower() in nouns), None)
+    if head is None or words[0].lower() in OPENING_WORDS:
+        return None
+    after = words[head + 1].lower() if head + 1 < len(words) else ""
+    if not (after.endswith(("ed", "s")) or after in VERBISH):
+        return m  # "the unreleased department video": no verb after the noun, nothing overread
+    text = " ".join(words[: head + 1])
+    return Mention(m.start, m.start + len(text), text, "group" if words[head].lower() not in ROLE_WORDS else "role")
 
 
 POSSESSOR = re.compile(r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep)\. )?(?:[A-Z][\w.-]*\s){0,3}[A-Z][\w.-]*(?:'s|\u2019s)"

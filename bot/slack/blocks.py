@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, replace
 
-from bot.answers import Answer, Group, Query
-from bot.wording import Run, cut, ingest_lines, outlet, runs, summary, when_where, words
+from bot.answers.answers import Answer, Group, Query
+from bot.answers.wording import Run, cut, ingest_lines, outlet, runs, summary, when_where, words
 from storage.queries import COUNT_CAP
 
 MAX_BLOCKS = 50

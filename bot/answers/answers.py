@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from bot.topics import topics_for_query
-from bot.windows import split_window
+from bot.answers.windows import split_window
+from bot.extract.topics import topics_for_query
 from storage import queries
 from storage.models import Statement
 
@@ -61,6 +61,7 @@ class Item:
     also_in: int = 0  # other sources carrying the same words
     said_precision: str = "day"  # day, week (said_on is its Monday), month (its 1st) or year
     speaker_unsure: bool = False  # the reader is not sure who said it: the answer says so
+    disputed: str = ""  # the article's own words holding the claim false: the answer shows them
     statement_id: int = 0
 
 
@@ -353,4 +354,5 @@ def _by_speaker(statements: list[Statement]) -> dict[tuple[str, int], list[State
 def _item(s: Statement, also_in: int) -> Item:
     return Item(s.text, s.kind, s.cue, s.said_on, s.place, s.article.url, s.article.title, s.article.site,
                 also_in=also_in, said_precision=s.said_precision or "day",
-                speaker_unsure=s.confidence is not None and s.confidence < UNSURE, statement_id=s.id)
+                speaker_unsure=s.confidence is not None and s.confidence < UNSURE, statement_id=s.id,
+                disputed=s.disputed or "")

@@ -1,6 +1,7 @@
 """How an answer reads, whatever the medium: the words of a statement, its date, and its source once per article.
 
-The renderers (bot/blocks.py for Slack, bot/terminal.py for the terminal) decide only markup and escaping."""
+The renderers (bot/slack/blocks.py for Slack, bot/answers/terminal.py for the terminal) decide only markup and
+escaping."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
-from bot.answers import Answer, Item
+from bot.answers.answers import Answer, Item
 
 MAX_WORDS_CHARS = 600
 OPENING_QUOTES = "\"\u201c\u2018'\u00ab"
@@ -64,6 +65,8 @@ def when_where(item: Item) -> str:
         out += f" \u00b7 also in {plural(item.also_in, 'other source')}"
     if item.speaker_unsure:
         out += " \u00b7 speaker uncertain"
+    if item.disputed:
+        out += f" \u00b7 the article disputes it: \u201c{cut(item.disputed, 80)}\u201d"
     return out
 
 

@@ -10,9 +10,9 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.home import STOP_DIGEST, STOP_FEED, STOP_WATCH, home_view, stop
-from bot.jobs import JobRunner
-from bot.links import find_links
+from bot.ingest.jobs import JobRunner
+from bot.ingest.links import find_links
+from bot.slack.home import STOP_DIGEST, STOP_FEED, STOP_WATCH, home_view, stop
 from storage import queries
 
 log = logging.getLogger(__name__)

@@ -11,9 +11,11 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import answers
-from bot.answers import Query
-from bot.blocks import (
+from bot.answers import answers
+from bot.answers.answers import Query
+from bot.answers.export import to_csv
+from bot.answers.wording import plural, summary
+from bot.slack.blocks import (
     CANCEL,
     CONFIRM,
     EXPORT_CSV,
@@ -24,8 +26,6 @@ from bot.blocks import (
     to_blocks,
     to_fallback,
 )
-from bot.export import to_csv
-from bot.wording import plural, summary
 
 log = logging.getLogger(__name__)
 WORDS = re.compile(r"\w+")

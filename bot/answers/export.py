@@ -6,10 +6,10 @@ import csv
 import io
 import json
 
-from bot.answers import Answer
+from bot.answers.answers import Answer
 
 COLUMNS = ["speaker", "role", "words", "kind", "cue", "said_on", "said_precision", "place", "url", "site", "title",
-           "also_in", "speaker_uncertain"]
+           "also_in", "speaker_uncertain", "disputed_by_article"]
 
 
 def rows(answer: Answer) -> list[dict]:
@@ -18,7 +18,7 @@ def rows(answer: Answer) -> list[dict]:
              "said_on": i.said_on.isoformat() if i.said_on else None, "said_precision": i.said_precision,
              "place": i.place, "url": i.source_url,
              "site": i.source_site, "title": i.source_title, "also_in": i.also_in,
-             "speaker_uncertain": i.speaker_unsure}
+             "speaker_uncertain": i.speaker_unsure, "disputed_by_article": i.disputed}
             for g in answer.groups for i in g.items]
 
 

@@ -6,8 +6,8 @@ from slack_bolt import App
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.jobs import JobRunner
-from bot.listeners import commands, events
+from bot.ingest.jobs import JobRunner
+from bot.slack.listeners import commands, events
 
 
 def register(app: App, sessions: sessionmaker[Session], runner: JobRunner, settings: Settings) -> None:

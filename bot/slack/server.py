@@ -23,9 +23,9 @@ def create_wsgi(settings: Settings) -> Callable:
     settings = replace(settings, slack_app_token=None)  # HTTP mode verifies signatures, always
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-    from bot.app import build_app
-    from bot.health import SlackCheck
-    from bot.oauth import oauth_enabled
+    from bot.slack.app import build_app
+    from bot.slack.health import SlackCheck
+    from bot.slack.oauth import oauth_enabled
     from storage.db import make_engine, make_sessionmaker
 
     sessions = make_sessionmaker(make_engine(settings.database_url))
@@ -100,7 +100,7 @@ def serve(settings: Settings, mode: str | None = None) -> int:
         return 2
     if mode == "socket" or (mode is None and settings.slack_app_token):
         return _socket_mode(settings)
-    from bot.oauth import oauth_enabled
+    from bot.slack.oauth import oauth_enabled
 
     if not settings.slack_signing_secret or not (settings.slack_bot_token or oauth_enabled(settings)):
         log.error("set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and "
@@ -113,7 +113,7 @@ def serve(settings: Settings, mode: str | None = None) -> int:
 def _socket_mode(settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.app import build_app
+    from bot.slack.app import build_app
     from storage.db import make_engine, make_sessionmaker
 
     app, runner = build_app(settings, make_sessionmaker(make_engine(settings.database_url)))
@@ -124,10 +124,10 @@ def _socket_mode(settings: Settings) -> int:
 
 def _gunicorn(settings: Settings) -> None:
     """gunicorn with uvicorn's worker: requests are read on an event loop, so clients that trickle
-    bytes hold sockets, not the threads that answer Slack (see bot/asgi.py)."""
+    bytes hold sockets, not the threads that answer Slack (see bot/slack/asgi.py)."""
     from gunicorn.app.base import BaseApplication
 
-    from bot.asgi import to_asgi, worker_class
+    from bot.slack.asgi import to_asgi, worker_class
 
     class Server(BaseApplication):
         def load_config(self) -> None:

@@ -1,20 +1,20 @@
 """Ingestion through RQ on Redis: `serve` records a job and queues its id; `briefing-bot worker` runs it.
 
 RQ only carries job ids: retries, takeovers after a crash and unsent replies are the jobs table's sweeper's
-(bot/jobs.py), so a lost Redis message or a Redis outage delays a job but never loses it."""
+(bot/ingest/jobs.py), so a lost Redis message or a Redis outage delays a job but never loses it."""
 
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
+from collections.abc import Callable
 
 from redis import Redis
 from rq import Queue, SimpleWorker
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.jobs import Dispatch, JobRunner, Notifier, Render, plain_reply
-from bot.pipeline import warm_up
+from bot.ingest.jobs import Dispatch, JobRunner, Notifier, Render, plain_reply
+from bot.ingest.pipeline import warm_up
 from storage.db import make_engine, make_sessionmaker
 
 log = logging.getLogger(__name__)
@@ -41,32 +41,29 @@ def queued_runner(sessions: sessionmaker[Session], settings: Settings, notifier:
     return JobRunner(sessions, settings, notifier, dispatch=rq_dispatch(settings), render=render)
 
 
-@lru_cache(maxsize=1)
-def _worker_runner() -> JobRunner:
-    # Built once per worker process (SimpleWorker runs jobs in-process, so connections are reused).
-    from bot.app import notifier, with_watches
-    from bot.blocks import ingest_reply
-
-    settings = Settings.from_env()
-    sessions = make_sessionmaker(make_engine(settings.database_url))
-    slack = notifier(settings, sessions)
-    return with_watches(queued_runner(sessions, settings, slack, ingest_reply), slack)
+# The worker process's runner, built once by `work` (SimpleWorker runs jobs in-process, so connections are reused).
+_runner: JobRunner | None = None
 
 
 def run_job(job_id: int) -> None:
     """The RQ task: run one recorded job (it finishes it, or puts it back in the queue for later)."""
-    _worker_runner().run(job_id)
+    if _runner is None:
+        raise RuntimeError("run_job runs inside `briefing-bot worker`")
+    _runner.run(job_id)
 
 
-def work(settings: Settings) -> int:
-    """`briefing-bot worker`: run queued jobs until stopped, with the sweeper finishing what others left."""
+def work(settings: Settings, make_runner: Callable[[sessionmaker[Session]], JobRunner]) -> int:
+    """`briefing-bot worker`: run queued jobs until stopped, with the sweeper finishing what others left.
+    make_runner builds the runner with its notifier (the Slack side hands it in: ingest never imports Slack)."""
+    global _runner
     from storage.db import migrate
 
     if not settings.redis_url:
         log.error("REDIS_URL is not set: without it `serve` runs ingestion itself and no worker is needed")
         return 2
-    migrate(make_engine(settings.database_url))
-    runner = _worker_runner()
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    runner = _runner = make_runner(make_sessionmaker(engine))
     warm_up(settings)
     runner.start()
     redis = Redis.from_url(settings.redis_url)

@@ -15,9 +15,9 @@ from bot.config import Settings
 from bot.errors import Unreadable
 from bot.extract import Statement as Extracted
 from bot.extract import extract_statements
-from bot.fetch import Fetched, fetch
-from bot.reader import Page, read_html, read_text
-from bot.topics import topics_in
+from bot.extract.topics import topics_in
+from bot.ingest.fetch import Fetched, fetch
+from bot.ingest.reader import Page, read_html, read_text
 from storage import queries
 from storage.models import Article
 
@@ -107,7 +107,7 @@ def ingest(sessions: sessionmaker[Session], settings: Settings, origin: Origin |
     return store(sessions, origin, read(url, path, settings, fetcher), then)
 
 
-EXAMPLE = Path(__file__).with_name("data") / "seed-dprk-troops.html"
+EXAMPLE = Path(__file__).parents[1] / "data" / "seed-dprk-troops.html"
 
 
 def warm_up(settings: Settings) -> None:
@@ -254,7 +254,8 @@ def _to_new(text: str, s: Extracted) -> queries.NewStatement:
     return queries.NewStatement(text=s.text, kind=s.kind, speaker=s.speaker, role=s.role, cue=s.cue,
                                 said_on=s.said_on, said_precision=s.said_precision, place=s.place,
                                 start=s.start, end=s.end, topics=topics_in(about), core_topics=core,
-                                confidence=s.confidence, resolved=s.resolved, rule=s.rule)
+                                confidence=s.confidence, resolved=s.resolved, rule=s.rule,
+                                disputed=s.disputed)
 
 
 def _speakers(found: list[Extracted]) -> list[str]:

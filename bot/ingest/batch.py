@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.pipeline import LOCAL_TYPES, IngestResult, Origin, Read, find_stored, ingest, locate, read, store
+from bot.ingest.pipeline import LOCAL_TYPES, IngestResult, Origin, Read, find_stored, ingest, locate, read, store
 
 AHEAD = 4  # pages read ahead of the writer, per reader process
 

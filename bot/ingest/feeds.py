@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.errors import Unreadable
-from bot.fetch import fetch
-from bot.pipeline import IngestResult, Origin, ingest
+from bot.ingest.fetch import fetch
+from bot.ingest.pipeline import IngestResult, Origin, ingest
 from storage import queries
 
 log = logging.getLogger(__name__)

@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import answers
-from bot.answers import Query
-from bot.watches import Post
+from bot.answers import answers
+from bot.answers.answers import Query
+from bot.answers.watches import Post
 from storage import queries
 from storage.models import Digest
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot import answers
-from bot.blocks import escape, to_blocks
+from bot.answers import answers
+from bot.slack.blocks import escape, to_blocks
 from storage import queries
 from storage.models import Digest, Feed, Watch
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import answers
-from bot.answers import Answer, Query
+from bot.answers import answers
+from bot.answers.answers import Answer, Query
 from storage import queries
 from storage.models import Watch
 

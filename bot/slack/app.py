@@ -15,11 +15,11 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import listeners
-from bot.blocks import ingest_reply
 from bot.config import Settings
-from bot.jobs import JobRunner
-from bot.oauth import client_for_team, oauth_enabled, oauth_settings
+from bot.ingest.jobs import JobRunner
+from bot.slack import listeners
+from bot.slack.blocks import ingest_reply
+from bot.slack.oauth import client_for_team, oauth_enabled, oauth_settings
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def make_runner(settings: Settings, sessions: sessionmaker[Session], client: Web
     """RQ on Redis when REDIS_URL is set, else this process's own worker pool; its sweeper also posts watches."""
     slack = notifier(settings, sessions, client)
     if settings.redis_url:
-        from bot.queue import queued_runner
+        from bot.ingest.queue import queued_runner
 
         runner = queued_runner(sessions, settings, slack, ingest_reply)
     else:
@@ -87,19 +87,19 @@ def make_runner(settings: Settings, sessions: sessionmaker[Session], client: Web
 
 def with_watches(runner: JobRunner, slack: SlackNotifier) -> JobRunner:
     """Each sweep posts the watches that are due, as Block Kit messages in their channels, and polls due feeds."""
-    from bot.blocks import to_blocks, to_fallback
-    from bot.watches import Post, run_round
+    from bot.answers.watches import Post, run_round
+    from bot.slack.blocks import to_blocks, to_fallback
 
     def post(batch: Post) -> None:
         slack.post(batch.team_id, batch.channel_id, to_fallback(batch.answer), to_blocks(batch.answer))
 
     runner.rounds.append(lambda: run_round(runner.sessions, runner.settings.watch_batch_minutes, post))
 
-    from bot.digests import digest_round
+    from bot.answers.digests import digest_round
 
     runner.rounds.append(lambda: digest_round(runner.sessions, post))
 
-    from bot.feeds import Notice, poll_round
+    from bot.ingest.feeds import Notice, poll_round
 
     def tell(notice: Notice) -> None:
         slack.post(notice.team_id, notice.channel_id, notice.text)
@@ -111,7 +111,7 @@ def with_watches(runner: JobRunner, slack: SlackNotifier) -> JobRunner:
 
 def build_app(settings: Settings, sessions: sessionmaker[Session], runner: JobRunner | None = None,
               client: WebClient | None = None, verify_token: bool = True) -> tuple[App, JobRunner]:
-    """verify_token=False: no auth.test here, so the app is built while Slack is unreachable (see bot/health.py)."""
+    """verify_token=False: no auth.test here, so the app is built while Slack is unreachable (bot/slack/health.py)."""
     socket_mode = bool(settings.slack_app_token)
     if oauth_enabled(settings):
         # Many workspaces: bolt finds each one's token in the installation store.

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.answers import Answer, Group
-from bot.wording import cut, ingest_lines, outlet, runs, summary, when_where, words
+from bot.answers.answers import Answer, Group
+from bot.answers.wording import cut, ingest_lines, outlet, runs, summary, when_where, words
 
 __all__ = ["ingest_lines", "to_text"]
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.pipeline import IngestResult, Origin, Then, ingest, locate, stored_copy, strip_userinfo
+from bot.ingest.pipeline import IngestResult, Origin, Then, ingest, locate, stored_copy, strip_userinfo
 from storage import queries
 from storage.errors import is_outage
 
@@ -45,7 +45,7 @@ Render = Callable[[list[IngestResult], int], str]  # a message's results as its 
 
 
 def plain_reply(results: list[IngestResult], skipped: int) -> str:
-    from bot.terminal import ingest_lines
+    from bot.answers.terminal import ingest_lines
 
     return "\n".join(ingest_lines(results, skipped))
 
@@ -80,6 +80,11 @@ class JobRunner:
         # The hourglass is added on its own thread: the runner reads the page while Slack answers.
         self.notices = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hourglass")
         self.running: dict[int, int] = {}  # job id -> claim token, for the heartbeat
+        # Replies this process is sending: their lease is beaten too, so a Slack call slower than the lease (its own
+        # retries of a 503) is never sent a second time by another sweeper meanwhile.
+        self.sending: set[int] = set()
+        # The sweeper hands unsent replies to this pool, so a slow send never holds back the heartbeat.
+        self.reply_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="reply")
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.sweeper: threading.Thread | None = None
@@ -244,6 +249,8 @@ class JobRunner:
 
     def _deliver(self, job_id: int, team: str, channel: str, ts: str, reply: str, ok: bool) -> None:
         """Send a reply whose lease this process holds, then mark it sent; on failure the lease runs out."""
+        with self.lock:
+            self.sending.add(job_id)
         try:
             self.notifier.finished(team, channel, ts, reply, ok)
         except Exception as exc:
@@ -251,6 +258,9 @@ class JobRunner:
             with self.sessions.begin() as session:
                 queries.reply_failed(session, job_id, str(exc)[:500])
             return
+        finally:
+            with self.lock:
+                self.sending.discard(job_id)
         with self.sessions.begin() as session:
             queries.reply_sent(session, job_id)
 
@@ -260,10 +270,10 @@ class JobRunner:
         """One round: beat the heartbeat of this process's jobs, requeue jobs whose runner died, hand on
         due jobs nobody holds, and send replies that did not go out."""
         with self.lock:
-            mine = dict(self.running)
+            mine, sending = dict(self.running), set(self.sending)
         stale = self.settings.job_stale_after
         with self.sessions.begin() as session:
-            queries.beat(session, mine)
+            queries.beat(session, mine, sending)
             requeued = queries.requeue_stale(session, stale)
             due = queries.due_jobs(session, stale)
             unsent = queries.unsent_replies(session, stale)
@@ -272,7 +282,7 @@ class JobRunner:
         for job_id in due:
             self._hand_on(job_id)
         for job_id in unsent:
-            self.send_reply(job_id)
+            self.reply_pool.submit(self.send_reply, job_id)
 
     def start(self) -> None:
         """Start the sweeper thread (a first round runs at once: jobs left by a stopped process), and a second
@@ -303,4 +313,5 @@ class JobRunner:
             self.rounds_thread.join(timeout=5)
         if self.pool is not None:
             self.pool.shutdown(wait=True)
+        self.reply_pool.shutdown(wait=True)
         self.notices.shutdown(wait=True)
