@@ -603,6 +603,9 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         tail = text[mention.end : sent.end] if mention else ""
         if mention is not None and opening is None and _appositive_subject(text, sent, m.start()):
             mention = None  # "Maria Lund, an engineer, said the dam held": she is the subject, not the words
+        if mention is not None and opening is None and lemma in lex.needs_said_object \
+                and _a_thing(Mention(mention.start, mention.end, mention.text, "group")):
+            mention = None  # "To the pears, add the juice of one lemon": a recipe adds things, no one speaks
         if mention is not None and (opening is not None and _adjacent(text, opening.end, m.start())
                                     or TAIL.match(CLAUSE_BREAK.split(tail)[0])
                                     or lemma in INVERTS and AFFILIATION.match(CLAUSE_BREAK.split(tail)[0])):
