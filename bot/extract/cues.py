@@ -39,6 +39,7 @@ class Lexicon:
       subject ("the study revealed", "polls suggest").
     - takes_audience: verbs whose object is the audience, skipped before the content ("told reporters that").
     - document_sources: papers and polls that are sources in their own right ("the survey shows").
+    - papers: what an outlet publishes, which speaks for the outlet ("The Wrap's report claims").
     - disputing: what the writer says of a claim they hold false, in its sentence ("falsely claimed", "said,
       without evidence,"); verdict: the sentence after it that says so ("That is false.", "There is no evidence").
     """
@@ -51,6 +52,7 @@ class Lexicon:
     finding_subject: re.Pattern[str]
     takes_audience: frozenset[str]
     document_sources: frozenset[str]
+    papers: frozenset[str]
     disputing: re.Pattern[str]
     verdict: re.Pattern[str]
     cue: re.Pattern[str]
@@ -73,6 +75,7 @@ class Lexicon:
             finding_subject=re.compile(r"\b(?:" + "|".join(lists["finding_subjects"]) + r")$", re.I),
             takes_audience=frozenset(lists["takes_audience"]),
             document_sources=frozenset(lists["document_sources"]),
+            papers=frozenset(lists["papers"]),
             disputing=re.compile(r"\b(?:" + "|".join(map(re.escape, lists["disputing_adverbs"])) + r")\b", re.I),
             verdict=_verdict(lists["verdicts"]),
             cue=re.compile(r"(?<![\w-])(?:" + _trie_pattern(list(form_to_lemma)) + r")(?![\w-])"),

@@ -530,8 +530,6 @@ def _labelled(text: str, para: re.Match, people: People, lookups: _Lookups, lex:
 
 
 OWNED = re.compile(r"^(?P<owner>(?:[A-Z][\w.&-]*\s+){0,3}[A-Z][\w.&-]*)['\u2019]s\s+(?P<rest>.*)$")
-PAPERS = {"review", "article", "story", "investigation", "reporting", "interview", "analysis", "tally", "count",
-          "editorial", "piece", "broadcast", "podcast", "newsletter", "documentary"}
 
 
 def _document_owner(text: str, mention: Mention, lex: Lexicon) -> Mention:
@@ -541,7 +539,7 @@ def _document_owner(text: str, mention: Mention, lex: Lexicon) -> Mention:
         return mention
     # The paper is the mention's last word ("Wrap's report") or the word right after it ("Verge's Stadia review").
     words = [*m.group("rest").split()[-1:], *text[mention.end : mention.end + 40].split()[:1]]
-    if not any(w.lower().strip(".,;:") in PAPERS | lex.document_sources for w in words):
+    if not any(w.lower().strip(".,;:") in lex.papers | lex.document_sources for w in words):
         return mention
     owner = m.group("owner")
     return Mention(mention.start, mention.start + len(owner), owner, "group")
