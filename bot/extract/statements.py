@@ -690,14 +690,14 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     content = _trim(text, cstart, after_end)
     if content is None or NO_CONTENT.match(text, content.start) or GAP.match(text, content.start) \
             or lemma == "call" and (NAMED_AS.match(text, content.start) and _a_thing(mention)
-                                    or PHONED.match(text, content.start)):
+                                    or PHONED.match(text, content.start) or CALLED_NAME.match(text, content.start)):
         return None
     if _reported_at_end(text, content, lex):
         return None  # "A man pleaded guilty to ..., prosecutors said.": the sentence's last verb reports it all
     said_that = lead is not None and lead.group().rstrip().endswith("that")  # "ordered that ..." reports words
     quoted = any(content.start <= q.start < content.end for q in quotes)
     veto = ""
-    if lemma in lex.needs_said_object and THING_OBJECT.match(text, content.start):
+    if lemma in lex.needs_said_object and not said_that and THING_OBJECT.match(text, content.start):
         veto = "thing-object"  # "added two players"
     elif lemma in lex.needs_quote and not quoted and not said_that \
             and not (lemma == "ask" and QUESTION.match(text, content.start)):
@@ -883,6 +883,8 @@ BY_AGENT = re.compile(r"\s+by\s+(?!the way\b)")
 GERUND_AFTER = re.compile(r"\b(?:that|of)\s+$")
 ENDS_HERE = re.compile(r"\s*(?:[.!?;]|$)")
 # "called him later", "called her on Tuesday": a telephone call, not words ("called him a liar" says something).
+# "Everyone called him Mike": a name given, not words ("called him a liar" says something of him).
+CALLED_NAME = re.compile(r"(?:him|her|them|me|us|it)\s+(?:[A-Z][\w'\u2019-]*\s*){1,3}(?:[.,;]|$)")
 PHONED = re.compile(r"(?:him|her|them|me|us)\b\s*(?:later|back|again|yesterday|today|on\b|at\b|from\b|to\b|"
                     r"[.;]|$)")
 POSSESSED_SAYING = re.compile(r"\s+(?:that\b|[\"\u201c])")
