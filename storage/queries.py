@@ -701,17 +701,6 @@ def add_watch(session: Session, team_id: str, channel_id: str, kind: str, query:
     return watch
 
 
-def list_watches(session: Session, team_id: str, channel_id: str | None = None) -> list[Watch]:
-    where = [Watch.team_id == team_id] + ([Watch.channel_id == channel_id] if channel_id else [])
-    return list(session.scalars(select(Watch).where(*where).order_by(Watch.id)))
-
-
-def remove_watch(session: Session, team_id: str, channel_id: str, watch_id: int) -> bool:
-    res = session.execute(delete(Watch).where(Watch.id == watch_id, Watch.team_id == team_id,
-                                              Watch.channel_id == channel_id))
-    return _changed(res)
-
-
 def due_watches(session: Session, batch_seconds: float) -> list[int]:
     """Watches with statements stored after their mark and no post within the batch period, nobody holding them."""
     newest = (select(func.max(Statement.id)).where(Statement.team_id == Watch.team_id)
@@ -722,6 +711,18 @@ def due_watches(session: Session, batch_seconds: float) -> list[int]:
 
 
 Leased = TypeVar("Leased", Watch, Feed, Digest)
+
+
+def channel_rows(session: Session, model: type[Leased], team_id: str, channel_id: str | None = None) -> list[Leased]:
+    """A workspace's watches, feeds or digests (model says which), of one channel if given, oldest first."""
+    where = [model.team_id == team_id] + ([model.channel_id == channel_id] if channel_id else [])
+    return list(session.scalars(select(model).where(*where).order_by(model.id)))
+
+
+def remove_channel_row(session: Session, model: type[Leased], team_id: str, channel_id: str, row_id: int) -> bool:
+    """Stop one watch, feed or digest of a channel; False when the channel has none by that number."""
+    return _changed(session.execute(delete(model).where(model.id == row_id, model.team_id == team_id,
+                                                        model.channel_id == channel_id)))
 
 
 def _unleased(model: type[Watch] | type[Feed] | type[Digest]) -> ColumnElement[bool]:
@@ -771,16 +772,6 @@ def add_feed(session: Session, team_id: str, channel_id: str, private: bool, url
     session.add(feed)
     session.flush()
     return feed
-
-
-def list_feeds(session: Session, team_id: str, channel_id: str | None = None) -> list[Feed]:
-    where = [Feed.team_id == team_id] + ([Feed.channel_id == channel_id] if channel_id else [])
-    return list(session.scalars(select(Feed).where(*where).order_by(Feed.id)))
-
-
-def remove_feed(session: Session, team_id: str, channel_id: str, feed_id: int) -> bool:
-    return _changed(session.execute(delete(Feed).where(Feed.id == feed_id, Feed.team_id == team_id,
-                                                       Feed.channel_id == channel_id)))
 
 
 def _feed_due() -> ColumnElement[bool]:
@@ -847,16 +838,6 @@ def add_digest(session: Session, team_id: str, channel_id: str, query: str, peri
     session.add(digest)
     session.flush()
     return digest
-
-
-def list_digests(session: Session, team_id: str, channel_id: str | None = None) -> list[Digest]:
-    where = [Digest.team_id == team_id] + ([Digest.channel_id == channel_id] if channel_id else [])
-    return list(session.scalars(select(Digest).where(*where).order_by(Digest.id)))
-
-
-def remove_digest(session: Session, team_id: str, channel_id: str, digest_id: int) -> bool:
-    return _changed(session.execute(delete(Digest).where(Digest.id == digest_id, Digest.team_id == team_id,
-                                                         Digest.channel_id == channel_id)))
 
 
 def free_digests(session: Session) -> list[Digest]:

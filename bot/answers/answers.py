@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.answers.windows import split_window
 from bot.extract.topics import topics_for_query
 from storage import queries
-from storage.models import Statement
+from storage.models import Digest, Feed, Statement, Watch
 
 PAGE = 20
 MAX_ID = 2**31 - 1
@@ -125,13 +125,13 @@ def manage_feeds(session: Session, team_id: str, channel: str, private: bool, te
         return None
     verb, rest = m.group(1).lower(), m.group(2).strip().strip("<>").split("|")[0]
     if verb == "feeds":
-        rows = queries.list_feeds(session, team_id, channel)
+        rows = queries.channel_rows(session, Feed, team_id, channel)
         lines = [f"{f.id}: {f.url}" + (f" (failing: {f.last_error})" if f.failures else "") for f in rows]
         return Answer("Feeds", message="\n".join(lines) if lines else
                       "No feeds in this channel. Follow one: `/briefing follow https://example.com/rss`")
     if verb == "unfollow":
         return _stop("Feeds", "feed", rest, "Stopped following feed",
-                     lambda n: queries.remove_feed(session, team_id, channel, n))
+                     lambda n: queries.remove_channel_row(session, Feed, team_id, channel, n))
     parts = urlsplit(rest)
     if parts.scheme not in {"http", "https"} or not parts.hostname or len(rest) > 2000:
         return Answer("Feeds", message="Give the feed's address: `/briefing follow https://example.com/rss`")
@@ -154,12 +154,12 @@ def manage_digests(session: Session, team_id: str, channel: str, text: str, user
     listing, stop, what, period, hour, minute, bad = m.groups()
     usage = "Say what and how often: `/briefing digest dprk daily 08:00` or `/briefing digest kirby weekly` (UTC)."
     if listing:
-        rows = queries.list_digests(session, team_id, channel)
+        rows = queries.channel_rows(session, Digest, team_id, channel)
         lines = [f"{d.id}: {d.query}, {d.period} at {d.hour:02d}:{d.minute:02d} {d.tz}" for d in rows]
         return Answer("Digests", message="\n".join(lines) if lines else f"No digests in this channel. {usage}")
     if stop is not None:
         return _stop("Digests", "digest", stop, "Stopped digest",
-                     lambda n: queries.remove_digest(session, team_id, channel, n))
+                     lambda n: queries.remove_channel_row(session, Digest, team_id, channel, n))
     h, mi = int(hour or 8), int(minute or 0)
     if bad or not what or h > 23 or mi > 59:
         return Answer("Digests", message=usage)
@@ -192,13 +192,13 @@ def manage_watches(session: Session, team_id: str, channel: str, query: Query, u
     verb, rest = m.group(1).lower(), m.group(2).strip()[:MAX_QUERY_CHARS]
     command = f"/{query.kind}"
     if verb == "watches":
-        rows = queries.list_watches(session, team_id, channel)
+        rows = queries.channel_rows(session, Watch, team_id, channel)
         lines = [f"{w.id}: /{w.kind} {w.query}" for w in rows]
         return Answer("Watches", message="\n".join(lines) if lines else
                       f"No watches in this channel. Start one: `{command} watch dprk`")
     if verb == "unwatch":
         return _stop("Watches", "watch", rest, "Stopped watch",
-                     lambda n: queries.remove_watch(session, team_id, channel, n))
+                     lambda n: queries.remove_channel_row(session, Watch, team_id, channel, n))
     if not rest:
         return Answer("Watches", message=f"Say what to watch: `{command} watch dprk`.")
     watch = queries.add_watch(session, team_id, channel, query.kind, rest, user)

@@ -9,6 +9,7 @@ from bot.answers import answers
 from bot.slack.blocks import escape, to_blocks
 from storage import queries
 from storage.models import Digest, Feed, Watch
+from storage.queries import Leased
 
 STOP_WATCH, STOP_FEED, STOP_DIGEST = "home_stop_watch", "home_stop_feed", "home_stop_digest"
 LATEST = 10
@@ -19,11 +20,12 @@ def home_view(session: Session, team_id: str, user_id: str) -> dict:
     """The Home tab as a Block Kit view. Latest statements: public ones only, since the tab is not a channel."""
     blocks: list[dict] = [_header("Your watches, feeds and digests")]
     rows = [(f"Watch {w.id} in <#{w.channel_id}>: `/{w.kind} {escape(w.query)}`", STOP_WATCH, w.id)
-            for w in queries.list_watches(session, team_id) if w.created_by == user_id][:MAX_ROWS]
+            for w in queries.channel_rows(session, Watch, team_id) if w.created_by == user_id][:MAX_ROWS]
     rows += [(f"Feed {f.id} in <#{f.channel_id}>: {escape(f.url)}", STOP_FEED, f.id)
-             for f in queries.list_feeds(session, team_id) if f.created_by == user_id][:MAX_ROWS]
+             for f in queries.channel_rows(session, Feed, team_id) if f.created_by == user_id][:MAX_ROWS]
     rows += [(f"Digest {d.id} in <#{d.channel_id}>: {escape(d.query)}, {d.period} at {d.hour:02d}:{d.minute:02d} UTC",
-              STOP_DIGEST, d.id) for d in queries.list_digests(session, team_id) if d.created_by == user_id][:MAX_ROWS]
+              STOP_DIGEST, d.id)
+             for d in queries.channel_rows(session, Digest, team_id) if d.created_by == user_id][:MAX_ROWS]
     if not rows:
         blocks.append(_text("None yet. In a channel: `/briefing watch dprk`, `/briefing follow FEED_URL` or "
                             "`/briefing digest dprk daily 08:00`."))
@@ -41,18 +43,19 @@ def stop(session: Session, team_id: str, user_id: str, action_id: str, value: st
     """Stop a watch, feed or digest from the Home tab; only the person who set it up may (buttons can be forged)."""
     if not value.isdigit() or int(value) > answers.MAX_ID:
         return False
-    rows: list[Watch | Feed | Digest] = []
     if action_id == STOP_WATCH:
-        rows += queries.list_watches(session, team_id)
-    elif action_id == STOP_FEED:
-        rows += queries.list_feeds(session, team_id)
-    elif action_id == STOP_DIGEST:
-        rows += queries.list_digests(session, team_id)
-    mine = [row for row in rows if row.id == int(value) and row.created_by == user_id]
-    if not mine:
-        return False
-    remove = {STOP_WATCH: queries.remove_watch, STOP_FEED: queries.remove_feed, STOP_DIGEST: queries.remove_digest}
-    return remove[action_id](session, team_id, mine[0].channel_id, mine[0].id)
+        return _stop_mine(session, Watch, team_id, user_id, int(value))
+    if action_id == STOP_FEED:
+        return _stop_mine(session, Feed, team_id, user_id, int(value))
+    if action_id == STOP_DIGEST:
+        return _stop_mine(session, Digest, team_id, user_id, int(value))
+    return False
+
+
+def _stop_mine(session: Session, model: type[Leased], team_id: str, user_id: str, row_id: int) -> bool:
+    mine = [row for row in queries.channel_rows(session, model, team_id)
+            if row.id == row_id and row.created_by == user_id]
+    return bool(mine) and queries.remove_channel_row(session, model, team_id, mine[0].channel_id, row_id)
 
 
 def _header(text: str) -> dict:
