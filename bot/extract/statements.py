@@ -335,11 +335,18 @@ class _Lookups:
         self.text = text
         self._mid_sentence: dict[str, bool] = {}
         self._outside_labels: dict[str, list[int]] = {}
+        self._lower: dict[str, bool] = {}
 
     def named_mid_sentence(self, word: str) -> bool:
         if word not in self._mid_sentence:
             self._mid_sentence[word] = _named_mid_sentence(self.text, word)
         return self._mid_sentence[word]
+
+    def written_lower(self, word: str) -> bool:
+        """Whether the article writes the word in lower case somewhere ("stir" for "Stir")."""
+        if word not in self._lower:
+            self._lower[word] = re.search(r"\b" + re.escape(word.lower()) + r"\b", self.text) is not None
+        return self._lower[word]
 
     def named_outside_labels(self, surname: str) -> list[int]:
         if surname not in self._outside_labels:
@@ -360,7 +367,7 @@ def _capitalised_word(text: str, mention: Mention | None, lookups: _Lookups) -> 
     word = mention.text
     if word.lower() in PEOPLE_NOUNS or word.endswith("s"):
         return False  # "Prosecutors told reporters", "Delegates questioned": people all the same
-    return not lookups.named_mid_sentence(word) and re.search(r"\b" + re.escape(word.lower()) + r"\b", text) is not None
+    return not lookups.named_mid_sentence(word) and lookups.written_lower(word)
 
 
 def _agent(text: str, mention: Mention | None, speaker: str | None, cue: str | None, lookups: _Lookups,
@@ -539,21 +546,24 @@ def _document_owner(text: str, mention: Mention, lex: Lexicon) -> Mention:
         return mention
     # The paper is the mention's last word ("Wrap's report") or the word right after it ("Verge's Stadia review").
     words = [*m.group("rest").split()[-1:], *text[mention.end : mention.end + 40].split()[:1]]
-    if not any(w.lower().strip(".,;:") in lex.papers | lex.document_sources for w in words):
+    if not any(w.lower().strip(".,;:") in lex.papers or w.lower().strip(".,;:") in lex.document_sources
+               for w in words):
         return mention
     owner = m.group("owner")
     return Mention(mention.start, mention.start + len(owner), owner, "group")
 
 
-def _a_thing(mention: Mention | None) -> bool:
+PERSON_WORDS = PEOPLE_NOUNS | SPEAKER_NOUNS | ROLE_WORDS  # nouns for people, their groups and their offices
+
+
+def _a_thing(mention: Mention | None, any_kind: bool = False) -> bool:
     """A subject that is neither a name nor people: "a family of proteins", "the new tool"."""
     if mention is None:
         return True
     last = mention.text.split()[-1]
     head = last.lower().strip(".,")
-    people = PEOPLE_NOUNS | SPEAKER_NOUNS | ROLE_WORDS
-    return mention.kind in {"group", "anonymous"} and last.islower() and head not in people \
-        and head.removesuffix("s") not in people and head.removesuffix("es") not in people
+    return (any_kind or mention.kind in {"group", "anonymous"}) and last.islower() \
+        and not {head, head.removesuffix("s"), head.removesuffix("es")} & PERSON_WORDS
 
 
 def _appositive_subject(text: str, sent: Span, cue_start: int) -> bool:
@@ -602,7 +612,7 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
         if mention is not None and opening is None and _appositive_subject(text, sent, m.start()):
             mention = None  # "Maria Lund, an engineer, said the dam held": she is the subject, not the words
         if mention is not None and opening is None and lemma in lex.needs_said_object \
-                and _a_thing(Mention(mention.start, mention.end, mention.text, "group")):
+                and _a_thing(mention, any_kind=True):
             mention = None  # "To the pears, add the juice of one lemon": a recipe adds things, no one speaks
         if mention is not None and (opening is not None and _adjacent(text, opening.end, m.start())
                                     or TAIL.match(CLAUSE_BREAK.split(tail)[0])
