@@ -275,6 +275,32 @@ def test_slack_refusing_a_reply_several_times_still_gets_it_exactly_once(start_b
     assert len(fake_slack.named("chat.postMessage")) == 6
 
 
+class SlowReplies(Replies):
+    """Slack taking longer over one reply than the reply's lease (its own 503 retries on a loaded machine)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        self.seconds = seconds
+        self.calls = 0
+
+    def finished(self, team: str, channel: str, ts: str, reply: str, ok: bool) -> None:
+        self.calls += 1
+        threading.Event().wait(self.seconds)  # the call in flight, not a wait for a result
+        super().finished(team, channel, ts, reply, ok)
+
+
+def test_a_reply_slower_than_its_lease_is_sent_once(sessions, settings, tmp_path) -> None:  # noqa: ANN001
+    replies = SlowReplies(seconds=3)  # the lease is 1 s: the sweeper runs several rounds meanwhile
+    runner = JobRunner(sessions, fast(settings), replies)
+    runner.start()
+    job_id = runner.enqueue("T1", "C1", "95.1", "U1", [page(tmp_path, "radar", RADAR)], 0)
+    replies.wait()
+    with sessions() as s:
+        until(lambda: s.get(Job, job_id, populate_existing=True).reply_sent_at is not None)
+    runner.shutdown()
+    assert replies.calls == 1 and len(replies.sent) == 1
+
+
 def test_a_failed_reply_is_logged(sessions, settings, tmp_path, caplog) -> None:  # noqa: ANN001
     replies = Replies(fail_first=2)
     runner = JobRunner(sessions, fast(settings), replies)
