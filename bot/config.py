@@ -35,6 +35,7 @@ class Settings:
     feed_interval_minutes: float = 15.0  # how often a followed feed is polled
     job_stale_after: float = 30.0  # seconds unfinished before a starting worker takes a job over
     header_timeout: float = 10.0  # seconds a client has to send a request's headers before it is cut off
+    hourglass_after: float = 1.0  # seconds a job runs before its message gets the hourglass reaction
 
     @classmethod
     def from_env(cls, load_dotenv_file: bool = True) -> Settings:
@@ -67,4 +68,5 @@ class Settings:
             watch_batch_minutes=float(env.get("WATCH_BATCH_MINUTES") or cls.watch_batch_minutes),
             feed_interval_minutes=float(env.get("FEED_INTERVAL_MINUTES") or cls.feed_interval_minutes),
             header_timeout=float(env.get("HEADER_TIMEOUT") or cls.header_timeout),
+            hourglass_after=float(env.get("HOURGLASS_AFTER") or cls.hourglass_after),
         )

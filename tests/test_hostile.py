@@ -348,7 +348,7 @@ def test_ingestion_waits_out_a_database_outage(pg_url: str, tmp_path) -> None:  
     class Recorder:
         def working(self, *a: str) -> None: ...
 
-        def finished(self, team: str, channel: str, ts: str, reply: str, ok: bool) -> None:
+        def finished(self, team: str, channel: str, ts: str, reply: str, ok: bool, hourglass: bool = True) -> None:
             finished.append((reply, ok))
 
     settings = Settings(database_url=db, team_id="T1", retry_backoff=0.2, job_stale_after=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 from tests.conftest import SEED_HTML
@@ -24,8 +25,7 @@ def test_link_is_stored_and_commands_answer_with_the_right_speakers(bot, pages, 
     reply = fake_slack.wait_for("chat.postMessage")[0]
     assert reply["thread_ts"] == "1700000000.000100"
     assert "Lloyd Austin" in reply["text"] and "John Kirby" in reply["text"]
-    reactions = [d["name"] for d in fake_slack.named("reactions.add")]
-    assert reactions[0] == "hourglass_flowing_sand" and reactions[-1] == "white_check_mark"
+    assert fake_slack.named("reactions.add")[-1]["name"] == "white_check_mark"
 
     started = time.monotonic()
     resp = bot.command("/briefing", "dprk", fake_slack.url + "/respond/1")
@@ -37,6 +37,37 @@ def test_link_is_stored_and_commands_answer_with_the_right_speakers(bot, pages, 
     bot.command("/who-said", "troops", fake_slack.url + "/respond/2")
     answer = _all_text(fake_slack.wait_for("/respond/2")[0])
     assert "Lloyd Austin" in answer and "John Kirby" in answer
+
+
+def test_a_page_read_at_once_gets_its_reply_and_no_hourglass(start_bot, pages, fake_slack) -> None:  # noqa: ANN001
+    bot = start_bot(HOURGLASS_AFTER="30")
+    _post_link(bot, pages)
+    assert "Lloyd Austin" in fake_slack.wait_for("chat.postMessage")[0]["text"]
+    assert [d["name"] for d in fake_slack.named("reactions.add")] == ["white_check_mark"]
+    assert fake_slack.named("reactions.remove") == []  # nothing flickered on and off
+
+
+def test_a_slow_page_shows_the_hourglass_until_its_reply(start_bot, pages, fake_slack) -> None:  # noqa: ANN001
+    bot = start_bot(HOURGLASS_AFTER="0.2")
+    release = threading.Event()
+
+    def held(handler) -> None:  # noqa: ANN001
+        release.wait(30)  # the page is sent once the test has seen the hourglass
+        body = SEED_HTML.read_bytes()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    pages.routes["/held.html"] = held
+    bot.event({"type": "message", "channel": "C1", "user": "U1", "ts": "5.1", "text": f"<{pages.url}/held.html>"})
+    assert fake_slack.wait_for("reactions.add")[0]["name"] == "hourglass_flowing_sand"
+    assert fake_slack.named("chat.postMessage") == []
+    release.set()
+    assert "Lloyd Austin" in fake_slack.wait_for("chat.postMessage")[0]["text"]
+    assert [d["name"] for d in fake_slack.named("reactions.remove")] == ["hourglass_flowing_sand"]
+    assert [d["name"] for d in fake_slack.named("reactions.add")] == ["hourglass_flowing_sand", "white_check_mark"]
 
 
 def test_forged_and_stale_signatures_get_401(bot, pages, fake_slack) -> None:

@@ -54,7 +54,7 @@ class Replies:
 
     def working(self, *args: str) -> None: ...
 
-    def finished(self, team: str, channel: str, ts: str, reply: str, ok: bool) -> None:
+    def finished(self, team: str, channel: str, ts: str, reply: str, ok: bool, hourglass: bool = True) -> None:
         if self.failures:
             self.failures -= 1
             raise RuntimeError("chat.postMessage answered 503")
@@ -283,10 +283,10 @@ class SlowReplies(Replies):
         self.seconds = seconds
         self.calls = 0
 
-    def finished(self, team: str, channel: str, ts: str, reply: str, ok: bool) -> None:
+    def finished(self, team: str, channel: str, ts: str, reply: str, ok: bool, hourglass: bool = True) -> None:
         self.calls += 1
         threading.Event().wait(self.seconds)  # the call in flight, not a wait for a result
-        super().finished(team, channel, ts, reply, ok)
+        super().finished(team, channel, ts, reply, ok, hourglass)
 
 
 def test_a_reply_slower_than_its_lease_is_sent_once(sessions, settings, tmp_path) -> None:  # noqa: ANN001
@@ -299,6 +299,51 @@ def test_a_reply_slower_than_its_lease_is_sent_once(sessions, settings, tmp_path
         until(lambda: s.get(Job, job_id, populate_existing=True).reply_sent_at is not None)
     runner.shutdown()
     assert replies.calls == 1 and len(replies.sent) == 1
+
+
+class Hourglasses(Replies):
+    """Records whether each job's hourglass went on and whether its reply was told to take it off."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: list[str] = []
+        self.taken_off: list[bool] = []
+
+    def working(self, team: str, channel: str, ts: str) -> None:
+        self.shown.append(ts)
+
+    def finished(self, team: str, channel: str, ts: str, reply: str, ok: bool, hourglass: bool = True) -> None:
+        self.taken_off.append(hourglass)
+        super().finished(team, channel, ts, reply, ok, hourglass)
+
+
+def test_a_job_waiting_for_a_retry_shows_the_hourglass_and_a_quick_one_does_not(sessions, settings, pages) -> None:  # noqa: ANN001
+    from dataclasses import replace
+
+    calls = []
+
+    def busy_once(handler) -> None:  # noqa: ANN001
+        calls.append(1)
+        status, body = (503, b"busy") if len(calls) == 1 else (200, SEED)
+        handler.send_response(status)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    pages.routes["/busy.html"] = busy_once
+    quick = pages.add("/quick.html", SEED.replace(b'rel="canonical"', b'rel="x"'))
+    notes = Hourglasses()
+    # Long before the hourglass's second: only a job put back to wait for a retry shows it at once.
+    runner = JobRunner(sessions, replace(fast(settings), fetch_retries=1, hourglass_after=60), notes)
+    runner.start()
+    runner.enqueue("T1", "C1", "96.1", "U1", [quick], 0)
+    notes.wait(1)
+    runner.enqueue("T1", "C1", "96.2", "U1", [pages.url + "/busy.html"], 0)
+    notes.wait(2)
+    runner.shutdown()
+    assert len(calls) == 2 and notes.shown == ["96.2"]
+    assert [ts for ts, _, _ in notes.sent] == ["96.1", "96.2"] and notes.taken_off == [False, True]
 
 
 def test_a_failed_reply_is_logged(sessions, settings, tmp_path, caplog) -> None:  # noqa: ANN001

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from functools import partial
 from typing import Protocol
@@ -37,7 +37,48 @@ class Notifier(Protocol):
 
     def working(self, team_id: str, channel_id: str, message_ts: str) -> None: ...
 
-    def finished(self, team_id: str, channel_id: str, message_ts: str, reply: str, ok: bool) -> None: ...
+    def finished(self, team_id: str, channel_id: str, message_ts: str, reply: str, ok: bool,
+                 hourglass: bool = True) -> None:
+        """hourglass=False: none was shown, so there is none to take off."""
+        ...
+
+
+class Hourglass:
+    """The "working on it" reaction of one job, shown only once the job has taken `after` seconds: a page read
+    at once gets its reply without a reaction flickering on and off (and two Slack calls fewer). It is added on
+    a timer thread, so the runner reads the page meanwhile."""
+
+    def __init__(self, notifier: Notifier, origin: Origin, after: float) -> None:
+        self.notifier, self.origin = notifier, origin
+        self.state = "waiting"  # -> "showing" -> "shown", or -> "cancelled"
+        self.changed = threading.Condition()
+        self.timer = threading.Timer(after, self.show)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def show(self) -> None:
+        """Add it now (the timer ran out, or the job waits for a retry), unless it is there or the job is over."""
+        with self.changed:
+            if self.state != "waiting":
+                return
+            self.state = "showing"
+        try:
+            self.notifier.working(self.origin.team_id, self.origin.channel_id or "", self.origin.message_ts or "")
+        except Exception as exc:  # a missing reaction must never stop the job
+            log.warning("the hourglass was not added to %s: %s", self.origin.message_ts, exc)
+        with self.changed:
+            self.state = "shown"
+            self.changed.notify_all()
+
+    def stop(self) -> bool:
+        """The job is over: cancel a hourglass not shown yet; returns whether one was (it must be taken off),
+        after it is on, so the reply never overtakes it."""
+        self.timer.cancel()
+        with self.changed:
+            if self.state == "waiting":
+                self.state = "cancelled"
+            self.changed.wait_for(lambda: self.state != "showing")
+            return self.state == "shown"
 
 
 Dispatch = Callable[[int], None]
@@ -77,8 +118,6 @@ class JobRunner:
                 pool.submit(self.run, job_id)
 
         self.dispatch = dispatch
-        # The hourglass is added on its own thread: the runner reads the page while Slack answers.
-        self.notices = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hourglass")
         self.running: dict[int, int] = {}  # job id -> claim token, for the heartbeat
         # Replies this process is sending: their lease is beaten too, so a Slack call slower than the lease (its own
         # retries of a 503) is never sent a second time by another sweeper meanwhile.
@@ -142,17 +181,18 @@ class JobRunner:
             looked_up = self._stored_already(session, origin, urls, results)
         with self.lock:
             self.running[job_id] = token
-        working: Future | None = None
+        # A retried job's hourglass went on at its first claim, or when it was put back to wait.
+        hourglass = Hourglass(self.notifier, origin, self.settings.hourglass_after) if token == 1 else None
+        shown = token > 1
         try:
-            if token == 1:
-                working = self.notices.submit(self.notifier.working, origin.team_id, origin.channel_id or "",
-                                              origin.message_ts or "")
             outage, closing = self._read(origin, urls, results, final=token >= MAX_ATTEMPTS, looked_up=looked_up,
                                          finish=partial(self._finish_with, job_id, token, urls, skipped, results))
             if closing is None:
                 with self.sessions.begin() as session:
                     pending = [u for u in urls if u not in results]
                     if pending and token < MAX_ATTEMPTS:
+                        if hourglass is not None:
+                            hourglass.show()  # it waits for a retry: the user sees it is not forgotten
                         delay = min(MAX_BACKOFF, self.settings.retry_backoff * 2 ** (token - 1))
                         queries.retry_job(session, job_id, token, results, delay, outage or "a page timed out")
                         log.info("job %s: %d links to try again in %.0f s", job_id, len(pending), delay)
@@ -164,10 +204,10 @@ class JobRunner:
         finally:
             with self.lock:
                 self.running.pop(job_id, None)
-        if working is not None and working.exception() is not None:  # waits: the hourglass goes before the reply
-            log.warning("job %s: the hourglass was not added: %s", job_id, working.exception())
+            if hourglass is not None:
+                shown = hourglass.stop()
         # Finishing took the reply's lease: the reply is recorded, now sent, then marked sent.
-        self._deliver(job_id, origin.team_id, origin.channel_id or "", origin.message_ts or "", reply, ok)
+        self._deliver(job_id, origin.team_id, origin.channel_id or "", origin.message_ts or "", reply, ok, shown)
 
     @staticmethod
     def _stored_already(session: Session, origin: Origin, urls: list[str], results: dict) -> set[str]:
@@ -247,12 +287,14 @@ class JobRunner:
             team, channel, ts, reply, ok = job.team_id, job.channel_id, job.message_ts, job.reply or "", bool(job.ok)
         self._deliver(job_id, team, channel, ts, reply, ok)
 
-    def _deliver(self, job_id: int, team: str, channel: str, ts: str, reply: str, ok: bool) -> None:
-        """Send a reply whose lease this process holds, then mark it sent; on failure the lease runs out."""
+    def _deliver(self, job_id: int, team: str, channel: str, ts: str, reply: str, ok: bool,
+                 hourglass: bool = True) -> None:
+        """Send a reply whose lease this process holds, then mark it sent; on failure the lease runs out.
+        A reply sent later by a sweeper does not know whether the hourglass went on: it tries to take it off."""
         with self.lock:
             self.sending.add(job_id)
         try:
-            self.notifier.finished(team, channel, ts, reply, ok)
+            self.notifier.finished(team, channel, ts, reply, ok, hourglass)
         except Exception as exc:
             log.error("reply to %s/%s not sent, will try again: %s", channel, ts, exc)
             with self.sessions.begin() as session:
@@ -314,4 +356,3 @@ class JobRunner:
         if self.pool is not None:
             self.pool.shutdown(wait=True)
         self.reply_pool.shutdown(wait=True)
-        self.notices.shutdown(wait=True)

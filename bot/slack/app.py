@@ -34,7 +34,8 @@ def web_client(settings: Settings) -> WebClient:
 
 
 class SlackNotifier:
-    """Job progress as Slack shows it: a reaction on the message, then one reply in its thread."""
+    """Job progress as Slack shows it: an hourglass on a message whose pages take a while, then a check mark (or a
+    warning) and one reply in its thread."""
 
     WORKING, DONE, FAILED = "hourglass_flowing_sand", "white_check_mark", "warning"
 
@@ -44,8 +45,10 @@ class SlackNotifier:
     def working(self, team_id: str, channel_id: str, message_ts: str) -> None:
         self._react(team_id, "add", channel_id, message_ts, self.WORKING)
 
-    def finished(self, team_id: str, channel_id: str, message_ts: str, reply: str, ok: bool) -> None:
-        self._react(team_id, "remove", channel_id, message_ts, self.WORKING)
+    def finished(self, team_id: str, channel_id: str, message_ts: str, reply: str, ok: bool,
+                 hourglass: bool = True) -> None:
+        if hourglass:
+            self._react(team_id, "remove", channel_id, message_ts, self.WORKING)
         self._react(team_id, "add", channel_id, message_ts, self.DONE if ok else self.FAILED)
         self.client_for(team_id).chat_postMessage(channel=channel_id, thread_ts=message_ts, text=reply,
                                                   unfurl_links=False, unfurl_media=False)
