@@ -61,6 +61,18 @@ def env_for(db: str, slack: FakeSlack, queue: str) -> dict[str, str]:
             "LOG_LEVEL": "WARNING", "DOTENV_PATH": "/nonexistent"}
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process so far (its threads included)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_busy() -> float:
+    """CPU seconds the whole machine has been busy (every process: PostgreSQL, Redis, these fakes, others)."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
+
+
 def ingest_round(db: str, urls: list[str], workers: int, slack: FakeSlack) -> float:
     engine = make_engine(db)
     with engine.begin() as conn:
@@ -74,6 +86,8 @@ def ingest_round(db: str, urls: list[str], workers: int, slack: FakeSlack) -> fl
     time.sleep(3)  # workers up and listening
     settings = Settings(database_url=db, redis_url=env["REDIS_URL"], queue_name=queue)
     runner = queued_runner(sessions, settings, Silent())
+    cpu_before = sum(_cpu_seconds(p.pid) for p in procs)
+    busy_before = _machine_busy()
     start = time.perf_counter()
     for i, url in enumerate(urls):
         runner.enqueue("TBENCH", "C1", f"{i}.0", "U1", [url], 0)
@@ -85,10 +99,14 @@ def ingest_round(db: str, urls: list[str], workers: int, slack: FakeSlack) -> fl
             break
         time.sleep(0.05)
     elapsed = time.perf_counter() - start
+    cpu = sum(_cpu_seconds(p.pid) for p in procs) - cpu_before
+    busy = _machine_busy() - busy_before
     for p in procs:
         kill_group(p, 15)
     engine.dispose()
-    print(f"  ({len(urls)} jobs recorded and queued in {enqueued:.1f} s)")
+    n = len(urls)
+    print(f"  ({n} jobs recorded and queued in {enqueued:.1f} s; CPU a page: workers {cpu * 1000 / n:.1f} ms, "
+          f"whole machine {busy * 1000 / n:.1f} ms, {busy / elapsed:.2f} of its {os.cpu_count()} cores busy)")
     return elapsed
 
 
@@ -289,10 +307,13 @@ def queue_bench(argv: list[str], ack_only: bool) -> None:
     urls = [pages.add(f"/{p.stem}.html", gzip.decompress(p.read_bytes())) for p in sorted(PAGES.glob("*.gz"))]
     try:
         print(f"{len(urls)} pages served from 127.0.0.1; PostgreSQL + Redis; `briefing-bot worker` processes")
+        rates: dict[int, float] = {}
         for workers in () if ack_only else (1, 2, 4):
             elapsed = ingest_round(db, urls, workers, slack)
+            rates[workers] = len(urls) / elapsed
             print(f"ingest, {workers} worker{'s' if workers > 1 else ' '}: {len(urls)} pages in {elapsed:.1f} s = "
-                  f"{len(urls) / elapsed:.1f} pages/s")
+                  f"{rates[workers]:.1f} pages/s" + (f" ({rates[workers] / rates[1]:.2f}x one worker)"
+                                                      if workers > 1 else ""))
         if ack_only:
             ingest_round(db, urls, 2, slack)
         times = sorted(ack_latency(db, slack))
