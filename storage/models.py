@@ -141,6 +141,7 @@ class Statement(Base):
     speaker_resolved: Mapped[bool | None] = mapped_column()  # False: kept as the article writes it
     rule: Mapped[str | None] = mapped_column(String(32))  # the candidate rule that produced it
     disputed: Mapped[str | None] = mapped_column(String(200))  # the article's words holding it false ("falsely")
+    score: Mapped[float | None] = mapped_column(Float)  # the classifier's P(a speech act) (None: stored before 0016)
     place: Mapped[str | None] = mapped_column(String(255))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)

@@ -92,6 +92,7 @@ class NewStatement:
     resolved: bool = True
     rule: str = ""
     disputed: str = ""  # the article's own words holding the claim false
+    score: float | None = None  # the statement classifier's P(a real speech or writing act)
 
 
 def fingerprint(speaker: str | None, text: str) -> str:
@@ -174,7 +175,7 @@ def _statement_row(article: Article, s: NewStatement, fp: str, first: int | None
             "said_precision": s.said_precision, "place": s.place, "start": s.start, "end": s.end,
             "fingerprint": fp, "duplicate_of": first, "actor_id": actor, "private_channel": article.private_channel,
             "confidence": s.confidence, "speaker_resolved": s.resolved, "rule": s.rule[:32] or None,
-            "disputed": s.disputed[:200] or None,
+            "disputed": s.disputed[:200] or None, "score": s.score,
             "search_text": " ".join(filter(None, [s.speaker, s.role, s.cue, " ".join(s.topics), s.text]))
             [:MAX_SEARCH_CHARS]}
 

@@ -297,3 +297,42 @@ def test_a_claim_the_article_holds_false_is_shown_with_its_words(sessions, setti
     text = to_text(got)
     assert text.count("the article disputes it") == 2
     assert "the article disputes it: \u201cfalsely\u201d" in str(to_blocks(got))
+
+
+def test_a_reading_the_classifier_doubts_says_so_and_exports_its_score(sessions) -> None:  # noqa: ANN001
+    from bot.answers.export import to_csv
+    from bot.answers.terminal import to_text
+    from bot.slack.blocks import to_blocks
+    from storage import queries
+    from storage.models import Article
+
+    def said(words: str, score: float | None) -> queries.NewStatement:
+        return queries.NewStatement(text=words, kind="indirect", speaker="Marco Rossi", role=None, cue="said",
+                                    said_on=date(2024, 5, 2), place=None, start=0, end=len(words),
+                                    topics=["Italy"], core_topics=frozenset({"Italy"}), score=score)
+
+    with sessions.begin() as s:
+        queries.save_article(s, Article(team_id="T1", url="https://n.example/1", title="Story", status="stored"),
+                             [said("Italy will sign the rail agreement", 0.97),
+                              said("Italy added a third line to the network", 0.62),
+                              said("Italy will raise spending on ports", None)])  # stored before scores were
+    with sessions() as s:
+        got = answers.briefing(s, "T1", "italy")
+    items = {i.words: i for g in got.groups for i in g.items}
+    assert [w for w, i in items.items() if i.reading_unsure] == ["Italy added a third line to the network"]
+    assert to_text(got).count("may not be a statement") == 1
+    assert str(to_blocks(got)).count("may not be a statement") == 1
+    csv = to_csv(got)
+    assert "statement_score" in csv.splitlines()[0] and ",0.62," in csv and ",0.97," in csv
+
+
+def test_an_ingested_statement_keeps_the_classifiers_score(sessions, settings, tmp_path: Path) -> None:  # noqa: ANN001
+    from storage.models import Statement
+
+    page = tmp_path / "seed.html"
+    page.write_bytes(SEED_HTML.read_bytes())
+    assert ingest(sessions, settings, "T1", str(page)).status == "stored"
+    with sessions() as s:
+        stored = [st.score for st in s.query(Statement)]
+    # Every kept statement passed the classifier's threshold (.45), and its score is what answers mark by.
+    assert stored and all(score is not None and 0.45 <= score <= 1 for score in stored)

@@ -9,7 +9,7 @@ import json
 from bot.answers.answers import Answer
 
 COLUMNS = ["speaker", "role", "words", "kind", "cue", "said_on", "said_precision", "place", "url", "site", "title",
-           "also_in", "speaker_uncertain", "disputed_by_article"]
+           "also_in", "speaker_uncertain", "statement_score", "disputed_by_article"]
 
 
 def rows(answer: Answer) -> list[dict]:
@@ -18,7 +18,7 @@ def rows(answer: Answer) -> list[dict]:
              "said_on": i.said_on.isoformat() if i.said_on else None, "said_precision": i.said_precision,
              "place": i.place, "url": i.source_url,
              "site": i.source_site, "title": i.source_title, "also_in": i.also_in,
-             "speaker_uncertain": i.speaker_unsure, "disputed_by_article": i.disputed}
+             "speaker_uncertain": i.speaker_unsure, "statement_score": i.score, "disputed_by_article": i.disputed}
             for g in answer.groups for i in g.items]
 
 

@@ -65,6 +65,8 @@ def when_where(item: Item) -> str:
         out += f" \u00b7 also in {plural(item.also_in, 'other source')}"
     if item.speaker_unsure:
         out += " \u00b7 speaker uncertain"
+    if item.reading_unsure:
+        out += " \u00b7 may not be a statement"
     if item.disputed:
         out += f" \u00b7 the article disputes it: \u201c{cut(item.disputed, 80)}\u201d"
     return out

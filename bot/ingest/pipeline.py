@@ -255,7 +255,7 @@ def _to_new(text: str, s: Extracted) -> queries.NewStatement:
                                 said_on=s.said_on, said_precision=s.said_precision, place=s.place,
                                 start=s.start, end=s.end, topics=topics_in(about), core_topics=core,
                                 confidence=s.confidence, resolved=s.resolved, rule=s.rule,
-                                disputed=s.disputed)
+                                disputed=s.disputed, score=round(s.score, 3))
 
 
 def _speakers(found: list[Extracted]) -> list[str]:
