@@ -1,6 +1,6 @@
 """Ingestion speed: local files in one process, RQ workers over HTTP, and slash-command ack latency.
 
-    python bench/ingest_speed.py [--local] [--readers] [--queue] [--ack-only] [POSTGRES_ADMIN_URL]
+    python bench/ingest_speed.py [--local] [--readers] [--queue [--rounds=N]] [--ack-only] [POSTGRES_ADMIN_URL]
 
 With no mode flag, every part runs.
 
@@ -16,8 +16,10 @@ trafilatura setting tried, with one scorer for all (words, lowercased, as a bag;
 
 --queue: serves the same pages from 127.0.0.1, fakes Slack's Web API on 127.0.0.1, and runs real
 `briefing-bot worker` processes (1, 2 and 4) against PostgreSQL and Redis on this machine (a scratch database is
-created and dropped). --ack-only: then it starts `briefing-bot serve` (HTTP, gunicorn) and sends 50 signed
-/briefing commands at once, several rounds, timing each ack.
+created and dropped); --rounds=N runs each worker count N times and reports the median, the machine being shared.
+It also prints the CPU a page of the workers and of the whole machine (every process on it). --ack-only: then it
+starts `briefing-bot serve` (HTTP, gunicorn) and sends 50 signed /briefing commands at once, several rounds, timing
+each ack.
 """
 
 from __future__ import annotations
@@ -284,7 +286,8 @@ def readers() -> None:
 # ---- the whole bench ----------------------------------------------------------------------------
 
 def main(argv: list[str]) -> None:
-    modes = {a for a in argv if a.startswith("--")}
+    rounds = next((int(a.split("=", 1)[1]) for a in argv if a.startswith("--rounds=")), 1)
+    modes = {a for a in argv if a.startswith("--") and not a.startswith("--rounds=")}
     argv = [a for a in argv if not a.startswith("--")]
     every = not modes & {"--local", "--readers", "--queue", "--ack-only"}
     if every or "--readers" in modes:
@@ -293,10 +296,10 @@ def main(argv: list[str]) -> None:
         local_ingest()
         local_ingest(jobs=2)
     if every or modes & {"--queue", "--ack-only"}:
-        queue_bench(argv, ack_only="--ack-only" in modes)
+        queue_bench(argv, ack_only="--ack-only" in modes, rounds=rounds)
 
 
-def queue_bench(argv: list[str], ack_only: bool) -> None:
+def queue_bench(argv: list[str], ack_only: bool, rounds: int = 1) -> None:
     admin_url = argv[0] if argv else "postgresql://postgres@127.0.0.1:5432/test"
     name = f"briefing_bench_{uuid.uuid4().hex[:6]}"
     admin = make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
@@ -307,13 +310,20 @@ def queue_bench(argv: list[str], ack_only: bool) -> None:
     urls = [pages.add(f"/{p.stem}.html", gzip.decompress(p.read_bytes())) for p in sorted(PAGES.glob("*.gz"))]
     try:
         print(f"{len(urls)} pages served from 127.0.0.1; PostgreSQL + Redis; `briefing-bot worker` processes")
+        counts = () if ack_only else (1, 2, 4)
+        taken: dict[int, list[float]] = {w: [] for w in counts}
+        for _ in range(rounds):  # each round runs every count in turn: a busy spell slows them alike
+            for workers in counts:
+                taken[workers].append(ingest_round(db, urls, workers, slack))
         rates: dict[int, float] = {}
-        for workers in () if ack_only else (1, 2, 4):
-            elapsed = ingest_round(db, urls, workers, slack)
+        for workers in counts:
+            times = sorted(taken[workers])
+            elapsed = statistics.median(times)
             rates[workers] = len(urls) / elapsed
+            spread = f" (rounds: {', '.join(f'{len(urls) / t:.1f}' for t in times)})" if rounds > 1 else ""
             print(f"ingest, {workers} worker{'s' if workers > 1 else ' '}: {len(urls)} pages in {elapsed:.1f} s = "
                   f"{rates[workers]:.1f} pages/s" + (f" ({rates[workers] / rates[1]:.2f}x one worker)"
-                                                      if workers > 1 else ""))
+                                                      if workers > 1 else "") + spread)
         if ack_only:
             ingest_round(db, urls, 2, slack)
         times = sorted(ack_latency(db, slack))
