@@ -146,3 +146,45 @@ def test_the_statement_speaks_for_who_the_article_says_issued_it() -> None:
     text = ("On Monday, Norland Rail issued a statement about the strike at its depots.\n\n"
             "\u201cWe regret the delays and we will refund every ticket bought this week,\u201d the statement said.\n")
     assert _speakers(text, "refund every ticket") == ["Norland Rail"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "words"),
+    [
+        ("The risk is low, according to the Centers for Disease Control and Prevention.",
+         "Centers for Disease Control and Prevention", "The risk is low"),
+        ('"Unemployment fell in May," said the Bureau of Labor Statistics on Friday.', "Bureau of Labor Statistics",
+         "Unemployment fell in May"),
+        ("The Department of Health and Human Services said on Monday that the rule takes effect in March.",
+         "Department of Health and Human Services", "the rule takes effect in March"),
+        ("The Council on Foreign Relations said the talks had stalled.", "Council on Foreign Relations",
+         "the talks had stalled"),
+        ('"The park reopens in June," said the Department of the Interior.', "Department of the Interior",
+         "The park reopens in June"),
+        ("The Food and Drug Administration said the drug was safe.", "Food and Drug Administration",
+         "the drug was safe"),
+        # A day after "on" is when it was said, not the rest of the name.
+        ("The Harbour Council on Friday said the port would close.", "Harbour Council", "the port would close"),
+    ],
+)
+def test_an_organisation_is_named_in_full_across_of_for_on_and(text: str, speaker: str, words: str) -> None:
+    assert _speakers(text, words) == [speaker]
+
+
+def test_a_person_of_an_outlet_or_body_is_the_person_with_it_for_role() -> None:
+    text = ("Ana Lopez of the University of Texas said the dam held. "
+            '"We will appeal," said Peter Morgan of the Sierra Club.')
+    found = {s.speaker: s.role for s in extract_statements(text, PUBLISHED)}
+    assert found == {"Ana Lopez": "the University of Texas", "Peter Morgan": "the Sierra Club"}
+
+
+def test_a_list_with_a_person_after_and_is_not_one_organisation() -> None:
+    text = ("In a letter to Kevin Ray, the acting director of the Department of Homeland Security and Alex Azar, "
+            "the health secretary, the doctors said they would help.")
+    assert "Homeland Security and Alex Azar" not in str([s.speaker for s in extract_statements(text, PUBLISHED)])
+
+
+def test_a_secretary_of_state_is_named_without_the_department() -> None:
+    text = ("Secretary of State Mike Pompeo said the release gives hope. "
+            '"We see hopeful signs," Pompeo told reporters in Kabul.')
+    assert {s.speaker for s in extract_statements(text, PUBLISHED)} == {"Mike Pompeo"}

@@ -133,6 +133,30 @@ ORG_WORDS = {"house", "department", "party", "news", "times", "post", "ministry"
              "inc", "corp", "corp.", "co", "co.", "ltd", "ltd.", "llc", "plc"}  # "Norland Mining Corp." is no one
 
 
+# The head words of an organisation whose name goes on after "of", "for" or "on": "the Centers for Disease Control and
+# Prevention", "the Council on Foreign Relations", "the Department of the Interior". A person's name never ends in one,
+# so "John Smith of Reuters" is Smith, of Reuters.
+ORG_HEADS = {"department", "departments", "ministry", "bureau", "council", "centre", "center", "centers", "centres",
+             "institute", "institutes", "office", "board", "commission", "committee", "subcommittee", "agency",
+             "administration", "association", "federation", "union", "society", "foundation", "organization",
+             "organisation", "university", "college", "school", "academy", "court", "division", "authority",
+             "service", "services", "league", "alliance", "coalition", "fund", "party", "bank", "corps", "conference",
+             "chamber", "secretariat", "command", "museum", "hospital", "church", "caucus", "network", "republic",
+             "kingdom", "states", "city", "house", "force", "forces", "panel", "program", "programme",
+             "project", "friends", "sisters", "brotherhood", "trust", "tribunal"}
+ORG_LINKS = {"of", "for", "on"}
+BODY_NOUNS = ORG_HEADS | {"delegation", "campaign", "team", "staff", "group", "company", "firm", "office", "lab",
+                          "laboratory", "bureau", "desk", "newsroom", "chapter", "branch", "caucus", "government"}
+TITLE_OF = re.compile(r"\b([A-Za-z]+) of $")  # "Secretary of " before a capitalised run
+# "the Security Council on Friday": a day or month after "on" is when, not the rest of a name.
+WHEN_NAMES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+              "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
+# Words an organisation's name ends with after an "and": "... and Human Services", "Food and Drug Administration".
+ORG_ENDS = ORG_HEADS | {"development", "research", "prevention", "affairs", "studies", "statistics", "technology",
+                        "security", "welfare", "science", "sciences", "education", "health", "safety", "protection",
+                        "management", "environment", "explosives", "trade", "industry", "labor", "labour"}
+
+
 # "The company said": nouns that stand for the organisation the article has just named.
 ORG_NOUNS = {"company", "firm", "brokerage", "label", "retailer", "manufacturer", "maker", "automaker", "startup",
              "bank", "lender", "insurer", "network", "studio", "publisher", "airline", "carrier", "developer",
@@ -480,12 +504,28 @@ def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
                 # "the ambassador to Britain Lee Chan said": the place ends the title, the name follows.
                 name = " ".join(_strip_possessive(x.text) for x in toks[split : i + 1])
                 return Mention(toks[split].start, t.end, name, "name", text_of(toks[k:split]))
-        while j - 2 >= 0 and toks[j - 1].low in {"of", "for"} and toks[j - 2].cap:
-            j -= 2  # "Office for the Western District of New York", "Secretary of State"
-            while j - 1 >= 0 and toks[j - 1].cap and toks[j - 1].low not in NOT_NAME:
-                j -= 1
-        if j - 3 >= 0 and toks[j - 1].low == "the" and toks[j - 2].low in {"of", "for"} and toks[j - 3].cap:
-            j -= 3
+        while True:
+            of = j - 1 - (j - 2 >= 0 and toks[j - 1].low == "the")  # "of" or "of the"
+            if of >= 1 and toks[of].low == "of" and toks[of - 1].cap and not _links(toks[of - 1]):
+                # "John Smith of Reuters said", "Dr. Ana Lopez of the state health department": the person, of the
+                # outlet or body after "of".
+                person = _noun_phrase(toks, of - 1)
+                words = person.text.split() if person is not None else []
+                if person is not None and person.kind == "name" and not is_place_or_org(person.text) \
+                        and not ACRONYM_WORD.fullmatch(person.text) and len(words) <= 3 \
+                        and (len(words) > 1 or _lone_name(person.text, person.start > toks[0].start)):
+                    person.role = person.role or text_of(toks[of + 1 : i + 1])
+                    return person
+            if j - 2 >= 0 and toks[j - 1].low in ORG_LINKS and toks[j - 2].cap \
+                    and (toks[j - 1].low != "on" or _links(toks[j - 2]) and toks[j].low not in WHEN_NAMES):
+                j -= 2  # "Office for the Western District of New York", "Secretary of State"
+            elif j - 3 >= 0 and toks[j - 1].low == "the" and toks[j - 2].low in ORG_LINKS and toks[j - 3].cap:
+                j -= 3  # "Department of the Interior"
+            elif j - 2 >= 0 and toks[j - 1].low in {"and", "&"} and toks[j - 2].cap \
+                    and _joins(toks, j - 2, _cap_run(toks, j)):
+                j -= 2  # "Department of Health and Human Services", "Food and Drug Administration"
+            else:
+                break
             while j - 1 >= 0 and toks[j - 1].cap and toks[j - 1].low not in NOT_NAME:
                 j -= 1
         run = toks[j : i + 1]
@@ -507,7 +547,9 @@ def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
         name = " ".join(_strip_possessive(x.text) for x in name_toks)
         if name.endswith(".") and len(name_toks[-1].text) > 3 and name_toks[-1].low not in KEEPS_DOT:
             name = name[:-1]  # "said Ed Rendell.": the sentence's full stop is not part of the name
-        kind = "group" if _looks_like_group(run, toks, j) else "name"
+        # "Council on American-Islamic Relations director Nihad Awad": a person after the title, whatever its body.
+        kind = "name" if role_end >= 0 and person_shaped(name) else "group" if _looks_like_group(run, toks, j) \
+            else "name"
         start = name_toks[0].start if kind == "name" else run[0].start
         if kind == "group":
             name = " ".join(x.text for x in run)
@@ -547,6 +589,58 @@ def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
     return Mention(words[0].start, t.end, text, kind)
 
 
+def _links(head: Tok) -> bool:
+    """Whether an organisation's name goes on after this word and "of"/"for"/"on": "Council on ...", or a title's
+    ("Secretary of State"; not "Peter King of New York", whose title word is a surname)."""
+    low = head.low.rstrip(".")
+    return low in ORG_HEADS or low in ROLE_WORDS and low not in SURNAME_TITLES
+
+
+SURNAME_TITLES = {"king", "bishop", "judge", "dean", "marshal", "chancellor", "pope", "prince", "duke", "earl"}
+PARTY_WORDS = {"republican", "democrat", "independent", "libertarian", "conservative", "liberal", "socialist",
+               "labour", "tory", "green"}
+
+
+def _lone_name(word: str, inside: bool) -> bool:
+    """Whether one capitalised word before "of" is a person's (sur)name: not a sentence's first word ("Supporters of
+    Sanders"), a plural, a party ("Republican of Arizona") or a title."""
+    low = word.lower()
+    return inside and not low.endswith("s") and low not in PARTY_WORDS and low not in ROLE_WORDS \
+        and low not in GROUP_NOUNS
+
+
+def _cap_run(toks: Sequence[Tok], j: int) -> list[Tok]:
+    """The capitalised words from j on."""
+    run = []
+    while j < len(toks) and toks[j].cap:
+        run.append(toks[j])
+        j += 1
+    return run
+
+
+def _joins(toks: list[Tok], k: int, after: list[Tok]) -> bool:
+    """Whether the "and" after the capitalised words ending at k is inside one organisation's name: the words after
+    it end as an organisation's name does, or the "and" follows an "of" and no person's name comes after it
+    ("the Department of Homeland Security and Alex Azar" is two)."""
+    if not after:
+        return False
+    linked = _linked(toks, k)
+    if after[-1].low.rstrip(".") in ORG_ENDS and (linked or k == 0 or not toks[k - 1].cap
+                                                  or toks[k - 1].low in DETERMINERS):
+        return True  # one word before the "and": "Food and Drug Administration", not "United Nations and ..."
+    return linked and not person_shaped(" ".join(x.text for x in after))
+
+
+def _linked(toks: list[Tok], k: int) -> bool:
+    """Whether the capitalised words ending at k follow an organisation's "of"/"for"/"on" ("... of Health" in
+    "Department of Health and Human Services"), so that an "and" after them is inside the name, not a list."""
+    while k >= 0 and toks[k].cap:
+        k -= 1
+    if k >= 1 and toks[k].low == "the":
+        k -= 1
+    return k >= 1 and toks[k].low in ORG_LINKS and toks[k - 1].cap and _links(toks[k - 1])
+
+
 def _role_with_lowercase(toks: list[Tok], j: int, _role_toks: list[Tok]) -> str | None:
     # "U.S. national security spokesman John Kirby": lowercase title words then the name.
     k = j - 1
@@ -561,7 +655,7 @@ def _role_with_lowercase(toks: list[Tok], j: int, _role_toks: list[Tok]) -> str 
 
 
 def _looks_like_group(run: list[Tok], toks: list[Tok], j: int) -> bool:
-    if any(x.low in {"of", "for", "the"} for x in run):
+    if any(x.low in {"of", "for", "the", "on", "and", "&"} for x in run):
         return True
     last = run[-1].low.rstrip(".")
     if last in ORG_WORDS or is_place_or_org(" ".join(x.text for x in run)):
@@ -589,10 +683,20 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
             return None  # "said having Trump on the ticket ...": a clause follows the verb, not its subject
         i += 1
     j = i
-    while toks.has(j) and (toks[j].cap or toks[j].low in {"de", "van", "von", "bin", "al"}
-                           or (toks[j].low in ROLE_WORDS and toks.has(j + 1) and toks[j + 1].cap)) \
-            and not (j > i and _ends_sentence(toks[j - 1].text)):
-        j += 1  # "former Pennsylvania governor Ed Rendell": a title word inside the name's run
+    linked = False  # past an organisation's "of"/"for"/"on": an "and" is inside its name
+    while toks.has(j) and not (j > i and _ends_sentence(toks[j - 1].text)):
+        if toks[j].cap or toks[j].low in {"de", "van", "von", "bin", "al"} \
+                or (toks[j].low in ROLE_WORDS and toks.has(j + 1) and toks[j + 1].cap):
+            j += 1  # "former Pennsylvania governor Ed Rendell": a title word inside the name's run
+        elif j > i and toks.has(j + 1) and toks[j + 1].cap and toks[j + 1].low not in WHEN_NAMES and (
+                toks[j].low in ORG_LINKS and _links(toks[j - 1])
+                or toks[j].low in {"and", "&"} and (linked or j == i + 1) and _joins_ahead(toks, j + 1, linked)):
+            j, linked = j + 2, True  # "the Centers for Disease Control and Prevention", "the Council on ..."
+        elif j > i and toks.has(j + 2) and toks[j].low in ORG_LINKS and toks[j + 1].low == "the" \
+                and toks[j + 2].cap and _links(toks[j - 1]):
+            j, linked = j + 3, True  # "the Department of the Interior"
+        else:
+            break
     if j == i:
         if i == 0:
             return None
@@ -625,7 +729,32 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
         if named is not None and named.kind == "name":
             named.role = named.role or _clean_role(text[toks[0].start : named.start])
             return named
-    return _noun_phrase(toks.upto(j), j - 1) and _appositive(text, toks, j, _noun_phrase(toks.upto(j), j - 1))
+    named = _noun_phrase(toks.upto(j), j - 1)
+    if named is not None and named.kind == "name" and named.role is None and toks.has(j + 1) and j > i \
+            and toks[j].low == "of" and (toks[j + 1].cap or toks[j + 1].low == "the"):
+        # "said Peter Morgan of the Sierra Club": the person, of the body after "of".
+        k = end_k = j + 1 + (toks[j + 1].low == "the")
+        while toks.has(end_k) and (toks[end_k].cap or toks[end_k].low in ORG_LINKS | {"and", "&"}
+                                   and toks.has(end_k + 1) and toks[end_k + 1].cap):
+            end_k += 1
+        if end_k > k and toks.has(end_k) and toks[end_k].low.rstrip(".,") in BODY_NOUNS:
+            end_k += 1  # "of the New York delegation"
+        if end_k > k:
+            named.role = text[toks[j + 1].start : toks[end_k - 1].end].rstrip(".,")
+            return named
+    return named and _appositive(text, toks, j, named)
+
+
+def _joins_ahead(toks: Ahead, j: int, linked: bool) -> bool:
+    """_joins for the words read ahead of a cue: whether the capitalised words from j, after an "and", go on the
+    organisation's name."""
+    after = []
+    while toks.has(j) and toks[j].cap and len(after) < 6:
+        after.append(toks[j])
+        j += 1
+    if not after:
+        return False
+    return after[-1].low.rstrip(".") in ORG_ENDS or linked and not person_shaped(" ".join(x.text for x in after))
 
 
 def _issued_by(text: str, toks: Ahead, i: int, end: int) -> Mention | None:
@@ -824,6 +953,11 @@ class People:
             if len(words) > 2 and text[max(0, m.start() - 4) : m.start()] in {" to ", " of "} \
                     and is_place_or_org(words[0]) and not is_place_or_org(" ".join(words)):
                 words = words[1:]  # "ambassador to Britain Lee Chan": the place ends the title
+            elif len(words) > 2 and (title := TITLE_OF.search(text, max(0, m.start() - 30), m.start())) \
+                    and title.group(1).lower() in ROLE_WORDS:
+                # "Secretary of State Mike Pompeo", "Secretary of Homeland Security Jeh Johnson": the department
+                # ends the title; the name is its last words (with a middle initial).
+                words = words[-3:] if len(words[-2]) == 2 and words[-2].endswith(".") else words[-2:]
             words = [_strip_possessive(w) for w in words]
             if words and words[-1].endswith(".") and len(words[-1]) > 3 and words[-1].lower() not in KEEPS_DOT:
                 words[-1] = words[-1][:-1]  # "met Luis Ortega.": the sentence's full stop
