@@ -510,10 +510,10 @@ def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
                 # "John Smith of Reuters said", "Dr. Ana Lopez of the state health department": the person, of the
                 # outlet or body after "of".
                 person = _noun_phrase(toks, of - 1)
-                words = person.text.split() if person is not None else []
+                parts = person.text.split() if person is not None else []
                 if person is not None and person.kind == "name" and not is_place_or_org(person.text) \
-                        and not ACRONYM_WORD.fullmatch(person.text) and len(words) <= 3 \
-                        and (len(words) > 1 or _lone_name(person.text, person.start > toks[0].start)):
+                        and not ACRONYM_WORD.fullmatch(person.text) and len(parts) <= 3 \
+                        and (len(parts) > 1 or _lone_name(person.text, person.start > toks[0].start)):
                     person.role = person.role or text_of(toks[of + 1 : i + 1])
                     return person
             if j - 2 >= 0 and toks[j - 1].low in ORG_LINKS and toks[j - 2].cap \
@@ -611,7 +611,7 @@ def _lone_name(word: str, inside: bool) -> bool:
 
 def _cap_run(toks: Sequence[Tok], j: int) -> list[Tok]:
     """The capitalised words from j on."""
-    run = []
+    run: list[Tok] = []
     while j < len(toks) and toks[j].cap:
         run.append(toks[j])
         j += 1
@@ -748,7 +748,7 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
 def _joins_ahead(toks: Ahead, j: int, linked: bool) -> bool:
     """_joins for the words read ahead of a cue: whether the capitalised words from j, after an "and", go on the
     organisation's name."""
-    after = []
+    after: list[Tok] = []
     while toks.has(j) and toks[j].cap and len(after) < 6:
         after.append(toks[j])
         j += 1
