@@ -509,6 +509,7 @@ def test_the_words_after_according_to_are_not_the_sources_role() -> None:
     "These little inconsistencies add up, and could have soured me on the whole game.",
     "To the pears, add the juice of one lemon and a pinch of spices.",
     "In the lab everyone called him Mike.",
+    "Two staffers reported for duty on the midnight shift, the one on which the inmate was found dead.",
 ])
 def test_naming_and_adding_things_are_not_statements(text: str) -> None:
     assert extract_statements(text) == []

@@ -738,8 +738,9 @@ BY_DOING = re.compile(r"\b(?:by|after|while|before|when|without|in)\s+$")
 QUESTION = re.compile(r"(?:whether|if|what|why|how|who|when|where|which|to)\b|(?:[\w.'\u2019-]+ ){1,4}to\b")
 # "something Kyiv believes is crucial", "what he said was wrong": the verb's object stood before it.
 GAP = re.compile(r"(?:is|are|was|were|has|have|had|will|would|can|could|should|must|may|might|does|did)\b")
-# "declined to comment": a refusal carries no words to report.
-NO_CONTENT = re.compile(r"to (?:comment|be interviewed|elaborate|respond|answer questions)\b|comment\b")
+# "declined to comment": a refusal carries no words to report; nor does "reported for duty".
+NO_CONTENT = re.compile(r"to (?:comment|be interviewed|elaborate|respond|answer questions)\b|comment\b"
+                        r"|(?:for|to|back to) (?:duty|work)\b")
 # "the evidence the governments have pointed to in recent weeks": the object stood before the verb.
 STRANDED = re.compile(r"\s+(?:to|at|on|for|about|out|up)\s*(?:in|on|at|that|which|,|\.|$)")
 # "the talks", "their hopes": after a determiner the word is a noun.
