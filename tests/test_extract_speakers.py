@@ -146,3 +146,11 @@ def test_the_statement_speaks_for_who_the_article_says_issued_it() -> None:
     text = ("On Monday, Norland Rail issued a statement about the strike at its depots.\n\n"
             "\u201cWe regret the delays and we will refund every ticket bought this week,\u201d the statement said.\n")
     assert _speakers(text, "refund every ticket") == ["Norland Rail"]
+
+
+def test_whom_a_quotation_was_told_to_is_not_its_speaker() -> None:
+    # 'told Newsweek: "..."': the colon after the audience is not a 'Name: "..."' label.
+    text = ('Ian Hamilton, an expert in drug use at the University of York, told Newsweek: "The rise could equate to '
+            'a large share of the population." He pointed out that such studies have limits.')
+    assert _speakers(text, "The rise could equate") == ["Ian Hamilton"]
+    assert _speakers(text, "such studies have limits") == ["Ian Hamilton"]

@@ -434,8 +434,8 @@ def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str, clock: _
         clock.check()
         # 'Republican pollster Daron Shaw: "Historically, ..."': a name, a colon, then the quotation.
         quote = next((q for q in quotes if q.start == colon.end() - 1), None)
-        if quote is None or any(c.start <= colon.start() < c.end for c in covered):
-            continue
+        if quote is None or any(c.start <= colon.start() < c.end or c.start <= quote.start < c.end for c in covered):
+            continue  # ('Ana Silva told Reuters: "..."': the quotation is hers, read already; Reuters only heard it)
         mention = mention_before(text, sent.start, colon.start())
         if mention is not None and mention.kind in {"name", "role"} and mention.end == colon.start():
             found.append(_Found([quote], mention, ":", Span(colon.start(), colon.start() + 1), "colon-quote"))
