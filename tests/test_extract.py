@@ -631,3 +631,12 @@ def test_a_rules_veto_is_overruled_only_by_a_model_sure_enough() -> None:
     assert st.speaker == "Critics" and "long delay" in st.text and st.score > 0.9
     unsure = classifier.Model(weights={"veto=needs-quote": 1.0}, bias=0.0, threshold=0.5, vetoed_threshold=0.9)
     assert extract_statements(text, PUBLISHED, statement_model=unsure) == []
+
+
+def test_a_clause_with_its_own_speaker_ends_the_words_before_it() -> None:
+    # ", while the city's police deny ...": the police speak there, in lower case; the words before are China's.
+    text = ("Norland said it is committed to the formula granting the port autonomy, while the city's police deny "
+            "accusations of brutality and say they show utmost restraint.")
+    found = {s.text: s.speaker for s in extract_statements(text, date(2024, 5, 2))}
+    assert found["it is committed to the formula granting the port autonomy"] == "Norland"
+    assert found["they show utmost restraint."] == "city's police"

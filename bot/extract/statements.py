@@ -79,6 +79,9 @@ PARTICIPLE_CLAUSE = re.compile(
 OTHER_SPEAKER = re.compile(r",\s+(while|whereas|with)\s+(?:the\s+|its\s+|their\s+)?[A-Z][\w.'\u2019&-]*"
                            r"(?:\s+[\w.'\u2019&-]+){0,5}\s+$")
 SECOND_VERB = re.compile(r",?\s+(?:and|but)\s+(?:then\s+|also\s+|later\s+)?$")
+# "..., while the city's police deny ...", "..., and both analysts and sources in the camp told ...": a clause with a
+# subject of its own, in lower case too, before another reporting verb.
+OTHER_CLAUSE = re.compile(r"(?:,[\"\u201d]?|[\"\u201d],)\s+(?:while|whereas|and|but)\s+(?=\S)")
 COORDINATED = re.compile(r"\b(?:and|but)(?: (?:also|then|later))?\s*$")
 CLAUSE_BREAK = re.compile(r"[,;]")
 # Verbs news puts before their subject ("..., said X"); after others a noun is their object ("cited problems").
@@ -877,7 +880,22 @@ def _clause_end(text: str, start: int, end: int, lex: Lexicon) -> int:
         other = OTHER_SPEAKER.search(text, max(start, cue.start() - 80), cue.start())
         if other and (other.group(1) != "with" or cue.group().endswith("ing")):
             return other.start()
+        if (clause := _other_clause(text, start, cue.start())) is not None:
+            return clause
     return end
+
+
+def _other_clause(text: str, start: int, cue_start: int) -> int | None:
+    """Where a clause with its own speaker opens before a reporting verb: the comma of "..., while the city's police
+    deny", if the words between the conjunction and the verb are that speaker (a few words, no comma, a mention)."""
+    for m in OTHER_CLAUSE.finditer(text, max(start, cue_start - 90), cue_start):
+        between = text[m.end() : cue_start]
+        if "," in between or len(between.split()) > 10:
+            continue
+        who = mention_before(text, m.end(), cue_start)
+        if who is not None and who.start >= m.end() and who.kind != "anonymous":
+            return m.start()
+    return None
 
 
 def _before(text: str, mention_start: int) -> int:
