@@ -154,3 +154,10 @@ def test_whom_a_quotation_was_told_to_is_not_its_speaker() -> None:
             'a large share of the population." He pointed out that such studies have limits.')
     assert _speakers(text, "The rise could equate") == ["Ian Hamilton"]
     assert _speakers(text, "such studies have limits") == ["Ian Hamilton"]
+
+
+def test_the_name_an_aside_is_about_is_not_the_speaker() -> None:
+    # "a spokesperson for Inherent Resolve, the operation ..., told": the name after 'for' belongs to the aside.
+    text = ("Cmdr. Sean Ruiz, a spokesperson for Inherent Resolve, the military operation against the militia in "
+            "Norland, told reporters that the claim is patently false.")
+    assert _speakers(text, "the claim is patently false") == ["Cmdr. Sean Ruiz"]

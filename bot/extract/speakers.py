@@ -363,6 +363,11 @@ def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
             if j <= 0 or i - j > 30:
                 break
             head = _noun_phrase(toks, j - 1)
+            if head is not None and _object_of_preposition(toks, head, end):
+                # "Cmdr. Ana Ruiz, a spokesperson for Inherent Resolve, the operation in Syria, told": the name
+                # after 'for' is what the aside is about; the speaker stands further back.
+                end = j
+                continue
             if head is not None and not (head.kind == "group" and is_place_or_org(head.text)):
                 if head.kind == "name" and len(head.text.split()) >= 2 or head.kind in {"pronoun", "role"}:
                     return _with_appositive(text, toks, head, j, i)
@@ -376,6 +381,14 @@ def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
 
 
 DASHES = {"\u2014", "\u2013", "-"}
+APPOSITIVE_PREPOSITIONS = {"for", "of", "at", "with", "from", "in", "on", "to", "against", "about", "by"}
+
+
+def _object_of_preposition(toks: list[Tok], head: Mention, end: int) -> bool:
+    """Whether a phrase found before a comma stands after a preposition of the same aside ('a spokesperson for
+    Inherent Resolve,'): the aside's object, not the subject."""
+    k = next((n for n, x in enumerate(toks[:end]) if x.start == head.start), None)
+    return k is not None and k > 0 and toks[k - 1].low in APPOSITIVE_PREPOSITIONS
 
 
 def _aside_start(toks: list[Tok], i: int) -> int:
