@@ -161,3 +161,18 @@ def test_the_name_an_aside_is_about_is_not_the_speaker() -> None:
     text = ("Cmdr. Sean Ruiz, a spokesperson for Inherent Resolve, the military operation against the militia in "
             "Norland, told reporters that the claim is patently false.")
     assert _speakers(text, "the claim is patently false") == ["Cmdr. Sean Ruiz"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ruiz also spent 45 seconds explaining how the bridge could not have failed that night.",
+        "Among adults over 26, the number who said they had used the drug in the past month rose by 23 percent.",
+    ],
+)
+def test_an_amount_or_a_span_of_time_is_no_speaker(text: str) -> None:
+    assert not {s.speaker for s in extract_statements(text, PUBLISHED)} & {"seconds", "number"}
+
+
+def test_a_paper_named_with_the_times_still_speaks() -> None:
+    assert _speakers("The Times reported that the mayor would resign.", "the mayor would resign") == ["Times"]

@@ -266,9 +266,16 @@ def plausible(m: Mention | None) -> Mention | None:
         return None
     if any(w in VERBISH for w in words) or words[-1].endswith(("'s", "\u2019s")):
         return None
+    if words[-1] in MEASURES and m.text.split()[-1].islower():
+        return None  # "spent 45 seconds explaining", "the number who said": amounts and spans of time speak for no one
     return m
 
 
+# Nouns of amount and time: "45 seconds", "the number", "the share": never who speaks.
+MEASURES = {"second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month",
+            "months", "year", "years", "decade", "decades", "time", "times", "number", "numbers", "share", "amount",
+            "total", "majority", "minority", "half", "third", "quarter", "rest", "dozen", "dozens", "hundreds",
+            "thousands", "millions"}
 VERBISH = {"was", "were", "is", "are", "has", "have", "had", "be", "been", "his", "her", "its", "their",
            "contradicts", "says", "said", "told"}
 # A modal written in lower case ends a subject, never stands in one: "Words cannot describe" ("Will" is a name).

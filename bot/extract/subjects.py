@@ -23,6 +23,7 @@ from bot.extract.speakers import (
     mention_after,
     mention_before,
     opener,
+    plausible,
     tokens,
 )
 
@@ -51,8 +52,8 @@ def other_subject(text: str, sent: Span, cue_start: int) -> Mention | None:
         k = i - 1 if toks[i - 1].text != "," else i - 2  # "Tom Perez, who said": the name before the comma
         if k < 0:
             return None
-        return mention_before(text, sent.start, toks[k].end) or _phrase_before(toks, k)
-    return _phrase_before(toks, i)
+        return mention_before(text, sent.start, toks[k].end) or plausible(_phrase_before(toks, k))
+    return plausible(_phrase_before(toks, i))
 
 
 def source_before(text: str, sent: Span, end: int) -> Mention | None:
