@@ -640,3 +640,17 @@ def test_a_clause_with_its_own_speaker_ends_the_words_before_it() -> None:
     found = {s.text: s.speaker for s in extract_statements(text, date(2024, 5, 2))}
     assert found["it is committed to the formula granting the port autonomy"] == "Norland"
     assert found["they show utmost restraint."] == "city's police"
+
+
+def test_a_statement_reported_inside_another_has_its_own_speaker() -> None:
+    # "..., after employees of a dealership said ...": the outer words stay the paper's; the inner are the employees'.
+    text = ("The Courier says the man was arrested a block away after employees of a car dealership said he tried "
+            "to steal a van.")
+    found = {s.text: s.speaker for s in extract_statements(text, date(2024, 5, 2))}
+    assert found["he tried to steal a van."] == "employees of a car dealership"
+    assert any(speaker == "Courier" and "was arrested" in words for words, speaker in found.items())
+
+
+def test_a_clause_after_a_conjunction_with_no_speaker_of_its_own_adds_nothing() -> None:
+    text = "Ruiz said the council voted after the meeting ended, when he said it was over."
+    assert [s.speaker for s in extract_statements(text, date(2024, 5, 2))] == ["Ruiz"]

@@ -418,6 +418,10 @@ def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str, clock: _
     for m in _cues(text, cue_text, sent, quotes, lex):
         clock.check()
         if any(c.start <= m.start() < c.end for c in covered):
+            inner = _inner(text, sent, quotes, m, lex)
+            if inner is not None and not any(_same_words(inner.content, g.content) for g in found
+                                             if g.cue_span is not None and g.cue_span.start > inner.content[0].start):
+                found.append(inner)  # the outer statement keeps its words: they report this one too
             continue
         f = _attribution(text, sent, quotes, m, [g for g in found if not g.veto], lex)
         if f is None or any(_same_words(f.content, g.content) for g in found if not g.veto):
@@ -443,6 +447,30 @@ def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str, clock: _
         if mention is not None and mention.kind in {"name", "role"} and mention.end == colon.start():
             found.append(_Found([quote], mention, ":", Span(colon.start(), colon.start() + 1), "colon-quote"))
     return found
+
+
+# "..., after employees of a car dealership said he ...", "... when Sondland told officials ...": a subordinate clause
+# with a speaker of its own inside the words another verb reports.
+SUBORDINATE = re.compile(r"\b(?:after|when|because|before|since|until|once|as)\s+(?:the\s+|a\s+|an\s+)?")
+INNER_LEMMAS = {"say", "tell", "write", "report", "announce", "state", "testify"}
+
+
+def _inner(text: str, sent: Span, quotes: list[Span], m: re.Match, lex: Lexicon) -> _Found | None:
+    """A statement reported inside another's words, in a clause of its own: its speaker a name, a role or a group
+    named right after the clause's conjunction ("after employees of a dealership said he tried to steal a van")."""
+    form = m.group()
+    if form.endswith("ing") or lex.is_learned(form) or lex.form_to_lemma.get(form) not in INNER_LEMMAS:
+        return None
+    opening = max(SUBORDINATE.finditer(text, max(sent.start, m.start() - 80), m.start()), default=None,
+                  key=lambda x: x.start())
+    if opening is None or any(c in text[opening.end() : m.start()] for c in ",;\"\u201c\u201d"):
+        return None
+    clause = Span(opening.end(), sent.end)
+    f = _attribution(text, clause, [q for q in quotes if q.start >= clause.start], m, [], lex)
+    if f is None or f.veto or f.mention is None or f.rule not in {"verb+that", "verb+words"} \
+            or f.mention.kind not in {"name", "group", "role"} or text[clause.start : f.mention.start].strip():
+        return None
+    return f
 
 
 def _same_words(a: list[Span], b: list[Span]) -> bool:
