@@ -654,3 +654,21 @@ def test_a_statement_reported_inside_another_has_its_own_speaker() -> None:
 def test_a_clause_after_a_conjunction_with_no_speaker_of_its_own_adds_nothing() -> None:
     text = "Ruiz said the council voted after the meeting ended, when he said it was over."
     assert [s.speaker for s in extract_statements(text, date(2024, 5, 2))] == ["Ruiz"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Such damage, called pulmonary fibrosis, is permanent and cannot be undone by any treatment.",
+        "The union called off the strike planned for next week at the port.",
+        "Coty bought half of the beauty firm owned by the actress, a deal announced at the beginning of the week.",
+        "It is the story the White House is telling doesn't paint the full picture of the talks.",
+    ],
+)
+def test_naming_cancelling_or_a_thing_described_is_no_statement(text: str) -> None:
+    assert extract_statements(text, date(2024, 5, 2)) == []
+
+
+def test_calling_on_someone_and_a_participle_after_a_person_still_report() -> None:
+    text = "Scott's family has called on police to release the videos. The nominee also vowed to punish leakers."
+    assert len(extract_statements(text, date(2024, 5, 2))) == 2

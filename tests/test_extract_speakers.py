@@ -176,3 +176,16 @@ def test_an_amount_or_a_span_of_time_is_no_speaker(text: str) -> None:
 
 def test_a_paper_named_with_the_times_still_speaks() -> None:
     assert _speakers("The Times reported that the mayor would resign.", "the mayor would resign") == ["Times"]
+
+
+@pytest.mark.parametrize(
+    ("text", "junk"),
+    [
+        ("Despite parliamentary reports urging new rules to curb misinformation, officials in Norland made no changes.",
+         "Despite parliamentary reports"),
+        ("Pepsi, Costco and Winnebago are among retailers that said they raised prices as a result of the tariffs.",
+         "among retailers"),
+    ],
+)
+def test_the_object_of_a_preposition_is_no_speaker(text: str, junk: str) -> None:
+    assert junk not in {s.speaker for s in extract_statements(text, PUBLISHED)}

@@ -266,11 +266,17 @@ def plausible(m: Mention | None) -> Mention | None:
         return None
     if any(w in VERBISH for w in words) or words[-1].endswith(("'s", "\u2019s")):
         return None
+    if words[0] in PREPOSITIONS:
+        return None  # "Despite parliamentary reports urging", "among retailers that said": the object of a preposition
     if words[-1] in MEASURES and m.text.split()[-1].islower():
         return None  # "spent 45 seconds explaining", "the number who said": amounts and spans of time speak for no one
     return m
 
 
+# Prepositions STOP leaves out: a phrase that opens with one is no subject.
+PREPOSITIONS = {"among", "amid", "amongst", "despite", "against", "between", "through", "throughout", "within",
+                "without", "during", "toward", "towards", "across", "around", "behind", "beyond", "upon", "unlike",
+                "per", "via", "including", "except", "besides", "regarding", "concerning", "like"}
 # Nouns of amount and time: "45 seconds", "the number", "the share": never who speaks.
 MEASURES = {"second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month",
             "months", "year", "years", "decade", "decades", "time", "times", "number", "numbers", "share", "amount",

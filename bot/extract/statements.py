@@ -603,6 +603,20 @@ def _appositive_subject(text: str, sent: Span, cue_start: int) -> bool:
     return subject is not None and subject.role is not None and not text[sent.start : subject.start].strip(' "\u201c')
 
 
+# What follows a participle that describes a thing: "announced at the start of the week", "published in May".
+PARTICIPLE_AFTER = re.compile(r"\s+(?:at|in|on|by|last|earlier|this|during|from|to)\b")
+
+
+def _described_thing(text: str, sent: Span, end: int) -> bool:
+    """Whether a comma and a thing stand right before a participle: '..., a deal announced at ...'."""
+    m = APPOSITIVE_THING.search(text, max(sent.start, end - 60), end)
+    return m is not None and m.group(1).lower() not in PERSON_WORDS \
+        and m.group(1).lower().removesuffix("s") not in PERSON_WORDS
+
+
+APPOSITIVE_THING = re.compile(r",\s+(?:a|an|the)\s+(?:[a-z][\w-]*\s+){0,2}([a-z][\w-]*)\s+$")
+
+
 def _cues(text: str, cue_text: str, sent: Span, quotes: list[Span], lex: Lexicon) -> list[re.Match]:
     ms = [*lex.find(cue_text, sent.start, sent.end), *ACCORDING.finditer(text, sent.start, sent.end)]
     ms.sort(key=lambda m: m.start())
@@ -623,6 +637,8 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     if not cue.endswith("ing") and PASSIVE_BEFORE.search(text, max(sent.start, m.start() - 16), m.start()) \
             and not BY_AGENT.match(text, m.end()):
         return None  # "The price wasn't announced.", "it was reported that": no one is said to have said it
+    if cue.endswith("ed") and PARTICIPLE_AFTER.match(text, m.end()) and _described_thing(text, sent, m.start()):
+        return None  # "..., a deal announced at the beginning of the week": the deal was announced; no one speaks
     if text[max(sent.start, m.start() - 3) : m.start()].rstrip().endswith(("'s", "\u2019s")) \
             and not POSSESSED_SAYING.match(text, m.end()):
         return None  # "denied Swift's claims, saying": a noun, not a verb ("Trump's claim that ..." reports him)
@@ -635,9 +651,9 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     mention: Mention | None
     # Inverted: '"...," said Austin.' or '..., says the report.'
     last = before.rstrip()[-1:]
-    if last in {",", '"', "\u201d", "\u201c"} and lemma not in lex.needs_quote and lemma != "tell":
+    if last in {",", '"', "\u201d", "\u201c"} and lemma not in lex.needs_quote and lemma not in {"tell", "call"}:
         # ("..., Jack Buser, director for games at Google, tells The Hollywood Reporter.": whom one tells is the
-        # audience, never the speaker.)
+        # audience, never the speaker; "Such damage, called pulmonary fibrosis, is ...": what is called is a name.)
         mention = mention_after(text, m.end(), sent.end)
         tail = text[mention.end : sent.end] if mention else ""
         if mention is not None and opening is None and _appositive_subject(text, sent, m.start()):
@@ -731,7 +747,8 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     content = _trim(text, cstart, after_end)
     if content is None or NO_CONTENT.match(text, content.start) or GAP.match(text, content.start) \
             or lemma == "call" and (NAMED_AS.match(text, content.start) and _a_thing(mention)
-                                    or PHONED.match(text, content.start) or CALLED_NAME.match(text, content.start)):
+                                    or PHONED.match(text, content.start) or CALLED_NAME.match(text, content.start)
+                                    or CALL_PARTICLE.match(text, content.start)):
         return None
     if _reported_at_end(text, content, lex):
         return None  # "A man pleaded guilty to ..., prosecutors said.": the sentence's last verb reports it all
@@ -768,7 +785,8 @@ BY_DOING = re.compile(r"\b(?:by|after|while|before|when|without|in)\s+$")
 # "asked whether ...", "asked Congress to ...": a question or a request put in words.
 QUESTION = re.compile(r"(?:whether|if|what|why|how|who|when|where|which|to)\b|(?:[\w.'\u2019-]+ ){1,4}to\b")
 # "something Kyiv believes is crucial", "what he said was wrong": the verb's object stood before it.
-GAP = re.compile(r"(?:is|are|was|were|has|have|had|will|would|can|could|should|must|may|might|does|did)\b")
+GAP = re.compile(r"(?:is|are|was|were|has|have|had|will|would|can|could|should|must|may|might|does|did|do)"
+                 r"(?:n['\u2019]t)?\b|(?:won|can)['\u2019]t\b")
 # "declined to comment": a refusal carries no words to report.
 NO_CONTENT = re.compile(r"to (?:comment|be interviewed|elaborate|respond|answer questions)\b|comment\b")
 # "the evidence the governments have pointed to in recent weeks": the object stood before the verb.
@@ -943,6 +961,8 @@ ENDS_HERE = re.compile(r"\s*(?:[.!?;]|$)")
 CALLED_NAME = re.compile(r"(?:him|her|them|me|us|it)\s+(?:[A-Z][\w'\u2019-]*\s*){1,3}(?:[.,;]|$)")
 PHONED = re.compile(r"(?:him|her|them|me|us)\b\s*(?:later|back|again|yesterday|today|on\b|at\b|from\b|to\b|"
                     r"[.;]|$)")
+# "called off the strike", "called up reservists": cancelling or summoning, not words.
+CALL_PARTICLE = re.compile(r"(?:off|up)\b")
 POSSESSED_SAYING = re.compile(r"\s+(?:that\b|[\"\u201c])")
 TRAILING_DETERMINER = re.compile(r"\s(?:the|a|an)\s+$", re.I)
 

@@ -12,6 +12,7 @@ from bot.extract.speakers import (
     DETERMINERS,
     OPENING_WORDS,
     PEOPLE_NOUNS,
+    PREPOSITIONS,
     PRONOUNS,
     ROLE_WORDS,
     SKIP_BEFORE_CUE,
@@ -75,7 +76,8 @@ def _phrase_before(toks: list[Tok], i: int) -> Mention | None:
     if j > 0 and toks[j - 1].text[:1].isalnum() and toks[j - 1].low not in CLAUSE_WORDS:
         return None  # longer than a subject
     lows = [w.low for w in words]
-    if (lows[0] in STOP and lows[0] not in DEMONSTRATIVES) or lows[-1] in STOP | DETERMINERS \
+    if (lows[0] in STOP and lows[0] not in DEMONSTRATIVES) or lows[0] in PREPOSITIONS | OPENING_WORDS \
+            or lows[-1] in STOP | DETERMINERS \
             or not words[-1].text[:1].isalnum() or any(_not_in_subject(w) for w in lows):
         return None
     kind = "anonymous" if lows[0] in {"a", "an", "one", "another"} else "group"
