@@ -302,9 +302,10 @@ def mention_before(text: str, start: int, cue_start: int) -> Mention | None:
     m = plausible(_mention_before(text, start, cue_start))
     if m is not None and DATELINE.match(text, m.start):
         return None  # "New York, NY - ..., the company announced": where the story was filed, not who spoke
-    if m is not None and m.kind == "name" and PREPOSITION_BEFORE.search(text, max(start, m.start - 12), m.start):
-        # The name is a place or thing the subject is at or with: the subject is the noun before the preposition
-        # when that is people ("Health authorities in ..."); else no one can be named here.
+    if m is not None and (m.kind == "name" or m.kind == "group" and m.text[:1].isupper() and is_place_or_org(m.text)) \
+            and PREPOSITION_BEFORE.search(text, max(start, m.start - 12), m.start):
+        # The name (or "the UK") is a place or thing the subject is at or with: the subject is the noun before the
+        # preposition when that is people ("Health authorities in ..."); else no one can be named here.
         before = tokens(text, max(start, m.start - 60), m.start)
         k = len(before) - 2 - (before[-2].low == "the" if len(before) > 1 else 0)
         if k >= 0 and before[k].low in PEOPLE_NOUNS:
