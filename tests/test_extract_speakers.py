@@ -195,4 +195,4 @@ def test_a_country_after_a_preposition_is_where_the_speaker_is_not_who() -> None
     text = "Ana Ruiz and Owen Dempsey of the Aberdeen Royal Infirmary in the UK told the tale of a man who fell ill."
     assert "UK" not in {s.speaker for s in extract_statements(text, PUBLISHED)}
     text = "The US Embassy in New Delhi keeps its own monitor and reported Wednesday that the air was foul."
-    assert _speakers(text, "the air was foul") == ["Embassy"]
+    assert _speakers(text, "the air was foul") == ["US Embassy"]
