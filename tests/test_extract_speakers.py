@@ -196,3 +196,11 @@ def test_a_country_after_a_preposition_is_where_the_speaker_is_not_who() -> None
     assert "UK" not in {s.speaker for s in extract_statements(text, PUBLISHED)}
     text = "The US Embassy in New Delhi keeps its own monitor and reported Wednesday that the air was foul."
     assert _speakers(text, "the air was foul") == ["US Embassy"]
+
+
+def test_according_to_a_paper_a_speaker_with_a_verb_of_her_own_speaks() -> None:
+    # "According to X, Li ... wrote that ...": the words are Li's, read from her own verb, not X's.
+    text = ("But according to the Courier's Feng, Li Jifeng, a doctor at the hospital where the patients were "
+            "treated, wrote in a blog post that the couple had been moved on November 3.")
+    assert _speakers(text, "the couple had been moved") == ["Li Jifeng"]
+    assert _speakers("According to the Courier, the bridge will close in May.", "the bridge will close") == ["Courier"]

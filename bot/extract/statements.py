@@ -53,9 +53,9 @@ NAME_PARTICLES = {"de", "van", "von", "bin", "al", "da", "del", "la", "le", "of"
 LEAD_IN = re.compile(
     r"(?:\s*(?:,|:|\u2014|that\b|of\b|about\b|(?:again|also|later|then|publicly|repeatedly|falsely|wrongly)\b|"
     r"without (?:offering |providing |citing |giving )?(?:any )?evidence\b|"
-    r"(?:on|in|at|during|via|through|over) (?:a |an |his |her |their |the )?"
+    r"(?:on|in|at|during|via|through|over) (?:a |an |his |her |their |the )?(?:(?!that\b)[\w-]+ ){0,2}?"
     r"(?:statement|interview|speech|post|letter|tweet|email|e-mail|press release|press conference|"
-    r"news conference|briefing|op-ed|video|message|radio|television|TV|Twitter|Facebook|X|Instagram|"
+    r"news conference|briefing|op-ed|video|message|radio|television|TV|Twitter|Facebook|X|Instagram|blog post|blog|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Fox News|CNN|MSNBC|NBC|CBS|ABC)\b"
     r"(?: (?:with|to|on) (?:the )?[A-Z][\w.&'\u2019-]*(?: [A-Z][\w.&'\u2019-]*)*)?|"
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\b|"
@@ -426,6 +426,8 @@ def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str, clock: _
         f = _attribution(text, sent, quotes, m, [g for g in found if not g.veto], lex)
         if f is None or any(_same_words(f.content, g.content) for g in found if not g.veto):
             continue
+        if f.rule == "according-to" and _reports_itself(text, sent, quotes, f, m, lex):
+            continue  # "According to NPR, Li Jifeng, a doctor, wrote that ...": Li's words, read from her own verb
         if not f.veto:
             # A reading the rules keep wins over a vetoed one of the same words; a vetoed one covers nothing.
             if vetoed:  # (most sentences have none: no second pass over the candidates)
@@ -453,6 +455,21 @@ def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str, clock: _
 # with a speaker of its own inside the words another verb reports.
 SUBORDINATE = re.compile(r"\b(?:after|when|because|before|since|until|once|as)\s+(?:the\s+|a\s+|an\s+)?")
 INNER_LEMMAS = {"say", "tell", "write", "report", "announce", "state", "testify"}
+
+
+def _reports_itself(text: str, sent: Span, quotes: list[Span], f: _Found, m: re.Match, lex: Lexicon) -> bool:
+    """Whether the words after an 'according to' source open with a speaker and a reporting verb of their own."""
+    after = next((p for p in f.content if p.start >= m.end()), None)
+    if after is None:
+        return False
+    for cue in lex.find(text, after.start, after.end):
+        form = cue.group()
+        if form.endswith("ing") or lex.is_learned(form) or lex.form_to_lemma.get(form) not in INNER_LEMMAS:
+            continue
+        own = _attribution(text, Span(after.start, sent.end), quotes, cue, [], lex)
+        return own is not None and not own.veto and own.mention is not None and own.mention.start == after.start \
+            and own.mention.kind in {"name", "group", "role"}
+    return False
 
 
 def _inner(text: str, sent: Span, quotes: list[Span], m: re.Match, lex: Lexicon) -> _Found | None:
