@@ -204,3 +204,12 @@ def test_according_to_a_paper_a_speaker_with_a_verb_of_her_own_speaks() -> None:
             "treated, wrote in a blog post that the couple had been moved on November 3.")
     assert _speakers(text, "the couple had been moved") == ["Li Jifeng"]
     assert _speakers("According to the Courier, the bridge will close in May.", "the bridge will close") == ["Courier"]
+
+
+def test_a_description_then_a_comma_then_the_name_it_introduces() -> None:
+    text = ("The envoy was known for telling others he was in charge, said another witness in the inquiry, former "
+            "adviser Fiona Hale.")
+    assert _speakers(text, "The envoy was known") == ["Fiona Hale"]
+    # A report is no person: the name after its comma is the news, not the source.
+    text = "According to a report in the Argus Leader of Sioux Falls, Gov. Kristi Noem launched the campaign on Monday."
+    assert "Kristi Noem" not in {s.speaker for s in extract_statements(text, PUBLISHED)}

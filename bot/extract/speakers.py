@@ -624,10 +624,16 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
         if i == 0:
             return None
         words = toks.upto(i)
-        if toks.has(i + 1) and toks[i].text == "," and toks[i + 1].cap:
+        k = i
+        if toks.has(i) and toks[i].low in {"in", "at", "for", "of", "on"} \
+                and words[-1].low.rstrip(".") in ROLE_WORDS | ANONYMOUS:
+            # "said another witness in the impeachment probe, former adviser Fiona Hill": over the description's
+            # own words to the comma and the name it introduces.
+            k = next((n for n in range(i + 1, i + 8) if toks.has(n) and toks[n].text in {",", ".", ";"}), i)
+        if toks.has(k + 1) and toks[k].text == "," and (toks[k + 1].cap or k > i and toks[k + 1].text.isalpha()):
             # "said the company's chief executive, John J. Ferriola": the name after the title.
-            named = _mention_after(text, toks[i + 1].start, end)
-            if named is not None and named.kind == "name":
+            named = _mention_after(text, toks[k + 1].start, end)
+            if named is not None and named.kind == "name" and (k == i or person_shaped(named.text)):
                 named.role = named.role or " ".join(x.text for x in words if x.low not in DETERMINERS)
                 return named
         head = words[-1].low.rstrip(".")
