@@ -478,6 +478,8 @@ def _inner(text: str, sent: Span, quotes: list[Span], m: re.Match, lex: Lexicon)
     form = m.group()
     if form.endswith("ing") or lex.is_learned(form) or lex.form_to_lemma.get(form) not in INNER_LEMMAS:
         return None
+    if PASSIVE_BEFORE.search(text, max(sent.start, m.start() - 16), m.start()) and BY_AGENT.match(text, m.end()):
+        return _attribution(text, sent, quotes, m, [], lex)  # "Vindman said he was told by Bolton to ..."
     opening = max(SUBORDINATE.finditer(text, max(sent.start, m.start() - 80), m.start()), default=None,
                   key=lambda x: x.start())
     if opening is None or any(c in text[opening.end() : m.start()] for c in ",;\"\u201c\u201d"):
@@ -634,6 +636,31 @@ def _described_thing(text: str, sent: Span, end: int) -> bool:
 APPOSITIVE_THING = re.compile(r",\s+(?:a|an|the)\s+(?:[a-z][\w-]*\s+){0,2}([a-z][\w-]*)\s+$")
 
 
+# An aside after a name, between dashes or commas: "John Bolton — Morrison's supervisor — ".
+AGENT_ASIDE = re.compile(r"\s*(?:[\u2014\u2013]|--|,)\s*[^\u2014\u2013,.;\"\u201c\u201d]{1,80}?(?:[\u2014\u2013]|--|,)")
+
+
+def _by_agent(text: str, sent: Span, m: re.Match, start: int, lex: Lexicon) -> _Found | None:
+    """A passive reporting verb with its agent: 'he was told by John Bolton to go straight to the lawyers' is
+    Bolton's statement; the one it was told to only heard it."""
+    agent = mention_after(text, start, sent.end)
+    if agent is None or agent.kind not in {"name", "group", "role"} \
+            or any(c in text[start : agent.start] for c in ",;\u2014") or len(text[start : agent.start].split()) > 6:
+        return None
+    end = agent.end
+    if (aside := AGENT_ASIDE.match(text, end, sent.end)) is not None:
+        end = aside.end()
+    lead = LEAD_IN.match(text, end, sent.end)
+    cstart = lead.end() if lead else end
+    if not text.startswith(("to ", "that "), cstart) and not (lead and lead.group().rstrip().endswith("that")):
+        return None  # "was announced by the mayor on Tuesday": nothing said is reported here
+    content = _trim(text, cstart + (5 if text.startswith("that ", cstart) else 0), _clause_end(text, cstart, sent.end,
+                                                                                                lex))
+    if content is None or len(text[content.start : content.end].split()) < 3:
+        return None
+    return _Found([content], agent, m.group(), Span(m.start(), m.end()), "verb+words")
+
+
 def _cues(text: str, cue_text: str, sent: Span, quotes: list[Span], lex: Lexicon) -> list[re.Match]:
     ms = [*lex.find(cue_text, sent.start, sent.end), *ACCORDING.finditer(text, sent.start, sent.end)]
     ms.sort(key=lambda m: m.start())
@@ -651,9 +678,10 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
                                 or BE_BEFORE.search(text, max(sent.start, m.start() - 30), m.start())
                                 and ENDS_HERE.match(text, m.end())):
         return None  # "studies show that adding exercise helps", "early results are promising.": no one speaks
-    if not cue.endswith("ing") and PASSIVE_BEFORE.search(text, max(sent.start, m.start() - 16), m.start()) \
-            and not BY_AGENT.match(text, m.end()):
-        return None  # "The price wasn't announced.", "it was reported that": no one is said to have said it
+    if not cue.endswith("ing") and PASSIVE_BEFORE.search(text, max(sent.start, m.start() - 16), m.start()):
+        if (by := BY_AGENT.match(text, m.end())) is None:
+            return None  # "The price wasn't announced.", "it was reported that": no one is said to have said it
+        return _by_agent(text, sent, m, by.end(), lex)  # "he was told by John Bolton to go to the lawyers"
     if cue.endswith("ed") and PARTICIPLE_AFTER.match(text, m.end()) and _described_thing(text, sent, m.start()):
         return None  # "..., a deal announced at the beginning of the week": the deal was announced; no one speaks
     if text[max(sent.start, m.start() - 3) : m.start()].rstrip().endswith(("'s", "\u2019s")) \
