@@ -672,3 +672,11 @@ def test_naming_cancelling_or_a_thing_described_is_no_statement(text: str) -> No
 def test_calling_on_someone_and_a_participle_after_a_person_still_report() -> None:
     text = "Scott's family has called on police to release the videos. The nominee also vowed to punish leakers."
     assert len(extract_statements(text, date(2024, 5, 2))) == 2
+
+
+def test_a_quotation_ending_in_a_nested_question_keeps_its_attribution() -> None:
+    # '...?\u2019\u201d Holmes testified.': the sentence does not end before the speaker.
+    text = ("They were at lunch.\n\n\u201cI then heard the president ask, quote, \u2018So he\u2019s going to do the "
+            "inquiry?\u2019\u201d Holmes testified. \u201cThe ambassador replied that he would.\u201d")
+    found = extract_statements(text, date(2024, 5, 2))
+    assert [(s.speaker, s.rule) for s in found][:1] == [("Holmes", "quote+verb")]

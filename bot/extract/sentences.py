@@ -20,7 +20,9 @@ BOUNDARY = re.compile(r"[.!?]+[\"\u201d\u2019')\]]*(?=\s+[\"\u201c\u2018'(\[]?[A
 CLOSING_QUOTES = "\"\u201d"
 # A capitalised subject of up to four words, then a reporting verb: what follows a quote it attributes.
 ATTRIBUTION_NEXT = re.compile(r"\s+(?:[A-Z][\w.'\u2019-]*\s+){1,4}(?:said|says|told|tweeted|wrote|added|asked|"
-                              r"replied|explained|insisted|noted|continued|argued|shouted|declared)\b")
+                              r"replied|explained|insisted|noted|continued|argued|shouted|declared|testified|"
+                              r"recalled|responded|warned|claimed|acknowledged|admitted|joked|wondered|exclaimed|"
+                              r"posted|stated|remarked|conceded|countered|quipped)\b")
 WORD_BEFORE = re.compile(r"([\w.'\u2019-]+)$")
 
 
