@@ -223,3 +223,10 @@ def test_a_passive_reporting_verb_credits_its_agent() -> None:
     assert _speakers("Ana Ruiz was told by officials that the bridge would close.", "the bridge would close") \
         == ["officials"]
     assert extract_statements("The plan was announced by the mayor on Tuesday.", PUBLISHED) == []
+
+
+def test_a_name_with_asides_then_said_is_the_subject_not_inverted() -> None:
+    # "Name, 59, of Ashton, who watched ..., said the event ...": she speaks; 'the event ...' is what she said.
+    text = ("Donna Rawlings, 59, of Ashton, Md., who watched the ceremony on a screen on the Mall, said the event "
+            "brought back memories of her father.")
+    assert _speakers(text, "the event brought back memories") == ["Donna Rawlings"]

@@ -617,9 +617,11 @@ def _a_thing(mention: Mention | None, any_kind: bool = False) -> bool:
 
 
 def _appositive_subject(text: str, sent: Span, cue_start: int) -> bool:
-    """Whether all the sentence says before the verb is a person and their role: "Maria Lund, an engineer,"."""
+    """Whether all the sentence says before the verb is a person and their role or asides: "Maria Lund, an engineer,",
+    "Donna Rawlings, 59, of Ashton, who watched the ceremony,"."""
     subject = mention_before(text, sent.start, cue_start)
-    return subject is not None and subject.role is not None and not text[sent.start : subject.start].strip(' "\u201c')
+    return subject is not None and not text[sent.start : subject.start].strip(' "\u201c') \
+        and (subject.role is not None or subject.kind == "name" and text[subject.end : cue_start].lstrip()[:1] == ",")
 
 
 # What follows a participle that describes a thing: "announced at the start of the week", "published in May".
