@@ -680,3 +680,11 @@ def test_a_quotation_ending_in_a_nested_question_keeps_its_attribution() -> None
             "inquiry?\u2019\u201d Holmes testified. \u201cThe ambassador replied that he would.\u201d")
     found = extract_statements(text, date(2024, 5, 2))
     assert [(s.speaker, s.rule) for s in found][:1] == [("Holmes", "quote+verb")]
+
+
+def test_after_a_quotation_ending_a_sentence_a_verb_with_its_own_words_starts_a_new_one() -> None:
+    text = ('Norland branded its neighbour an "outlaw nation in the region." Sudland insisted that the talks '
+            '"stop at once."')
+    found = {s.speaker: s.text for s in extract_statements(text, date(2024, 5, 2))}
+    assert found["Sudland"] == 'the talks "stop at once."'
+    assert found["Norland"] == 'its neighbour an "outlaw nation in the region."'
