@@ -230,3 +230,12 @@ def test_a_name_with_asides_then_said_is_the_subject_not_inverted() -> None:
     text = ("Donna Rawlings, 59, of Ashton, Md., who watched the ceremony on a screen on the Mall, said the event "
             "brought back memories of her father.")
     assert _speakers(text, "the event brought back memories") == ["Donna Rawlings"]
+
+
+def test_a_subject_read_on_to_its_verb_ends_at_its_noun() -> None:
+    from bot.extract.sentences import Span
+    from bot.extract.subjects import sentence_subject
+
+    text = "The doctor subsequently prescribed the man steroids and advised him to get rid of the duvet."
+    subject = sentence_subject(text, Span(0, len(text)), text.index("advised"))
+    assert subject is not None and subject.text == "The doctor"

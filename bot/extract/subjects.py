@@ -150,6 +150,12 @@ def _head_phrase(m: Mention | None) -> Mention | None:
         return m
     words = m.text.split()
     nouns = SPEAKER_NOUNS | PEOPLE_NOUNS | ROLE_WORDS
+    first = next((k for k, w in enumerate(words) if w.lower() in nouns), None)
+    if first is not None and any(w.endswith(("ly", "ed")) and w.islower() for w in words[first + 1 :]):
+        # "The doctor subsequently prescribed the man": an adverb or a verb after the noun ends the subject there.
+        text = " ".join(words[: first + 1])
+        return Mention(m.start, m.start + len(text), text, "group" if words[first].lower() not in ROLE_WORDS
+                       else "role")
     if words[-1].lower() in nouns:
         return m  # "the company's chief executive": read to its head already
     head = next((k for k, w in enumerate(words) if w.lower() in nouns), None)
