@@ -146,16 +146,18 @@ PARTICIPLE_OPENING = re.compile(r"[A-Z][a-z]+(?:ed|ing|en) (?:by|with|about|at|o
 
 def _head_phrase(m: Mention | None) -> Mention | None:
     """A lower-case subject read on to its verb cut at its head noun: 'the group raised alarm' -> 'the group'."""
+    if m is not None and m.kind in {"role", "group"}:
+        words = m.text.split()
+        first = next((k for k, w in enumerate(words) if w.lower() in SPEAKER_NOUNS | PEOPLE_NOUNS | ROLE_WORDS), None)
+        if first is not None and any(w.endswith(("ly", "ed")) and w.islower() for w in words[first + 1 :]):
+            # "The doctor subsequently prescribed the man": an adverb or a verb after the noun ends the subject.
+            text = " ".join(words[: first + 1])
+            return Mention(m.start, m.start + len(text), text,
+                           "role" if words[first].lower() in ROLE_WORDS else "group")
     if m is None or m.kind not in {"role", "group"} or m.text[:1].isupper() and m.kind == "group":
         return m
     words = m.text.split()
     nouns = SPEAKER_NOUNS | PEOPLE_NOUNS | ROLE_WORDS
-    first = next((k for k, w in enumerate(words) if w.lower() in nouns), None)
-    if first is not None and any(w.endswith(("ly", "ed")) and w.islower() for w in words[first + 1 :]):
-        # "The doctor subsequently prescribed the man": an adverb or a verb after the noun ends the subject there.
-        text = " ".join(words[: first + 1])
-        return Mention(m.start, m.start + len(text), text, "group" if words[first].lower() not in ROLE_WORDS
-                       else "role")
     if words[-1].lower() in nouns:
         return m  # "the company's chief executive": read to its head already
     head = next((k for k, w in enumerate(words) if w.lower() in nouns), None)
