@@ -457,6 +457,9 @@ SUBORDINATE = re.compile(r"\b(?:after|when|because|before|since|until|once|as)\s
 INNER_LEMMAS = {"say", "tell", "write", "report", "announce", "state", "testify"}
 
 
+CONDITION = re.compile(r"\b(?:if|unless|whether)\s+$", re.I)
+
+
 def _reports_itself(text: str, sent: Span, quotes: list[Span], f: _Found, m: re.Match, lex: Lexicon) -> bool:
     """Whether the words after an 'according to' source open with a speaker and a reporting verb of their own."""
     after = next((p for p in f.content if p.start >= m.end()), None)
@@ -739,6 +742,9 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             mention = other_subject(text, sent, m.start())
     if mention is None or lemma in lex.findings and (lex.finding_subject.search(mention.text) or _a_thing(mention)):
         return None  # "the study revealed", "those facts suggest": a finding, not words
+    if not shared and mention.start < m.start() and CONDITION.search(text, max(sent.start, mention.start - 12),
+                                                                      mention.start):
+        return None  # "if the patient reports no birds in the home": a condition, not something said
     if lemma == "call" and _a_thing(mention) and not PERSON_OBJECT.match(text, m.end()):
         return None  # "a poem called ...", "the script called for ...": naming or needing, not speech
     if not shared and opening is not None and mention.start > opening.start \
