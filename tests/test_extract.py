@@ -700,3 +700,26 @@ def test_a_reporting_verb_in_a_condition_reports_nothing() -> None:
     assert extract_statements(text, date(2024, 5, 2), statement_model=classifier.RULES) == []
     found = extract_statements("Ruiz said that if the council votes no, the bridge will close.", date(2024, 5, 2))
     assert [s.speaker for s in found] == ["Ruiz"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The lander is Blue Moon, which the company's founder Jeff Bezos announced earlier this year.",
+        "That is smaller than what McKinley said, but his number is a fair guess.",
+        "Kurt Volker, the former envoy, and Tim Morrison, another top aide, testified before the House committee.",
+    ],
+)
+def test_a_verb_whose_object_stood_before_it_or_only_where_it_was_said_reports_nothing(text: str) -> None:
+    from bot.extract import classifier
+
+    assert extract_statements(text, date(2024, 5, 2), statement_model=classifier.RULES) == []
+
+
+def test_a_relative_with_a_setting_or_a_quoted_name_still_reports() -> None:
+    text = "Police traced a call to the office, in which Ruiz said he would put a \u201cbullet in her skull.\u201d"
+    assert [s.speaker for s in extract_statements(text, date(2024, 5, 2))] == ["Ruiz"]
+    text = "Ruiz was voted off in what host Tom Berg described as the \u201chardest verdict so far this season.\u201d"
+    assert [s.speaker for s in extract_statements(text, date(2024, 5, 2))] == ["Tom Berg"]
+    text = "Morrison testified before the committee on Tuesday that he saw nothing improper."
+    assert [s.speaker for s in extract_statements(text, date(2024, 5, 2))] == ["Morrison"]

@@ -457,6 +457,20 @@ SUBORDINATE = re.compile(r"\b(?:after|when|because|before|since|until|once|as)\s
 INNER_LEMMAS = {"say", "tell", "write", "report", "announce", "state", "testify"}
 
 
+RELATIVE_OBJECT = re.compile(r"\b(?:which|whom|what)\s+(?:[^\s,;.]+\s+){0,6}$", re.I)
+TESTIFIED_WHERE = re.compile(r"(?:\s+(?:side-by-side|publicly|privately|again|later|today|Tuesday|Monday|Wednesday|"
+                             r"Thursday|Friday|Saturday|Sunday))*\s+(?:before|at|in|to|on|during)\s+(?!that\b)"
+                             r"(?:(?!\bthat\b)[^,;\"\u201c])*$")
+def _relative_object(text: str, sent: Span, mention_start: int, cue_end: int) -> bool:
+    """Whether the subject follows 'which', 'whom' or 'what' whose verb's object that pronoun is: 'the lander, which
+    Bezos announced'. Not 'in which he said ...' (a setting), nor 'what he called "experiments"' (words quoted)."""
+    rel = RELATIVE_OBJECT.search(text, max(sent.start, mention_start - 60), mention_start)
+    if rel is None or re.search(r"\b(?:in|on|at|of|for|during|with|by|from|to|under|after)\s+$",
+                                text[max(sent.start, rel.start() - 10) : rel.start()]):
+        return False
+    return not re.match(r"\s*(?:as\s+|it\s+|him\s+|her\s+|them\s+)?(?:an?\s+|the\s+)?[\"\u201c]", text[cue_end:])
+
+
 CONDITION = re.compile(r"\b(?:if|unless|whether)\s+$", re.I)
 
 
@@ -745,6 +759,10 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     if not shared and mention.start < m.start() and CONDITION.search(text, max(sent.start, mention.start - 12),
                                                                       mention.start):
         return None  # "if the patient reports no birds in the home": a condition, not something said
+    if not shared and mention.start < m.start() and _relative_object(text, sent, mention.start, m.end()):
+        return None  # "the lander, which founder Jeff Bezos announced", "than what McKinley said": the object is before
+    if lemma == "testify" and TESTIFIED_WHERE.match(text, m.end(), sent.end):
+        return None  # "testified before the House committee on Tuesday.": where, not what
     if lemma == "call" and _a_thing(mention) and not PERSON_OBJECT.match(text, m.end()):
         return None  # "a poem called ...", "the script called for ...": naming or needing, not speech
     if not shared and opening is not None and mention.start > opening.start \
