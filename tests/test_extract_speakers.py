@@ -188,3 +188,96 @@ def test_a_secretary_of_state_is_named_without_the_department() -> None:
     text = ("Secretary of State Mike Pompeo said the release gives hope. "
             '"We see hopeful signs," Pompeo told reporters in Kabul.')
     assert {s.speaker for s in extract_statements(text, PUBLISHED)} == {"Mike Pompeo"}
+
+
+def test_whom_a_quotation_was_told_to_is_not_its_speaker() -> None:
+    # 'told Newsweek: "..."': the colon after the audience is not a 'Name: "..."' label.
+    text = ('Ian Hamilton, an expert in drug use at the University of York, told Newsweek: "The rise could equate to '
+            'a large share of the population." He pointed out that such studies have limits.')
+    assert _speakers(text, "The rise could equate") == ["Ian Hamilton"]
+    assert _speakers(text, "such studies have limits") == ["Ian Hamilton"]
+
+
+def test_the_name_an_aside_is_about_is_not_the_speaker() -> None:
+    # "a spokesperson for Inherent Resolve, the operation ..., told": the name after 'for' belongs to the aside.
+    text = ("Cmdr. Sean Ruiz, a spokesperson for Inherent Resolve, the military operation against the militia in "
+            "Norland, told reporters that the claim is patently false.")
+    assert _speakers(text, "the claim is patently false") == ["Cmdr. Sean Ruiz"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ruiz also spent 45 seconds explaining how the bridge could not have failed that night.",
+        "Among adults over 26, the number who said they had used the drug in the past month rose by 23 percent.",
+    ],
+)
+def test_an_amount_or_a_span_of_time_is_no_speaker(text: str) -> None:
+    assert not {s.speaker for s in extract_statements(text, PUBLISHED)} & {"seconds", "number"}
+
+
+def test_a_paper_named_with_the_times_still_speaks() -> None:
+    assert _speakers("The Times reported that the mayor would resign.", "the mayor would resign") == ["Times"]
+
+
+@pytest.mark.parametrize(
+    ("text", "junk"),
+    [
+        ("Despite parliamentary reports urging new rules to curb misinformation, officials in Norland made no changes.",
+         "Despite parliamentary reports"),
+        ("Pepsi, Costco and Winnebago are among retailers that said they raised prices as a result of the tariffs.",
+         "among retailers"),
+    ],
+)
+def test_the_object_of_a_preposition_is_no_speaker(text: str, junk: str) -> None:
+    assert junk not in {s.speaker for s in extract_statements(text, PUBLISHED)}
+
+
+def test_a_country_after_a_preposition_is_where_the_speaker_is_not_who() -> None:
+    text = "Ana Ruiz and Owen Dempsey of the Aberdeen Royal Infirmary in the UK told the tale of a man who fell ill."
+    assert "UK" not in {s.speaker for s in extract_statements(text, PUBLISHED)}
+    text = "The US Embassy in New Delhi keeps its own monitor and reported Wednesday that the air was foul."
+    assert _speakers(text, "the air was foul") == ["US Embassy"]
+
+
+def test_according_to_a_paper_a_speaker_with_a_verb_of_her_own_speaks() -> None:
+    # "According to X, Li ... wrote that ...": the words are Li's, read from her own verb, not X's.
+    text = ("But according to the Courier's Feng, Li Jifeng, a doctor at the hospital where the patients were "
+            "treated, wrote in a blog post that the couple had been moved on November 3.")
+    assert _speakers(text, "the couple had been moved") == ["Li Jifeng"]
+    assert _speakers("According to the Courier, the bridge will close in May.", "the bridge will close") == ["Courier"]
+
+
+def test_a_description_then_a_comma_then_the_name_it_introduces() -> None:
+    text = ("The envoy was known for telling others he was in charge, said another witness in the inquiry, former "
+            "adviser Fiona Hale.")
+    assert _speakers(text, "The envoy was known") == ["Fiona Hale"]
+    # A report is no person: the name after its comma is the news, not the source.
+    text = "According to a report in the Argus Leader of Sioux Falls, Gov. Kristi Noem launched the campaign on Monday."
+    assert "Kristi Noem" not in {s.speaker for s in extract_statements(text, PUBLISHED)}
+
+
+def test_a_passive_reporting_verb_credits_its_agent() -> None:
+    text = ("Ruiz said he was told by former adviser John Bolt \u2014 his supervisor \u2014 to go straight to the "
+            "legal counsel with his concerns.")
+    assert {s.text: s.speaker for s in extract_statements(text, PUBLISHED)}[
+        "to go straight to the legal counsel with his concerns."] == "John Bolt"
+    assert _speakers("Ana Ruiz was told by officials that the bridge would close.", "the bridge would close") \
+        == ["officials"]
+    assert extract_statements("The plan was announced by the mayor on Tuesday.", PUBLISHED) == []
+
+
+def test_a_name_with_asides_then_said_is_the_subject_not_inverted() -> None:
+    # "Name, 59, of Ashton, who watched ..., said the event ...": she speaks; 'the event ...' is what she said.
+    text = ("Donna Rawlings, 59, of Ashton, Md., who watched the ceremony on a screen on the Mall, said the event "
+            "brought back memories of her father.")
+    assert _speakers(text, "the event brought back memories") == ["Donna Rawlings"]
+
+
+def test_a_subject_read_on_to_its_verb_ends_at_its_noun() -> None:
+    from bot.extract.sentences import Span
+    from bot.extract.subjects import sentence_subject
+
+    text = "The doctor subsequently prescribed the man steroids and advised him to get rid of the duvet."
+    subject = sentence_subject(text, Span(0, len(text)), text.index("advised"))
+    assert subject is not None and subject.text == "The doctor"

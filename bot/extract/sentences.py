@@ -20,7 +20,9 @@ BOUNDARY = re.compile(r"[.!?]+[\"\u201d\u2019')\]]*(?=\s+[\"\u201c\u2018'(\[]?[A
 CLOSING_QUOTES = "\"\u201d"
 # A capitalised subject of up to four words, then a reporting verb: what follows a quote it attributes.
 ATTRIBUTION_NEXT = re.compile(r"\s+(?:[A-Z][\w.'\u2019-]*\s+){1,4}(?:said|says|told|tweeted|wrote|added|asked|"
-                              r"replied|explained|insisted|noted|continued|argued|shouted|declared)\b")
+                              r"replied|explained|insisted|noted|continued|argued|shouted|declared|testified|"
+                              r"recalled|responded|warned|claimed|acknowledged|admitted|joked|wondered|exclaimed|"
+                              r"posted|stated|remarked|conceded|countered|quipped)\b")
 WORD_BEFORE = re.compile(r"([\w.'\u2019-]+)$")
 
 
@@ -73,7 +75,9 @@ def split_sentences(text: str, start: int, end: int, quotes: list[Span]) -> list
             continue
         if _is_abbreviation(text, m.start(), start):
             continue
-        if text[m.end() - 1] in CLOSING_QUOTES and ATTRIBUTION_NEXT.match(text, m.end(), min(end, m.end() + 80)):
+        att = ATTRIBUTION_NEXT.match(text, m.end(), min(end, m.end() + 80)) \
+            if text[m.end() - 1] in CLOSING_QUOTES else None
+        if att is not None and not _new_statement(text, m, att.end()):
             continue  # '"... Kentucky!" Trump tweeted.': the attribution belongs with its quote
         out.append(Span(s, cut))
         s = cut
@@ -82,6 +86,14 @@ def split_sentences(text: str, start: int, end: int, quotes: list[Span]) -> list
     if s < end:
         out.append(Span(s, end))
     return out
+
+
+def _new_statement(text: str, boundary: re.Match, verb_end: int) -> bool:
+    """'... an "outlaw nation." Russia insisted that Pyongyang stop': after a full stop, a verb that goes on to say
+    something of its own starts a sentence; it does not attribute the quotation before it."""
+    if text.startswith((" that ", " to "), verb_end):
+        return True
+    return boundary.group()[0] == "." and text[verb_end : verb_end + 1] not in {".", ",", ";", ""}
 
 
 def _is_abbreviation(text: str, dot: int, start: int) -> bool:

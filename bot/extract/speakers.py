@@ -290,9 +290,22 @@ def plausible(m: Mention | None) -> Mention | None:
         return None
     if any(w in VERBISH for w in words) or words[-1].endswith(("'s", "\u2019s")):
         return None
+    if words[0] in PREPOSITIONS:
+        return None  # "Despite parliamentary reports urging", "among retailers that said": the object of a preposition
+    if words[-1] in MEASURES and m.text.split()[-1].islower():
+        return None  # "spent 45 seconds explaining", "the number who said": amounts and spans of time speak for no one
     return m
 
 
+# Prepositions STOP leaves out: a phrase that opens with one is no subject.
+PREPOSITIONS = {"among", "amid", "amongst", "despite", "against", "between", "through", "throughout", "within",
+                "without", "during", "toward", "towards", "across", "around", "behind", "beyond", "upon", "unlike",
+                "per", "via", "including", "except", "besides", "regarding", "concerning", "like"}
+# Nouns of amount and time: "45 seconds", "the number", "the share": never who speaks.
+MEASURES = {"second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month",
+            "months", "year", "years", "decade", "decades", "time", "times", "number", "numbers", "share", "amount",
+            "total", "majority", "minority", "half", "third", "quarter", "rest", "dozen", "dozens", "hundreds",
+            "thousands", "millions"}
 VERBISH = {"was", "were", "is", "are", "has", "have", "had", "be", "been", "his", "her", "its", "their",
            "contradicts", "says", "said", "told"}
 # A modal written in lower case ends a subject, never stands in one: "Words cannot describe" ("Will" is a name).
@@ -313,9 +326,10 @@ def mention_before(text: str, start: int, cue_start: int) -> Mention | None:
     m = plausible(_mention_before(text, start, cue_start))
     if m is not None and DATELINE.match(text, m.start):
         return None  # "New York, NY - ..., the company announced": where the story was filed, not who spoke
-    if m is not None and m.kind == "name" and PREPOSITION_BEFORE.search(text, max(start, m.start - 12), m.start):
-        # The name is a place or thing the subject is at or with: the subject is the noun before the preposition
-        # when that is people ("Health authorities in ..."); else no one can be named here.
+    if m is not None and (m.kind == "name" or m.kind == "group" and m.text[:1].isupper() and is_place_or_org(m.text)) \
+            and PREPOSITION_BEFORE.search(text, max(start, m.start - 12), m.start):
+        # The name (or "the UK") is a place or thing the subject is at or with: the subject is the noun before the
+        # preposition when that is people ("Health authorities in ..."); else no one can be named here.
         before = tokens(text, max(start, m.start - 60), m.start)
         k = len(before) - 2 - (before[-2].low == "the" if len(before) > 1 else 0)
         if k >= 0 and before[k].low in PEOPLE_NOUNS:
@@ -387,6 +401,11 @@ def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
             if j <= 0 or i - j > 30:
                 break
             head = _noun_phrase(toks, j - 1)
+            if head is not None and _object_of_preposition(toks, head, end):
+                # "Cmdr. Ana Ruiz, a spokesperson for Inherent Resolve, the operation in Syria, told": the name
+                # after 'for' is what the aside is about; the speaker stands further back.
+                end = j
+                continue
             if head is not None and not (head.kind == "group" and is_place_or_org(head.text)):
                 if head.kind == "name" and len(head.text.split()) >= 2 or head.kind in {"pronoun", "role"}:
                     return _with_appositive(text, toks, head, j, i)
@@ -400,6 +419,14 @@ def _mention_before(text: str, start: int, cue_start: int) -> Mention | None:
 
 
 DASHES = {"\u2014", "\u2013", "-"}
+APPOSITIVE_PREPOSITIONS = {"for", "of", "at", "with", "from", "in", "on", "to", "against", "about", "by"}
+
+
+def _object_of_preposition(toks: list[Tok], head: Mention, end: int) -> bool:
+    """Whether a phrase found before a comma stands after a preposition of the same aside ('a spokesperson for
+    Inherent Resolve,'): the aside's object, not the subject."""
+    k = next((n for n, x in enumerate(toks[:end]) if x.start == head.start), None)
+    return k is not None and k > 0 and toks[k - 1].low in APPOSITIVE_PREPOSITIONS
 
 
 def _aside_start(toks: list[Tok], i: int) -> int:
@@ -701,10 +728,16 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
         if i == 0:
             return None
         words = toks.upto(i)
-        if toks.has(i + 1) and toks[i].text == "," and toks[i + 1].cap:
+        k = i
+        if toks.has(i) and toks[i].low in {"in", "at", "for", "of", "on"} \
+                and words[-1].low.rstrip(".") in ROLE_WORDS | ANONYMOUS:
+            # "said another witness in the impeachment probe, former adviser Fiona Hill": over the description's
+            # own words to the comma and the name it introduces.
+            k = next((n for n in range(i + 1, i + 8) if toks.has(n) and toks[n].text in {",", ".", ";"}), i)
+        if toks.has(k + 1) and toks[k].text == "," and (toks[k + 1].cap or k > i and toks[k + 1].text.isalpha()):
             # "said the company's chief executive, John J. Ferriola": the name after the title.
-            named = _mention_after(text, toks[i + 1].start, end)
-            if named is not None and named.kind == "name":
+            named = _mention_after(text, toks[k + 1].start, end)
+            if named is not None and named.kind == "name" and (k == i or person_shaped(named.text)):
                 named.role = named.role or " ".join(x.text for x in words if x.low not in DETERMINERS)
                 return named
         head = words[-1].low.rstrip(".")

@@ -53,9 +53,9 @@ NAME_PARTICLES = {"de", "van", "von", "bin", "al", "da", "del", "la", "le", "of"
 LEAD_IN = re.compile(
     r"(?:\s*(?:,|:|\u2014|that\b|of\b|about\b|(?:again|also|later|then|publicly|repeatedly|falsely|wrongly)\b|"
     r"without (?:offering |providing |citing |giving )?(?:any )?evidence\b|"
-    r"(?:on|in|at|during|via|through|over) (?:a |an |his |her |their |the )?"
+    r"(?:on|in|at|during|via|through|over) (?:a |an |his |her |their |the )?(?:(?!that\b)[\w-]+ ){0,2}?"
     r"(?:statement|interview|speech|post|letter|tweet|email|e-mail|press release|press conference|"
-    r"news conference|briefing|op-ed|video|message|radio|television|TV|Twitter|Facebook|X|Instagram|"
+    r"news conference|briefing|op-ed|video|message|radio|television|TV|Twitter|Facebook|X|Instagram|blog post|blog|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Fox News|CNN|MSNBC|NBC|CBS|ABC)\b"
     r"(?: (?:with|to|on) (?:the )?[A-Z][\w.&'\u2019-]*(?: [A-Z][\w.&'\u2019-]*)*)?|"
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\b|"
@@ -79,6 +79,9 @@ PARTICIPLE_CLAUSE = re.compile(
 OTHER_SPEAKER = re.compile(r",\s+(while|whereas|with)\s+(?:the\s+|its\s+|their\s+)?[A-Z][\w.'\u2019&-]*"
                            r"(?:\s+[\w.'\u2019&-]+){0,5}\s+$")
 SECOND_VERB = re.compile(r",?\s+(?:and|but)\s+(?:then\s+|also\s+|later\s+)?$")
+# "..., while the city's police deny ...", "..., and both analysts and sources in the camp told ...": a clause with a
+# subject of its own, in lower case too, before another reporting verb.
+OTHER_CLAUSE = re.compile(r"(?:,[\"\u201d]?|[\"\u201d],)\s+(?:while|whereas|and|but)\s+(?=\S)")
 COORDINATED = re.compile(r"\b(?:and|but)(?: (?:also|then|later))?\s*$")
 CLAUSE_BREAK = re.compile(r"[,;]")
 # Verbs news puts before their subject ("..., said X"); after others a noun is their object ("cited problems").
@@ -416,10 +419,16 @@ def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str, clock: _
     for m in _cues(text, cue_text, sent, quotes, lex):
         clock.check()
         if any(c.start <= m.start() < c.end for c in covered):
+            inner = _inner(text, sent, quotes, m, lex)
+            if inner is not None and not any(_same_words(inner.content, g.content) for g in found
+                                             if g.cue_span is not None and g.cue_span.start > inner.content[0].start):
+                found.append(inner)  # the outer statement keeps its words: they report this one too
             continue
         f = _attribution(text, sent, quotes, m, [g for g in found if not g.veto], lex)
         if f is None or any(_same_words(f.content, g.content) for g in found if not g.veto):
             continue
+        if f.rule == "according-to" and _reports_itself(text, sent, quotes, f, m, lex):
+            continue  # "According to NPR, Li Jifeng, a doctor, wrote that ...": Li's words, read from her own verb
         if not f.veto:
             # A reading the rules keep wins over a vetoed one of the same words; a vetoed one covers nothing.
             if vetoed:  # (most sentences have none: no second pass over the candidates)
@@ -435,12 +444,70 @@ def _sentence(text: str, sent: Span, quotes: list[Span], cue_text: str, clock: _
         clock.check()
         # 'Republican pollster Daron Shaw: "Historically, ..."': a name, a colon, then the quotation.
         quote = next((q for q in quotes if q.start == colon.end() - 1), None)
-        if quote is None or any(c.start <= colon.start() < c.end for c in covered):
-            continue
+        if quote is None or any(c.start <= colon.start() < c.end or c.start <= quote.start < c.end for c in covered):
+            continue  # ('Ana Silva told Reuters: "..."': the quotation is hers, read already; Reuters only heard it)
         mention = mention_before(text, sent.start, colon.start())
         if mention is not None and mention.kind in {"name", "role"} and mention.end == colon.start():
             found.append(_Found([quote], mention, ":", Span(colon.start(), colon.start() + 1), "colon-quote"))
     return found
+
+
+# "..., after employees of a car dealership said he ...", "... when Sondland told officials ...": a subordinate clause
+# with a speaker of its own inside the words another verb reports.
+SUBORDINATE = re.compile(r"\b(?:after|when|because|before|since|until|once|as)\s+(?:the\s+|a\s+|an\s+)?")
+INNER_LEMMAS = {"say", "tell", "write", "report", "announce", "state", "testify"}
+
+
+RELATIVE_OBJECT = re.compile(r"\b(?:which|whom|what)\s+(?:[^\s,;.]+\s+){0,6}$", re.I)
+TESTIFIED_WHERE = re.compile(r"(?:\s+(?:side-by-side|publicly|privately|again|later|today|Tuesday|Monday|Wednesday|"
+                             r"Thursday|Friday|Saturday|Sunday))*\s+(?:before|at|in|to|on|during)\s+(?!that\b)"
+                             r"(?:(?!\bthat\b)[^,;\"\u201c])*$")
+def _relative_object(text: str, sent: Span, mention_start: int, cue_end: int) -> bool:
+    """Whether the subject follows 'which', 'whom' or 'what' whose verb's object that pronoun is: 'the lander, which
+    Bezos announced'. Not 'in which he said ...' (a setting), nor 'what he called "experiments"' (words quoted)."""
+    rel = RELATIVE_OBJECT.search(text, max(sent.start, mention_start - 60), mention_start)
+    if rel is None or re.search(r"\b(?:in|on|at|of|for|during|with|by|from|to|under|after)\s+$",
+                                text[max(sent.start, rel.start() - 10) : rel.start()]):
+        return False
+    return not re.match(r"\s*(?:as\s+|it\s+|him\s+|her\s+|them\s+)?(?:an?\s+|the\s+)?[\"\u201c]", text[cue_end:])
+
+
+CONDITION = re.compile(r"\b(?:if|unless|whether)\s+$", re.I)
+
+
+def _reports_itself(text: str, sent: Span, quotes: list[Span], f: _Found, m: re.Match, lex: Lexicon) -> bool:
+    """Whether the words after an 'according to' source open with a speaker and a reporting verb of their own."""
+    after = next((p for p in f.content if p.start >= m.end()), None)
+    if after is None:
+        return False
+    for cue in lex.find(text, after.start, after.end):
+        form = cue.group()
+        if form.endswith("ing") or lex.is_learned(form) or lex.form_to_lemma.get(form) not in INNER_LEMMAS:
+            continue
+        own = _attribution(text, Span(after.start, sent.end), quotes, cue, [], lex)
+        return own is not None and not own.veto and own.mention is not None and own.mention.start == after.start \
+            and own.mention.kind in {"name", "group", "role"}
+    return False
+
+
+def _inner(text: str, sent: Span, quotes: list[Span], m: re.Match, lex: Lexicon) -> _Found | None:
+    """A statement reported inside another's words, in a clause of its own: its speaker a name, a role or a group
+    named right after the clause's conjunction ("after employees of a dealership said he tried to steal a van")."""
+    form = m.group()
+    if form.endswith("ing") or lex.is_learned(form) or lex.form_to_lemma.get(form) not in INNER_LEMMAS:
+        return None
+    if PASSIVE_BEFORE.search(text, max(sent.start, m.start() - 16), m.start()) and BY_AGENT.match(text, m.end()):
+        return _attribution(text, sent, quotes, m, [], lex)  # "Vindman said he was told by Bolton to ..."
+    opening = max(SUBORDINATE.finditer(text, max(sent.start, m.start() - 80), m.start()), default=None,
+                  key=lambda x: x.start())
+    if opening is None or any(c in text[opening.end() : m.start()] for c in ",;\"\u201c\u201d"):
+        return None
+    clause = Span(opening.end(), sent.end)
+    f = _attribution(text, clause, [q for q in quotes if q.start >= clause.start], m, [], lex)
+    if f is None or f.veto or f.mention is None or f.rule not in {"verb+that", "verb+words"} \
+            or f.mention.kind not in {"name", "group", "role"} or text[clause.start : f.mention.start].strip():
+        return None
+    return f
 
 
 def _same_words(a: list[Span], b: list[Span]) -> bool:
@@ -568,9 +635,50 @@ def _a_thing(mention: Mention | None, any_kind: bool = False) -> bool:
 
 
 def _appositive_subject(text: str, sent: Span, cue_start: int) -> bool:
-    """Whether all the sentence says before the verb is a person and their role: "Maria Lund, an engineer,"."""
+    """Whether all the sentence says before the verb is a person and their role or asides: "Maria Lund, an engineer,",
+    "Donna Rawlings, 59, of Ashton, who watched the ceremony,"."""
     subject = mention_before(text, sent.start, cue_start)
-    return subject is not None and subject.role is not None and not text[sent.start : subject.start].strip(' "\u201c')
+    return subject is not None and not text[sent.start : subject.start].strip(' "\u201c') \
+        and (subject.role is not None or subject.kind == "name" and text[subject.end : cue_start].lstrip()[:1] == ",")
+
+
+# What follows a participle that describes a thing: "announced at the start of the week", "published in May".
+PARTICIPLE_AFTER = re.compile(r"\s+(?:at|in|on|by|last|earlier|this|during|from|to)\b")
+
+
+def _described_thing(text: str, sent: Span, end: int) -> bool:
+    """Whether a comma and a thing stand right before a participle: '..., a deal announced at ...'."""
+    m = APPOSITIVE_THING.search(text, max(sent.start, end - 60), end)
+    return m is not None and m.group(1).lower() not in PERSON_WORDS \
+        and m.group(1).lower().removesuffix("s") not in PERSON_WORDS
+
+
+APPOSITIVE_THING = re.compile(r",\s+(?:a|an|the)\s+(?:[a-z][\w-]*\s+){0,2}([a-z][\w-]*)\s+$")
+
+
+# An aside after a name, between dashes or commas: "John Bolton — Morrison's supervisor — ".
+AGENT_ASIDE = re.compile(r"\s*(?:[\u2014\u2013]|--|,)\s*[^\u2014\u2013,.;\"\u201c\u201d]{1,80}?(?:[\u2014\u2013]|--|,)")
+
+
+def _by_agent(text: str, sent: Span, m: re.Match, start: int, lex: Lexicon) -> _Found | None:
+    """A passive reporting verb with its agent: 'he was told by John Bolton to go straight to the lawyers' is
+    Bolton's statement; the one it was told to only heard it."""
+    agent = mention_after(text, start, sent.end)
+    if agent is None or agent.kind not in {"name", "group", "role"} \
+            or any(c in text[start : agent.start] for c in ",;\u2014") or len(text[start : agent.start].split()) > 6:
+        return None
+    end = agent.end
+    if (aside := AGENT_ASIDE.match(text, end, sent.end)) is not None:
+        end = aside.end()
+    lead = LEAD_IN.match(text, end, sent.end)
+    cstart = lead.end() if lead else end
+    if not text.startswith(("to ", "that "), cstart) and not (lead and lead.group().rstrip().endswith("that")):
+        return None  # "was announced by the mayor on Tuesday": nothing said is reported here
+    content = _trim(text, cstart + (5 if text.startswith("that ", cstart) else 0), _clause_end(text, cstart, sent.end,
+                                                                                                lex))
+    if content is None or len(text[content.start : content.end].split()) < 3:
+        return None
+    return _Found([content], agent, m.group(), Span(m.start(), m.end()), "verb+words")
 
 
 def _cues(text: str, cue_text: str, sent: Span, quotes: list[Span], lex: Lexicon) -> list[re.Match]:
@@ -590,9 +698,12 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
                                 or BE_BEFORE.search(text, max(sent.start, m.start() - 30), m.start())
                                 and ENDS_HERE.match(text, m.end())):
         return None  # "studies show that adding exercise helps", "early results are promising.": no one speaks
-    if not cue.endswith("ing") and PASSIVE_BEFORE.search(text, max(sent.start, m.start() - 16), m.start()) \
-            and not BY_AGENT.match(text, m.end()):
-        return None  # "The price wasn't announced.", "it was reported that": no one is said to have said it
+    if not cue.endswith("ing") and PASSIVE_BEFORE.search(text, max(sent.start, m.start() - 16), m.start()):
+        if (by := BY_AGENT.match(text, m.end())) is None:
+            return None  # "The price wasn't announced.", "it was reported that": no one is said to have said it
+        return _by_agent(text, sent, m, by.end(), lex)  # "he was told by John Bolton to go to the lawyers"
+    if cue.endswith("ed") and PARTICIPLE_AFTER.match(text, m.end()) and _described_thing(text, sent, m.start()):
+        return None  # "..., a deal announced at the beginning of the week": the deal was announced; no one speaks
     if text[max(sent.start, m.start() - 3) : m.start()].rstrip().endswith(("'s", "\u2019s")) \
             and not POSSESSED_SAYING.match(text, m.end()):
         return None  # "denied Swift's claims, saying": a noun, not a verb ("Trump's claim that ..." reports him)
@@ -605,9 +716,9 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     mention: Mention | None
     # Inverted: '"...," said Austin.' or '..., says the report.'
     last = before.rstrip()[-1:]
-    if last in {",", '"', "\u201d", "\u201c"} and lemma not in lex.needs_quote and lemma != "tell":
+    if last in {",", '"', "\u201d", "\u201c"} and lemma not in lex.needs_quote and lemma not in {"tell", "call"}:
         # ("..., Jack Buser, director for games at Google, tells The Hollywood Reporter.": whom one tells is the
-        # audience, never the speaker.)
+        # audience, never the speaker; "Such damage, called pulmonary fibrosis, is ...": what is called is a name.)
         mention = mention_after(text, m.end(), sent.end)
         tail = text[mention.end : sent.end] if mention else ""
         if mention is not None and opening is None and _appositive_subject(text, sent, m.start()):
@@ -646,6 +757,13 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
             mention = other_subject(text, sent, m.start())
     if mention is None or lemma in lex.findings and (lex.finding_subject.search(mention.text) or _a_thing(mention)):
         return None  # "the study revealed", "those facts suggest": a finding, not words
+    if not shared and mention.start < m.start() and CONDITION.search(text, max(sent.start, mention.start - 12),
+                                                                      mention.start):
+        return None  # "if the patient reports no birds in the home": a condition, not something said
+    if not shared and mention.start < m.start() and _relative_object(text, sent, mention.start, m.end()):
+        return None  # "the lander, which founder Jeff Bezos announced", "than what McKinley said": the object is before
+    if lemma == "testify" and TESTIFIED_WHERE.match(text, m.end(), sent.end):
+        return None  # "testified before the House committee on Tuesday.": where, not what
     if lemma == "call" and _a_thing(mention) and not PERSON_OBJECT.match(text, m.end()):
         return None  # "a poem called ...", "the script called for ...": naming or needing, not speech
     if not shared and opening is not None and mention.start > opening.start \
@@ -701,7 +819,8 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     content = _trim(text, cstart, after_end)
     if content is None or NO_CONTENT.match(text, content.start) or GAP.match(text, content.start) \
             or lemma == "call" and (NAMED_AS.match(text, content.start) and _a_thing(mention)
-                                    or PHONED.match(text, content.start) or CALLED_NAME.match(text, content.start)):
+                                    or PHONED.match(text, content.start) or CALLED_NAME.match(text, content.start)
+                                    or CALL_PARTICLE.match(text, content.start)):
         return None
     if _reported_at_end(text, content, lex):
         return None  # "A man pleaded guilty to ..., prosecutors said.": the sentence's last verb reports it all
@@ -738,7 +857,8 @@ BY_DOING = re.compile(r"\b(?:by|after|while|before|when|without|in)\s+$")
 # "asked whether ...", "asked Congress to ...": a question or a request put in words.
 QUESTION = re.compile(r"(?:whether|if|what|why|how|who|when|where|which|to)\b|(?:[\w.'\u2019-]+ ){1,4}to\b")
 # "something Kyiv believes is crucial", "what he said was wrong": the verb's object stood before it.
-GAP = re.compile(r"(?:is|are|was|were|has|have|had|will|would|can|could|should|must|may|might|does|did)\b")
+GAP = re.compile(r"(?:is|are|was|were|has|have|had|will|would|can|could|should|must|may|might|does|did|do)"
+                 r"(?:n['\u2019]t)?\b|(?:won|can)['\u2019]t\b")
 # "declined to comment": a refusal carries no words to report; nor does "reported for duty".
 NO_CONTENT = re.compile(r"to (?:comment|be interviewed|elaborate|respond|answer questions)\b|comment\b"
                         r"|(?:for|to|back to) (?:duty|work)\b")
@@ -879,7 +999,22 @@ def _clause_end(text: str, start: int, end: int, lex: Lexicon) -> int:
         other = OTHER_SPEAKER.search(text, max(start, cue.start() - 80), cue.start())
         if other and (other.group(1) != "with" or cue.group().endswith("ing")):
             return other.start()
+        if (clause := _other_clause(text, start, cue.start())) is not None:
+            return clause
     return end
+
+
+def _other_clause(text: str, start: int, cue_start: int) -> int | None:
+    """Where a clause with its own speaker opens before a reporting verb: the comma of "..., while the city's police
+    deny", if the words between the conjunction and the verb are that speaker (a few words, no comma, a mention)."""
+    for m in OTHER_CLAUSE.finditer(text, max(start, cue_start - 90), cue_start):
+        between = text[m.end() : cue_start]
+        if "," in between or len(between.split()) > 10:
+            continue
+        who = mention_before(text, m.end(), cue_start)
+        if who is not None and who.start >= m.end() and who.kind != "anonymous":
+            return m.start()
+    return None
 
 
 def _before(text: str, mention_start: int) -> int:
@@ -899,6 +1034,8 @@ ENDS_HERE = re.compile(r"\s*(?:[.!?;]|$)")
 CALLED_NAME = re.compile(r"(?:him|her|them|me|us|it)\s+(?:[A-Z][\w'\u2019-]*\s*){1,3}(?:[.,;]|$)")
 PHONED = re.compile(r"(?:him|her|them|me|us)\b\s*(?:later|back|again|yesterday|today|on\b|at\b|from\b|to\b|"
                     r"[.;]|$)")
+# "called off the strike", "called up reservists": cancelling or summoning, not words.
+CALL_PARTICLE = re.compile(r"(?:off|up)\b")
 POSSESSED_SAYING = re.compile(r"\s+(?:that\b|[\"\u201c])")
 TRAILING_DETERMINER = re.compile(r"\s(?:the|a|an)\s+$", re.I)
 

@@ -12,6 +12,7 @@ from bot.extract.speakers import (
     DETERMINERS,
     OPENING_WORDS,
     PEOPLE_NOUNS,
+    PREPOSITIONS,
     PRONOUNS,
     ROLE_WORDS,
     SKIP_BEFORE_CUE,
@@ -23,6 +24,7 @@ from bot.extract.speakers import (
     mention_after,
     mention_before,
     opener,
+    plausible,
     tokens,
 )
 
@@ -51,8 +53,8 @@ def other_subject(text: str, sent: Span, cue_start: int) -> Mention | None:
         k = i - 1 if toks[i - 1].text != "," else i - 2  # "Tom Perez, who said": the name before the comma
         if k < 0:
             return None
-        return mention_before(text, sent.start, toks[k].end) or _phrase_before(toks, k)
-    return _phrase_before(toks, i)
+        return mention_before(text, sent.start, toks[k].end) or plausible(_phrase_before(toks, k))
+    return plausible(_phrase_before(toks, i))
 
 
 def source_before(text: str, sent: Span, end: int) -> Mention | None:
@@ -74,7 +76,8 @@ def _phrase_before(toks: list[Tok], i: int) -> Mention | None:
     if j > 0 and toks[j - 1].text[:1].isalnum() and toks[j - 1].low not in CLAUSE_WORDS:
         return None  # longer than a subject
     lows = [w.low for w in words]
-    if (lows[0] in STOP and lows[0] not in DEMONSTRATIVES) or lows[-1] in STOP | DETERMINERS \
+    if (lows[0] in STOP and lows[0] not in DEMONSTRATIVES) or lows[0] in PREPOSITIONS | OPENING_WORDS \
+            or lows[-1] in STOP | DETERMINERS \
             or not words[-1].text[:1].isalnum() or any(_not_in_subject(w) for w in lows):
         return None
     kind = "anonymous" if lows[0] in {"a", "an", "one", "another"} else "group"
@@ -143,6 +146,14 @@ PARTICIPLE_OPENING = re.compile(r"[A-Z][a-z]+(?:ed|ing|en) (?:by|with|about|at|o
 
 def _head_phrase(m: Mention | None) -> Mention | None:
     """A lower-case subject read on to its verb cut at its head noun: 'the group raised alarm' -> 'the group'."""
+    if m is not None and m.kind in {"role", "group"}:
+        words = m.text.split()
+        first = next((k for k, w in enumerate(words) if w.lower() in SPEAKER_NOUNS | PEOPLE_NOUNS | ROLE_WORDS), None)
+        if first is not None and any(w.endswith(("ly", "ed")) and w.islower() for w in words[first + 1 :]):
+            # "The doctor subsequently prescribed the man": an adverb or a verb after the noun ends the subject.
+            text = " ".join(words[: first + 1])
+            return Mention(m.start, m.start + len(text), text,
+                           "role" if words[first].lower() in ROLE_WORDS else "group")
     if m is None or m.kind not in {"role", "group"} or m.text[:1].isupper() and m.kind == "group":
         return m
     words = m.text.split()
