@@ -93,6 +93,34 @@ def test_a_description_is_the_one_the_article_calls_so(text: str, speaker: str, 
 
 
 @pytest.mark.parametrize(
+    ("text", "speaker", "words"),
+    [
+        # The organisation the sentence before is about, though it is not its subject.
+        ("Good morning.\nThe state attorney general is investigating Norland Rail amid layoffs at Norland Rail. The "
+         "company confirmed that it had been contacted by the attorney general's office.", "Norland Rail",
+         "it had been contacted"),
+        # The one the paragraph before names most, not the latest named ("a Wall Street darling").
+        ("Regulators are investigating Norland Rail, a blow to Norland Rail that turned it from a Wall Street darling "
+         "into a pariah.\n\nThe company, which faces losses, confirmed that it had been contacted.", "Norland Rail",
+         "it had been contacted"),
+        # A spokesperson with no name speaks for the organisation in focus, which the gold credits.
+        ("Harbor Customs and Border Protection, part of the Interior Ministry, did not accept the offer. A "
+         "spokesperson said in a statement that the agency never gives vaccines.",
+         "Harbor Customs and Border Protection", "the agency never gives vaccines"),
+        ("Here is the latest data on seizures.\n\nThe official way that Harbor Customs and Border Protection "
+         "measures seizures is by pounds, not by value, an agency spokesman told us.",
+         "Harbor Customs and Border Protection", "measures seizures is by pounds"),
+        # An outlet the company spoke to is not the company.
+        ("Norland Rail cut 300 jobs on Monday, Reuters reported. Norland Rail is struggling. The company said it "
+         "would hire again next year.", "Norland Rail", "it would hire again"),
+    ],
+)
+def test_an_organisation_noun_is_the_organisation_the_text_is_about(text: str, speaker: str, words: str) -> None:
+    found = [s for s in extract_statements(text, PUBLISHED) if words in s.text]
+    assert [s.speaker for s in found] == [speaker], [(s.speaker, s.why) for s in found]
+
+
+@pytest.mark.parametrize(
     ("text", "words"),
     [
         # Two people carry the title: which one spoke is unknown.

@@ -131,6 +131,11 @@ ORG_WORDS = {"house", "department", "party", "news", "times", "post", "ministry"
              "administration", "campaign", "foundation", "institute", "street", "city", "county",
              "state", "states", "republic", "kingdom", "nations", "forces", "army", "navy", "police",
              "inc", "corp", "corp.", "co", "co.", "ltd", "ltd.", "llc", "plc"}  # "Norland Mining Corp." is no one
+# Nouns that end the names of public bodies, never a person's surname: "Customs and Border Protection".
+ORG_ENDINGS = {"protection", "security", "enforcement", "prevention", "affairs", "services", "development",
+               "research", "education", "transportation", "commerce", "treasury", "resources", "intelligence",
+               "safety", "immigration", "customs", "revenue"}
+ORG_WORDS |= ORG_ENDINGS
 
 
 # "The company said": nouns that stand for the organisation the article has just named.
@@ -699,7 +704,9 @@ def _joined(text: str, names: list[tuple[int, str]]) -> list[tuple[int, str]]:
             opens = " " not in r0 and (p0 == 0 or text[max(0, p0 - 2) : p0].strip()[-1:] in {"", ".", "!", "?"})
             initials = gap == " and " and any(len(a) >= 3 and re.search(r"\b" + a + r"\b", text)
                                               for a in resolver.acronyms(f"{r0} and {run}"))
-            if gap in JOINERS and not opens or gap == " " and ACRONYM.fullmatch(r0.split()[-1]) or initials:
+            # "Customs and Border Protection": a public body's name, whose last word no person's name ends in.
+            body = gap == " and " and run.split()[-1].lower().rstrip(".,") in ORG_ENDINGS and len(r0.split()) <= 2
+            if gap in JOINERS and not opens or gap == " " and ACRONYM.fullmatch(r0.split()[-1]) or initials or body:
                 out[-1] = (p0, r0 + gap + run)
                 continue
         out.append((pos, run))
@@ -716,6 +723,43 @@ def _surname(name: str) -> str:
 _CAPWORD = r"[A-Z][\w&.'\u2019!-]*"
 ALIAS = re.compile(r"\b[Tt]he (?P<noun>[a-z]+)(?: (?:that|which) [^,.;\n]{1,80})?, (?P<name>" + _CAPWORD
                    + r"(?: (?:of |for |and |& )?" + _CAPWORD + r"){0,5}),")
+
+
+# Who speaks for an organisation: "a spokesperson said", "an agency spokesman told us" is the organisation speaking.
+SPOKES = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen", "spokeswomen", "representative"}
+# The nouns for a government body, and the words in the name of one: "the agency" is never WeWork, "the company"
+# never the Department of Justice.
+AGENCY_NOUNS = {"agency", "department", "ministry", "bureau", "administration", "office", "commission", "regulator"}
+GOVERNMENT_WORDS = {"department", "ministry", "agency", "administration", "bureau", "office", "commission",
+                    "committee", "court", "police", "congress", "senate", "house", "government", "parliament", "army",
+                    "navy", "military", "council", "security", "attorney", "general", "state", "states", "republic",
+                    "kingdom", "nations", "forces", "party", "campaign", "protection", "service", "federal",
+                    "national", "city", "county", "school", "university"}
+# The nouns for an organisation the text is about: not "the team" or "the group", often people ("a group of
+# researchers"), nor outlets ("the network").
+FOCUS_NOUNS = AGENCY_NOUNS | {"company", "firm", "brokerage", "label", "retailer", "manufacturer", "maker",
+                              "automaker", "startup", "bank", "lender", "insurer", "studio", "publisher", "airline",
+                              "carrier", "developer", "operator", "organization", "organisation", "charity",
+                              "nonprofit", "utility", "conglomerate", "giant", "chain", "business", "platform"}
+# Outlets: what the article is told, or quotes from, not what "the company" means.
+OUTLET_WORDS = {"news", "times", "post", "journal", "press", "magazine", "tribune", "herald", "daily", "radio",
+                "tv", "television", "reuters", "newsweek", "politifact", "bloomberg", "cnn", "bbc", "nbc", "cbs",
+                "abc", "npr", "msnbc", "fox", "guardian", "telegraph", "associated", "wire", "chronicle", "gazette"}
+# An organisation named right after these is spoken to or about: "told Reuters", "contacted by NBC News".
+OBJECT_BEFORE = re.compile(r"\b(?:told|to|by|with|tells|telling)\s+(?:the\s+)?$", re.I)
+
+
+def _fits_noun(name: str, noun: str | None) -> bool:
+    """Whether an organisation's name fits what the article calls it: 'the agency' a government body, 'the
+    company' a business; no outlet is either."""
+    words = {w.lower().strip(".,'\u2019") for w in name.split()}
+    if words & OUTLET_WORDS:
+        return False
+    if noun is None or noun in {"group", "organization", "organisation"}:
+        return True
+    government = bool(words & GOVERNMENT_WORDS) or name in KNOWN_AGENCIES \
+        or bool(resolver.acronyms(name) & KNOWN_AGENCIES)
+    return government if noun in AGENCY_NOUNS else not government
 
 
 # "The president" answers to "President Ana Ruiz" but not to "Vice President Ana Ruiz" nor a former one: these
@@ -1123,6 +1167,56 @@ class People:
             return max(votes, key=lambda k: votes[k])
         return None
 
+    def _unlike_person(self, e: Entity) -> bool:
+        """A two-word name taken for a person's that the article writes as organisations' are written: in full
+        every time, more than once, never with 'he' or 'she' ('Norland Rail' ... 'Norland Rail'), where a person's
+        is shortened to the surname ('Holcomb')."""
+        named = [p for p in e.positions if not any(p == q for q, _, _ in self.spoken)]
+        return e.kind == "person" and e.gender is None and len(named) >= 2 \
+            and all(self.text.startswith(e.name, p) or self.text.startswith(e.name, p + 4) for p in named)
+
+    def _paragraph_before(self, pos: int) -> int:
+        """Where the paragraph before the one holding pos begins (blank lines aside): how far back an organisation
+        stays in focus."""
+        here = self.text.rfind("\n", 0, pos)
+        if here < 0:
+            return 0
+        j = here
+        while j > 0 and self.text[j - 1] == "\n":
+            j -= 1
+        return self.text.rfind("\n", 0, j) + 1
+
+    def _org_in_focus(self, pos: int, noun: str | None) -> str | None:
+        """The organisation the text is about at pos, of the kind the noun says ('company', 'agency'; None: any):
+        the one the sentence or the sentence before opens with, else the latest named in this paragraph or the one
+        before. Outlets and the objects of 'told', 'by', 'to' are what the text speaks to, not about."""
+        start = max(self._paragraph_before(pos), pos - 1500)
+        paragraph = self.text.rfind("\n", 0, pos) + 1
+        found: list[tuple[tuple[bool, int], str]] = []
+        for e in self._entities():
+            if not (e.kind == "org" or self._unlike_person(e)) or not _fits_noun(e.name, noun):
+                continue
+            if " " not in e.name and len(re.findall(r"\b" + re.escape(e.name) + r"\b", self.text)) < 2:
+                continue  # one word written once ("15 percent Hispanic"): no organisation in focus
+            here = [p for p in e.positions if start <= p < pos
+                    and not OBJECT_BEFORE.search(self.text, max(0, p - 14), p)]
+            if here:
+                # This paragraph before the one before; then the one named most in the article.
+                found.append(((here[-1] >= paragraph, len(e.positions)), e.name))
+        for begin, end in ((self.sentence_start, pos), (self.previous_start, self.sentence_start)):
+            org = self._organisation_opening(begin, end) if begin >= 0 and begin < end else None
+            if org:
+                # The whole name where it goes on over "and": "Customs and Border Protection, part of ...".
+                org = next((e.name for e in self._entities() if e.name.startswith(org + " ")
+                            and (e.kind == "org" or self._unlike_person(e))
+                            and any(begin <= p <= begin + 4 for p in e.positions)), org)
+            if org and _fits_noun(org, noun):
+                return org
+        found.sort(reverse=True)
+        if not found or len(found) > 1 and found[0][0] == found[1][0]:
+            return None  # two as likely: "Norland Corp. agreed to buy Eastfield Inc. The company said": say less
+        return found[0][1]
+
     def _opens_sentence(self, pos: int) -> bool:
         before = self.text[max(0, pos - 3) : pos].rstrip(" \"\u201c'\u2018")
         return not before or before[-1] in ".!?\n:"
@@ -1147,6 +1241,9 @@ class People:
                 if head in role.lower():
                     return Resolution(person, ROLE_ACROSS, f"'{m.text}' = {person}, whose role the article gave as "
                                                            f"'{role}'")
+            spoke = self._spokesperson(m)
+            if spoke:
+                return spoke
             return Resolution(m.text, AS_WRITTEN, f"'{m.text}': no one named with that role", resolved=False)
         if m.kind == "group":
             words = m.text.split()
@@ -1165,11 +1262,15 @@ class People:
             named = self._by_description(m) if words[0].lower() == "the" else None
             if named:
                 return Resolution(named, DESCRIBED, f"'{m.text}' = {named}, the only one the article calls so")
-            if len(words) == 2 and words[0].lower() in {"the", "its"} and words[1].lower() in ORG_NOUNS:
-                org = self._organisation_opening(self.previous_start, self.sentence_start)
+            noun = words[-1].lower()
+            if 2 <= len(words) <= 3 and words[0].lower() in {"the", "its"} and all(w.islower() for w in words[1:]) \
+                    and noun in FOCUS_NOUNS:
+                org = self._org_in_focus(m.start, noun)
                 if org:
-                    # "WeWork faces layoffs. The company said ...": the organisation the sentence before is about.
-                    return Resolution(org, ORG_BEFORE, f"'{m.text}' = {org}, whom the sentence before opens with")
+                    # "The attorney general is investigating WeWork. The company said ...": the organisation the
+                    # text is about just there.
+                    return Resolution(org, ORG_BEFORE, f"'{m.text}' = {org}, the {noun} the text is about here")
+            if len(words) == 2 and words[0].lower() in {"the", "its"} and words[1].lower() in ORG_NOUNS:
                 org = self._organisation_before(m.start)  # "the company said": the one named most, a guess
                 if org:
                     return Resolution(m.text, ORG_NOUN, f"'{m.text}': perhaps {org}, the organisation named most "
@@ -1180,9 +1281,27 @@ class People:
             if any(w[:1].isupper() for w in text.split()):
                 return Resolution(text, GROUP_NAMED, "an organisation or group named in the attribution")
             return Resolution(text, GROUP_AS_WRITTEN, "a group as the article describes it", resolved=False)
+        spoke = self._spokesperson(m) if m.kind == "anonymous" else None
+        if spoke:
+            return spoke
         if any(w.lower().strip(".,") in ANONYMOUS for w in m.text.split()):
             return Resolution(None, ANONYMOUS_SOURCE, f"'{m.text}': an anonymous source", resolved=False)
         return Resolution(m.text, AS_WRITTEN, f"'{m.text}': someone the article does not name", resolved=False)
+
+    def _spokesperson(self, m: Mention) -> Resolution | None:
+        """'A spokesperson', 'the spokesman', 'an agency spokesman' with no name: the organisation in focus speaks,
+        as the article's readers take it ('CBP did not accept the offer. A spokesperson said ...')."""
+        words = [w.lower() for w in m.text.split()]
+        if words[-1] not in SPOKES or not all(w.islower() for w in m.text.split()[1:]) or len(words) > 3 \
+                or words[0] not in {"a", "an", "the", "one", "another"}:
+            return None
+        noun = words[-2] if len(words) == 3 and words[-2] in FOCUS_NOUNS else None
+        if len(words) == 3 and noun is None:
+            return None  # "a campaign spokesman", "a former spokesman": not known whose
+        org = self._org_in_focus(m.start, noun)
+        if org is None:
+            return None
+        return Resolution(org, ORG_BEFORE, f"'{m.text}' = {org}, the organisation the text is about here")
 
     def _alias(self, m: Mention) -> str | None:
         """What 'the group' stands for where the article said so before: 'The group, Harbor Workers Coalition, ...'."""
@@ -1241,9 +1360,12 @@ class People:
         if m is None or not self.text.startswith(" ", m.end()):
             return None
         org = _strip_possessive(m.group()).rstrip(".")
-        people = {w.lower() for n in self.by_surname.values() for w in n.split()}
         words = org.split()
-        if words[0].lower() in NOT_NAME or any(w.lower() in people or w.lower() in ROLE_WORDS for w in words) \
+        full = self.by_surname.get(_surname(org))
+        # A person's surname, or their full name: not the first word of a name taken for a person's ("Amazon Music
+        # Unlimited").
+        person = full is not None and {w.lower() for w in words} <= {w.lower() for w in full.split()}
+        if words[0].lower() in NOT_NAME or person or any(w.lower() in ROLE_WORDS for w in words) \
                 or is_place_or_org(org) and not any(w.lower() in ORG_WORDS for w in words):
             return None  # a person, a title, a place, or a sentence's first word ("Meanwhile")
         if len(words) == 1 and not self._written_as_name(words[0]):
