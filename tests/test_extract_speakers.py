@@ -92,6 +92,14 @@ def test_a_description_is_the_one_the_article_calls_so(text: str, speaker: str, 
     assert _speakers(text, words) == [speaker]
 
 
+def test_of_two_so_called_the_description_is_the_one_named_just_before() -> None:
+    text = ("Republican Gov. Eric Holcomb met teachers. Gov. Matt Bevin of a nearby state lost his race.\n\n"
+            "Teachers did not see Holcomb on Tuesday. His office said he was away.\n\n"
+            "The governor said he was waiting for a pay commission to report.")
+    (s,) = [s for s in extract_statements(text, PUBLISHED) if "waiting for a pay commission" in s.text]
+    assert s.speaker == "Eric Holcomb", s.why
+
+
 @pytest.mark.parametrize(
     ("text", "speaker", "words"),
     [
@@ -110,6 +118,10 @@ def test_a_description_is_the_one_the_article_calls_so(text: str, speaker: str, 
         ("Here is the latest data on seizures.\n\nThe official way that Harbor Customs and Border Protection "
          "measures seizures is by pounds, not by value, an agency spokesman told us.",
          "Harbor Customs and Border Protection", "measures seizures is by pounds"),
+        # "said the company" after its quotation; a modifier in the mention picks the one with it in its name.
+        ("Harbor Label Group sued Dick Ross Productions. Dick Ross Productions denied it. Harbor Label Group and "
+         "Harbor Label Group's owners disagreed.\n\n\"We never signed the "
+         "deal,\" said the production company.", "Dick Ross Productions", "We never signed the deal"),
         # An outlet the company spoke to is not the company.
         ("Norland Rail cut 300 jobs on Monday, Reuters reported. Norland Rail is struggling. The company said it "
          "would hire again next year.", "Norland Rail", "it would hire again"),
@@ -134,6 +146,9 @@ def test_an_organisation_noun_is_the_organisation_the_text_is_about(text: str, s
         # The mention's own proper words must fit: "the Democratic nominee" is not the Republican one named.
         ("Republican nominee Ana Ruiz spoke first. The Democratic nominee said the plan would fail.",
          "the plan would fail"),
+        # "the commission" is a Commission, not the Governor's Office named just before.
+        ("The Norland Governor's Office asked for answers. The utilities commission said that it had no data.",
+         "it had no data"),
         # "the vice president" is another title than "the president".
         ("Vice President Ana Ruiz toured the port. The president said the port would expand.", "the port would expand"),
     ],

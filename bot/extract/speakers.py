@@ -183,6 +183,7 @@ ALIASED = 0.85  # "the group" = what the article named so: "The group, Harbor Wo
 ORG_BEFORE = 0.6  # "the company" = the organisation the sentence before opens with
 ORG_NOUN = 0.25  # "the company" = the organisation the article names most
 DESCRIBED = 0.8  # "the president" = the one person the article calls so: "President Ana Ruiz", "Ruiz, the president,"
+DESCRIBED_NEAR = 0.7  # "the governor" = of the two the article calls so, the one it names here
 ROLE_ACROSS = 0.4  # "the spokesman" = the person the article gave that role
 AS_WRITTEN = 0.3  # a description no one in the article answers to: kept as written, unresolved
 FALLBACK = 0.2  # "he" = the latest person named of that gender, no one quoted yet: a guess
@@ -741,6 +742,8 @@ FOCUS_NOUNS = AGENCY_NOUNS | {"company", "firm", "brokerage", "label", "retailer
                               "automaker", "startup", "bank", "lender", "insurer", "studio", "publisher", "airline",
                               "carrier", "developer", "operator", "organization", "organisation", "charity",
                               "nonprofit", "utility", "conglomerate", "giant", "chain", "business", "platform"}
+# Nouns a public body's name holds: "the department" is a Department of something.
+NAMED_BODY_NOUNS = {"department", "ministry", "bureau", "commission", "office", "administration"}
 # Outlets: what the article is told, or quotes from, not what "the company" means.
 OUTLET_WORDS = {"news", "times", "post", "journal", "press", "magazine", "tribune", "herald", "daily", "radio",
                 "tv", "television", "reuters", "newsweek", "politifact", "bloomberg", "cnn", "bbc", "nbc", "cbs",
@@ -757,6 +760,8 @@ def _fits_noun(name: str, noun: str | None) -> bool:
         return False
     if noun is None or noun in {"group", "organization", "organisation"}:
         return True
+    if noun in NAMED_BODY_NOUNS:
+        return noun in words  # "the commission" is the Utilities Commission, not the Governor's Office
     government = bool(words & GOVERNMENT_WORDS) or name in KNOWN_AGENCIES \
         or bool(resolver.acronyms(name) & KNOWN_AGENCIES)
     return government if noun in AGENCY_NOUNS else not government
@@ -965,10 +970,11 @@ class People:
         elif key in DESCRIBED_ORG_NOUNS and len(words) >= 1 and self._organisation_name(" ".join(words)):
             self.described.append((pos, key, " ".join(words)))
 
-    def _by_description(self, m: Mention) -> str | None:
+    def _by_description(self, m: Mention, near: bool = False) -> str | None:
         """Whom 'the president', 'the suspect' or 'the agency' stands for, when the article calls exactly one
         person so (anywhere in it) or exactly one organisation (before the mention): a wrong name costs more than
-        none."""
+        none. near: of several so called, the one this paragraph or the one before names, when it names no other
+        ('Gov. Eric Holcomb' and 'Gov. Matt Bevin'; 'Holcomb's office said ... The governor said')."""
         first = m.text.split()[0]
         if first.lower() != "the" and first == _strip_possessive(first):
             return None  # "Mr. King", "Retired General": a name or a title on its own, not "the king"
@@ -987,6 +993,10 @@ class People:
         orgs = {name for pos, k, name in self.described if k == key and pos < m.start
                 and name not in self.by_surname.values()}
         fits = (people if key in PERSON_NOUNS else set()) | (orgs if key.split()[-1] in DESCRIBED_ORG_NOUNS else set())
+        if near and len(fits) > 1:
+            start = self._paragraph_before(m.start)
+            fits = {e.name for e in self._entities() if e.name in fits
+                    and any(start <= p < m.start and self._named_at(p) for p in e.positions)}
         if len(fits) != 1:
             return None
         who = fits.pop()
@@ -1167,13 +1177,23 @@ class People:
             return max(votes, key=lambda k: votes[k])
         return None
 
+    def _named_at(self, pos: int) -> bool:
+        """Whether a name is written at pos, not 'he' or 'the company' heard as someone's there."""
+        word = self.text[pos : pos + 12].split()[:1]
+        return bool(word) and word[0][:1].isupper() and word[0].lower() not in PRONOUNS | DETERMINERS
+
     def _unlike_person(self, e: Entity) -> bool:
         """A two-word name taken for a person's that the article writes as organisations' are written: in full
         every time, more than once, never with 'he' or 'she' ('Norland Rail' ... 'Norland Rail'), where a person's
         is shortened to the surname ('Holcomb')."""
-        named = [p for p in e.positions if not any(p == q for q, _, _ in self.spoken)]
-        return e.kind == "person" and e.gender is None and len(named) >= 2 \
-            and all(self.text.startswith(e.name, p) or self.text.startswith(e.name, p + 4) for p in named)
+        if e.kind != "person" or e.gender is not None:
+            return False
+        # Where it spoke as "the company" or "it", not its name: those say nothing of how the name is written.
+        described = {q for q, _, kind in self.spoken if kind == "group"}
+        named = [p for p in e.positions if p not in described or self.text[p : p + 1].isupper()
+                 and not self.text.startswith(("The ", "It "), p)]
+        return len(named) >= 2 and all(self.text.startswith(e.name, p) or self.text.startswith(e.name, p + 4)
+                                       for p in named)
 
     def _paragraph_before(self, pos: int) -> int:
         """Where the paragraph before the one holding pos begins (blank lines aside): how far back an organisation
@@ -1186,10 +1206,12 @@ class People:
             j -= 1
         return self.text.rfind("\n", 0, j) + 1
 
-    def _org_in_focus(self, pos: int, noun: str | None) -> str | None:
+    def _org_in_focus(self, pos: int, noun: str | None, modifier: str | None = None) -> str | None:
         """The organisation the text is about at pos, of the kind the noun says ('company', 'agency'; None: any):
-        the one the sentence or the sentence before opens with, else the latest named in this paragraph or the one
-        before. Outlets and the objects of 'told', 'by', 'to' are what the text speaks to, not about."""
+        the one the sentence or the sentence before opens with, else the one named most of those named in this
+        paragraph, else in the one before; with the mention's modifier in its name if one has it ('the production
+        company': Dick Clark Productions). Outlets and the objects of 'told', 'by', 'to' are what the text speaks
+        to, not about."""
         start = max(self._paragraph_before(pos), pos - 1500)
         paragraph = self.text.rfind("\n", 0, pos) + 1
         found: list[tuple[tuple[bool, int], str]] = []
@@ -1203,6 +1225,11 @@ class People:
             if here:
                 # This paragraph before the one before; then the one named most in the article.
                 found.append(((here[-1] >= paragraph, len(e.positions)), e.name))
+        stem = modifier[:5].lower() if modifier and len(modifier) >= 4 else None
+        if stem and any(stem in name.lower() for _, name in found):
+            found = [(key, name) for key, name in found if stem in name.lower()]
+        else:
+            stem = None
         for begin, end in ((self.sentence_start, pos), (self.previous_start, self.sentence_start)):
             org = self._organisation_opening(begin, end) if begin >= 0 and begin < end else None
             if org:
@@ -1210,7 +1237,7 @@ class People:
                 org = next((e.name for e in self._entities() if e.name.startswith(org + " ")
                             and (e.kind == "org" or self._unlike_person(e))
                             and any(begin <= p <= begin + 4 for p in e.positions)), org)
-            if org and _fits_noun(org, noun):
+            if org and _fits_noun(org, noun) and (stem is None or stem in org.lower()):
                 return org
         found.sort(reverse=True)
         if not found or len(found) > 1 and found[0][0] == found[1][0]:
@@ -1236,12 +1263,16 @@ class People:
             named = self._by_description(m)
             if named:
                 return Resolution(named, DESCRIBED, f"'{m.text}' = {named}, the only one the article calls so")
+            named = self._by_description(m, near=True)
+            if named:
+                return Resolution(named, DESCRIBED_NEAR, f"'{m.text}' = {named}, the one the article calls so that "
+                                                         "it names here")
             head = next((w for w in reversed(m.text.lower().split()) if w in ROLE_WORDS), m.text.split()[-1].lower())
             for person, role in reversed(self.roles.items()):
                 if head in role.lower():
                     return Resolution(person, ROLE_ACROSS, f"'{m.text}' = {person}, whose role the article gave as "
                                                            f"'{role}'")
-            spoke = self._spokesperson(m)
+            spoke = self._spokesperson(m) or self._in_focus(m)
             if spoke:
                 return spoke
             return Resolution(m.text, AS_WRITTEN, f"'{m.text}': no one named with that role", resolved=False)
@@ -1262,14 +1293,13 @@ class People:
             named = self._by_description(m) if words[0].lower() == "the" else None
             if named:
                 return Resolution(named, DESCRIBED, f"'{m.text}' = {named}, the only one the article calls so")
-            noun = words[-1].lower()
-            if 2 <= len(words) <= 3 and words[0].lower() in {"the", "its"} and all(w.islower() for w in words[1:]) \
-                    and noun in FOCUS_NOUNS:
-                org = self._org_in_focus(m.start, noun)
-                if org:
-                    # "The attorney general is investigating WeWork. The company said ...": the organisation the
-                    # text is about just there.
-                    return Resolution(org, ORG_BEFORE, f"'{m.text}' = {org}, the {noun} the text is about here")
+            named = self._by_description(m, near=True) if words[0].lower() == "the" else None
+            if named:
+                return Resolution(named, DESCRIBED_NEAR, f"'{m.text}' = {named}, the one the article calls so that "
+                                                         "it names here")
+            focus = self._in_focus(m)
+            if focus:
+                return focus
             if len(words) == 2 and words[0].lower() in {"the", "its"} and words[1].lower() in ORG_NOUNS:
                 org = self._organisation_before(m.start)  # "the company said": the one named most, a guess
                 if org:
@@ -1287,6 +1317,19 @@ class People:
         if any(w.lower().strip(".,") in ANONYMOUS for w in m.text.split()):
             return Resolution(None, ANONYMOUS_SOURCE, f"'{m.text}': an anonymous source", resolved=False)
         return Resolution(m.text, AS_WRITTEN, f"'{m.text}': someone the article does not name", resolved=False)
+
+    def _in_focus(self, m: Mention) -> Resolution | None:
+        """'The company', 'said the production company': the organisation of that kind the text is about there."""
+        words = m.text.split()
+        noun = words[-1].lower()
+        if not (2 <= len(words) <= 3 and words[0].lower() in {"the", "its"} and all(w.islower() for w in words[1:])
+                and noun in FOCUS_NOUNS):
+            return None
+        org = self._org_in_focus(m.start, noun, words[1] if len(words) == 3 else None)
+        if org is None:
+            return None
+        # "The attorney general is investigating WeWork. The company said ...": the organisation it is about.
+        return Resolution(org, ORG_BEFORE, f"'{m.text}' = {org}, the {noun} the text is about here")
 
     def _spokesperson(self, m: Mention) -> Resolution | None:
         """'A spokesperson', 'the spokesman', 'an agency spokesman' with no name: the organisation in focus speaks,
