@@ -92,6 +92,47 @@ def test_a_description_is_the_one_the_article_calls_so(text: str, speaker: str, 
     assert _speakers(text, words) == [speaker]
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker", "words"),
+    [
+        # The initials of words inside the name, after a word of it: "Norland CDC".
+        ("The Norland Center for Disease Control and Prevention tracks cases. Later, Norland CDC said that the risk "
+         "was low.", "Norland Center for Disease Control and Prevention", "the risk was low"),
+        # A two-word name written in full each time, with no "he" or "she": an organisation's, not a person's.
+        ("Tickets from Live Nation go on sale Friday. Live Nation is producing the tour.\n\nAccording to LN, the "
+         "band will play its hits.", "Live Nation", "the band will play its hits"),
+    ],
+)
+def test_an_acronym_is_the_name_whose_initials_it_is(text: str, speaker: str, words: str) -> None:
+    found = [s for s in extract_statements(text, PUBLISHED) if words in s.text]
+    assert [s.speaker for s in found] == [speaker], [(s.speaker, s.why) for s in found]
+
+
+def test_the_actor_is_the_one_person_named_just_before() -> None:
+    text = ("Tom Hale left the show on Monday.\n\n\"We lost a friend,\" Hale said.\n\n\"It makes you more human,\" "
+            "said the actor.")
+    assert _speakers(text, "It makes you more human") == ["Tom Hale"]
+    # Two people named: which of them is the actor is not known.
+    text = ("Tom Hale left the show, and Ana Ruiz stayed on it.\n\n\"It makes you more human,\" said the actor.")
+    assert _speakers(text, "It makes you more human") == ["the actor"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "words"),
+    [
+        # The one person the clause before names, not the person quoted before.
+        ('"We love this work," said Mia Lund.\n\nWhile the campaign did not appeal to Ana Ruiz, a health officer, '
+         "she said she did not want to judge it.", "Ana Ruiz", "she did not want to judge it"),
+        # The sentence before opens with the name, an adverb after it.
+        ('"Sales will be slow," said Tom Ward.\n\nJack Hale, however, is counting on the service. "This is the '
+         'next big jump," he says.', "Jack Hale", "This is the next big jump"),
+    ],
+)
+def test_he_or_she_is_the_person_the_sentence_is_about(text: str, speaker: str, words: str) -> None:
+    found = [s for s in extract_statements(text, PUBLISHED) if words in s.text]
+    assert [s.speaker for s in found] == [speaker], [(s.speaker, s.why) for s in found]
+
+
 def test_of_two_so_called_the_description_is_the_one_named_just_before() -> None:
     text = ("Republican Gov. Eric Holcomb met teachers. Gov. Matt Bevin of a nearby state lost his race.\n\n"
             "Teachers did not see Holcomb on Tuesday. His office said he was away.\n\n"

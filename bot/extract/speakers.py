@@ -184,6 +184,7 @@ ORG_BEFORE = 0.6  # "the company" = the organisation the sentence before opens w
 ORG_NOUN = 0.25  # "the company" = the organisation the article names most
 DESCRIBED = 0.8  # "the president" = the one person the article calls so: "President Ana Ruiz", "Ruiz, the president,"
 DESCRIBED_NEAR = 0.7  # "the governor" = of the two the article calls so, the one it names here
+EPITHET = 0.5  # "the actor" = the one person the text names there
 ROLE_ACROSS = 0.4  # "the spokesman" = the person the article gave that role
 AS_WRITTEN = 0.3  # a description no one in the article answers to: kept as written, unresolved
 FALLBACK = 0.2  # "he" = the latest person named of that gender, no one quoted yet: a guess
@@ -678,7 +679,11 @@ def _clean_role(s: str) -> str:
 
 OPENING_NAME = re.compile(r"(?:(?:When|After|As|While|Although|Though|Because|If|Once|Before|Since|Later|Then),?\s+)?"
                           r"(?:(?:Mr|Mrs|Ms|Dr)\.\s+)?(?:[A-Z][\w'\u2019-]+\s+){0,3}(?P<name>[A-Z][\w\u2019-]+)\b(?!['\u2019]s)"
-                          r"(?=\s+[a-z])")
+                          r"(?=\s+[a-z]|,\s+(?:however|too|though|meanwhile|instead|also|in turn|for (?:his|her) part)"
+                          r"\b)")  # "Buser, however, is counting on it."
+# A clause put before the main one: "While the campaign did not appeal to Julie Graham, she said ...".
+FRONTED = re.compile(r"(?:While|Although|Though|When|After|As|Because|If|Once|Before|Since|Despite|Even though|"
+                     r"Asked|Speaking)\b[^\n]*,\s*$")
 HONORIFIC_NAME = re.compile(r"\b(Mr|Mrs|Ms)\.? ([A-Z][\w'\u2019-]+)")
 GENDERED = re.compile(r"\b(he|his|him|she|her|hers)\b", re.I)
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
@@ -706,12 +711,23 @@ def _joined(text: str, names: list[tuple[int, str]]) -> list[tuple[int, str]]:
             initials = gap == " and " and any(len(a) >= 3 and re.search(r"\b" + a + r"\b", text)
                                               for a in resolver.acronyms(f"{r0} and {run}"))
             # "Customs and Border Protection": a public body's name, whose last word no person's name ends in.
-            body = gap == " and " and run.split()[-1].lower().rstrip(".,") in ORG_ENDINGS and len(r0.split()) <= 2
+            body = gap == " and " and run.split()[-1].lower().rstrip(".,") in ORG_ENDINGS \
+                and (len(r0.split()) <= 2 or " for " in r0 or " of " in r0)
             if gap in JOINERS and not opens or gap == " " and ACRONYM.fullmatch(r0.split()[-1]) or initials or body:
                 out[-1] = (p0, r0 + gap + run)
                 continue
         out.append((pos, run))
     return out
+
+
+def _initials_fit(short: str, name: str) -> bool:
+    """Whether an acronym is a name's initials: of its last words ('U.S. Customs and Border Protection' -> 'CBP'),
+    or, three letters or more, of words inside it ('Chinese Center for Disease Control and Prevention' -> 'CDC')."""
+    if short in resolver.acronyms(name):
+        return True
+    words = [w for w in name.replace("-", " ").split() if w.lower() not in resolver.CONNECTORS and w[:1].isupper()]
+    initials = "".join(w[0] for w in words)
+    return len(short) >= 3 and short in initials
 
 
 def _surname(name: str) -> str:
@@ -726,6 +742,11 @@ ALIAS = re.compile(r"\b[Tt]he (?P<noun>[a-z]+)(?: (?:that|which) [^,.;\n]{1,80})
                    + r"(?: (?:of |for |and |& )?" + _CAPWORD + r"){0,5}),")
 
 
+# What a person known for their work is called in place of their name: "said the actor", "the singer told".
+EPITHETS = {"actor", "actress", "singer", "star", "rapper", "musician", "guitarist", "drummer", "bassist", "artist",
+            "comedian", "entertainer", "model", "athlete", "player", "quarterback", "footballer", "songwriter",
+            "filmmaker", "novelist", "writer", "billionaire", "entrepreneur", "mogul", "tycoon", "celebrity",
+            "performer", "dancer", "chef", "designer", "influencer", "youtuber"}
 # Who speaks for an organisation: "a spokesperson said", "an agency spokesman told us" is the organisation speaking.
 SPOKES = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen", "spokeswomen", "representative"}
 # The nouns for a government body, and the words in the name of one: "the agency" is never WeWork, "the company"
@@ -1058,8 +1079,9 @@ class People:
             if ranked is not None:
                 return ranked
             return ruled
-        if mtype == "acronym":
-            full = self._expanded(m)
+        if mtype == "acronym" or m.kind in {"group", "name"} and len(m.text.split()) == 2 and m.text[:1].isupper() \
+                and ACRONYM_WORD.fullmatch(m.text.split()[-1].rstrip(".")):
+            full = self._expanded(m)  # "CBP", "Chinese CDC"
             if full:
                 return Resolution(full, GROUP_NAMED, f"'{m.text}' = {full}, whose initials it is")
         return self._resolve(m)
@@ -1067,9 +1089,12 @@ class People:
     def _expanded(self, m: Mention) -> str | None:
         """The organisation named before an acronym whose initials it is, when only one is: 'CBP' ->
         'U.S. Customs and Border Protection', 'LN' -> 'Live Nation'."""
-        short = m.text.split()[-1].rstrip(".")
-        fits = {e.name for e in self._entities() if e.kind != "person" and e.positions[0] < m.start
-                and e.name != short and short in resolver.acronyms(e.name)}
+        *before, short = m.text.split()
+        short = short.rstrip(".").replace(".", "")
+        # A name taken for a person's may be an organisation's ("Live Nation"); the initials say which is meant.
+        fits = {e.name for e in self._entities() if e.positions[0] < m.start and e.name != short
+                and (e.kind != "person" or self._unlike_person(e))
+                and _initials_fit(short, e.name) and all(w in e.name.split() for w in before)}
         return fits.pop() if len(fits) == 1 else None
 
     def _ranked(self, m: Mention, mtype: str, ruled: Resolution) -> Resolution | None:
@@ -1272,7 +1297,7 @@ class People:
                 if head in role.lower():
                     return Resolution(person, ROLE_ACROSS, f"'{m.text}' = {person}, whose role the article gave as "
                                                            f"'{role}'")
-            spoke = self._spokesperson(m) or self._in_focus(m)
+            spoke = self._spokesperson(m) or self._in_focus(m) or self._person_in_focus(m)
             if spoke:
                 return spoke
             return Resolution(m.text, AS_WRITTEN, f"'{m.text}': no one named with that role", resolved=False)
@@ -1307,6 +1332,9 @@ class People:
                                                           "(unresolved)", resolved=False)
                 return Resolution(m.text, AS_WRITTEN, f"'{m.text}': no organisation named before it",
                                   resolved=False)
+            focus = self._person_in_focus(m)
+            if focus:
+                return focus
             text = m.text[4:] if m.text.lower().startswith("the ") else m.text
             if any(w[:1].isupper() for w in text.split()):
                 return Resolution(text, GROUP_NAMED, "an organisation or group named in the attribution")
@@ -1330,6 +1358,22 @@ class People:
             return None
         # "The attorney general is investigating WeWork. The company said ...": the organisation it is about.
         return Resolution(org, ORG_BEFORE, f"'{m.text}' = {org}, the {noun} the text is about here")
+
+    def _person_in_focus(self, m: Mention) -> Resolution | None:
+        """'said the actor', 'the singer and guitarist told': what the article calls the one person it names in this
+        paragraph and the one before, when it calls no one so in words."""
+        words = m.text.split()
+        if words[0].lower() == "the":
+            words = words[1:]
+        if not words or len(words) > 2 or not all(w.islower() for w in words) or words[-1] not in EPITHETS:
+            return None
+        start = self._paragraph_before(m.start)
+        people = {e.name for e in self._entities() if e.kind == "person" and not self._unlike_person(e)
+                  and any(start <= p < m.start and self._named_at(p) for p in e.positions)}
+        if len(people) != 1:
+            return None
+        who = people.pop()
+        return Resolution(who, EPITHET, f"'{m.text}' = {who}, the one person named here")
 
     def _spokesperson(self, m: Mention) -> Resolution | None:
         """'A spokesperson', 'the spokesman', 'an agency spokesman' with no name: the organisation in focus speaks,
@@ -1366,6 +1410,10 @@ class People:
         named = self._named_in_sentence(m.start, pronoun)
         if named:
             return Resolution(named, PRONOUN_SENTENCE, f"'{m.text}' = {named}, whom the sentence opens with")
+        named = self._named_in_fronted(m.start, pronoun)
+        if named:
+            return Resolution(named, PRONOUN_BEFORE, f"'{m.text}' = {named}, the one person named in the clause "
+                                                     "before it")
         named = self._named_in_sentence(self.sentence_start, pronoun, self.previous_start)
         if named:
             # "Netanyahu visited the settlement on Tuesday. '...,' he told settler leaders": the subject just before.
@@ -1380,6 +1428,19 @@ class People:
             return Resolution(None, FALLBACK, f"'{m.text}': no one quoted before it; perhaps {names[k - 1]}, "
                                               "the person named just before (unresolved)", resolved=False)
         return Resolution(None, UNKNOWN, f"'{m.text}': no one named before it", resolved=False)
+
+    def _named_in_fronted(self, pos: int, pronoun: str) -> str | None:
+        """The one person the clause before 'he' or 'she' names, where that clause opens the sentence: 'While the
+        campaign did not appeal to Julie Graham, a health officer, she said ...'. Two people there: no one."""
+        start = self.sentence_start
+        if start < 0 or FRONTED.match(self.text, start, pos) is None:
+            return None
+        fits = {e.name for e in self._entities() if e.kind == "person" and len(e.name.split()) >= 2
+                and any(start <= p < pos and self._named_at(p) for p in e.positions)}
+        if len(fits) != 1:
+            return None
+        who = fits.pop()
+        return who if self.genders.get(who, pronoun) == pronoun else None
 
     def _named_in_sentence(self, pos: int, pronoun: str, start: int | None = None) -> str | None:
         """The person a sentence opens with, when 'he' or 'she' comes later in it: 'When Carlineo was approached,
