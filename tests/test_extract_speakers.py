@@ -92,6 +92,14 @@ def test_a_description_is_the_one_the_article_calls_so(text: str, speaker: str, 
     assert _speakers(text, words) == [speaker]
 
 
+def test_an_organisation_taken_for_the_company_is_not_who_the_statement_is() -> None:
+    # "the production company" is a guess at Dick Ross Productions: not enough to make it the statement's issuer.
+    text = ("Harbor Label Group issued a statement on Monday about the show.\n\nDick Ross Productions denied a deal. "
+            "Dick Ross Productions makes the show.\n\n\"We never agreed to it,\" the production company said.\n\n"
+            "\"We regret the confusion,\" the statement said.")
+    assert _speakers(text, "We regret the confusion") == ["Harbor Label Group"]
+
+
 @pytest.mark.parametrize(
     ("text", "speaker", "words"),
     [

@@ -867,6 +867,7 @@ class People:
     _ents: tuple[int, list[Entity]] | None = None  # _entities(), for this many people and speakers known
     aliases: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, "group", "Harbor Workers Coalition")
     described: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, "president", "Ana Ruiz")
+    _inferred: set[int] = field(default_factory=set)  # where a mention was taken for the organisation in focus
     _fulls: dict[str, set[str]] = field(default_factory=dict)  # every full name written with a surname
     _described_read: bool | None = None  # whether described has been read from the text
 
@@ -1049,6 +1050,11 @@ class People:
 
     def heard(self, m: Mention, speaker: str) -> None:
         """Note who has just spoken: whom a later "he", "she", "they" or "it" most likely means."""
+        if m.start in self._inferred:
+            # An organisation the text is about, not named where it spoke ("the company", "a spokesperson"): no
+            # one "he", "she" or "it" may mean on that guess alone.
+            self.spoken.append((m.start, speaker, "group"))
+            return
         person = m.kind in {"name", "role", "pronoun"} and m.text.lower() not in {"they", "it"}
         self.spoken.append((m.start, speaker, "person" if person else "group"))
         if m.kind in {"name", "role", "pronoun"}:
@@ -1356,6 +1362,7 @@ class People:
         org = self._org_in_focus(m.start, noun, words[1] if len(words) == 3 else None)
         if org is None:
             return None
+        self._inferred.add(m.start)
         # "The attorney general is investigating WeWork. The company said ...": the organisation it is about.
         return Resolution(org, ORG_BEFORE, f"'{m.text}' = {org}, the {noun} the text is about here")
 
@@ -1388,6 +1395,7 @@ class People:
         org = self._org_in_focus(m.start, noun)
         if org is None:
             return None
+        self._inferred.add(m.start)
         return Resolution(org, ORG_BEFORE, f"'{m.text}' = {org}, the organisation the text is about here")
 
     def _alias(self, m: Mention) -> str | None:
