@@ -116,6 +116,12 @@ def test_an_acronym_is_the_name_whose_initials_it_is(text: str, speaker: str, wo
     assert [s.speaker for s in found] == [speaker], [(s.speaker, s.why) for s in found]
 
 
+def test_both_men_are_the_two_people_named_together_just_before() -> None:
+    text = ("American Kevin Bishop and Australian Tim Hale, both teachers, were freed on Monday.\n\n"
+            "Bishop and Hale were taken in 2016.\n\nBoth men said at the time that they were being treated well.")
+    assert _speakers(text, "they were being treated well") == ["Kevin Bishop and Tim Hale"]
+
+
 def test_the_actor_is_the_one_person_named_just_before() -> None:
     text = ("Tom Hale left the show on Monday.\n\n\"We lost a friend,\" Hale said.\n\n\"It makes you more human,\" "
             "said the actor.")

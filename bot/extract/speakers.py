@@ -185,6 +185,7 @@ ORG_NOUN = 0.25  # "the company" = the organisation the article names most
 DESCRIBED = 0.8  # "the president" = the one person the article calls so: "President Ana Ruiz", "Ruiz, the president,"
 DESCRIBED_NEAR = 0.7  # "the governor" = of the two the article calls so, the one it names here
 EPITHET = 0.5  # "the actor" = the one person the text names there
+PAIR = 0.6  # "both men" = the two people named together just before
 ROLE_ACROSS = 0.4  # "the spokesman" = the person the article gave that role
 AS_WRITTEN = 0.3  # a description no one in the article answers to: kept as written, unresolved
 FALLBACK = 0.2  # "he" = the latest person named of that gender, no one quoted yet: a guess
@@ -747,6 +748,10 @@ EPITHETS = {"actor", "actress", "singer", "star", "rapper", "musician", "guitari
             "comedian", "entertainer", "model", "athlete", "player", "quarterback", "footballer", "songwriter",
             "filmmaker", "novelist", "writer", "billionaire", "entrepreneur", "mogul", "tycoon", "celebrity",
             "performer", "dancer", "chef", "designer", "influencer", "youtuber"}
+# Two people spoken of together, and two people named together: "Both men said", "King and Weeks were ...".
+PAIR_MENTION = re.compile(r"(?:[Bb]oth|[Tt]he two|[Tt]he) (?:men|women|brothers|sisters|pair|couple|hostages|"
+                          r"friends|partners)|[Tt]he pair|[Tt]he couple")
+PAIR_NAMES = re.compile(r"\b(?P<a>[A-Z][\w'\u2019-]+) and (?P<b>[A-Z][\w'\u2019-]+)\b(?!['\u2019]s| [A-Z])")
 # Who speaks for an organisation: "a spokesperson said", "an agency spokesman told us" is the organisation speaking.
 SPOKES = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen", "spokeswomen", "representative"}
 # The nouns for a government body, and the words in the name of one: "the agency" is never WeWork, "the company"
@@ -1338,7 +1343,7 @@ class People:
                                                           "(unresolved)", resolved=False)
                 return Resolution(m.text, AS_WRITTEN, f"'{m.text}': no organisation named before it",
                                   resolved=False)
-            focus = self._person_in_focus(m)
+            focus = self._person_in_focus(m) or self._pair(m)
             if focus:
                 return focus
             text = m.text[4:] if m.text.lower().startswith("the ") else m.text
@@ -1365,6 +1370,34 @@ class People:
         self._inferred.add(m.start)
         # "The attorney general is investigating WeWork. The company said ...": the organisation it is about.
         return Resolution(org, ORG_BEFORE, f"'{m.text}' = {org}, the {noun} the text is about here")
+
+    def _pair(self, m: Mention) -> Resolution | None:
+        """'Both men', 'the two women', 'the pair' = the two people the text last names together, in this paragraph
+        or the one before: 'King and Weeks were abducted in 2016. ... Both men claimed ...'."""
+        if not PAIR_MENTION.fullmatch(m.text):
+            return None
+        start = self._paragraph_before(m.start)
+        for p in reversed(list(PAIR_NAMES.finditer(self.text, start, m.start))):
+            a, b = (self._full_name(p.group(k)) for k in ("a", "b"))
+            if a and b and a != b:
+                who = f"{a} and {b}"
+                return Resolution(who, PAIR, f"'{m.text}' = {who}, the two people named together just before")
+        return None
+
+    def _full_name(self, surname: str) -> str | None:
+        """The full name the article writes a surname in, where it does: 'King' -> 'Kevin King' (from 'American
+        Kevin King', a place's people before it; 'King' is a title too, so the people named are not asked)."""
+        full = self.by_surname.get(surname.lower())
+        runs = [full] if full and _surname(full) == surname.lower() \
+            else [m.group() for m in CAP_RUN.finditer(self.text)]
+        for run in runs:
+            words = [w for w in run.split() if w.lower() not in HONORIFICS]
+            if len(words) >= 2 and words[-1] == surname:
+                while len(words) > 2 and (is_place_or_org(words[0]) or words[0].lower() in NOT_NAME):
+                    words = words[1:]  # "Australian Timothy Weeks": where he is from, not his name
+                if not any(w.lower() in ROLE_WORDS or is_place_or_org(w) for w in words[:-1]):
+                    return " ".join(words)
+        return None
 
     def _person_in_focus(self, m: Mention) -> Resolution | None:
         """'said the actor', 'the singer and guitarist told': what the article calls the one person it names in this
