@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from bot.extract import classifier, extract_statements
+from bot.extract.speakers import People
 
 PUBLISHED = date(2024, 10, 23)
 
@@ -114,6 +115,31 @@ def test_an_organisation_taken_for_the_company_is_not_who_the_statement_is() -> 
 def test_an_acronym_is_the_name_whose_initials_it_is(text: str, speaker: str, words: str) -> None:
     found = [s for s in extract_statements(text, PUBLISHED) if words in s.text]
     assert [s.speaker for s in found] == [speaker], [(s.speaker, s.why) for s in found]
+
+
+def test_a_persons_he_or_she_is_learned_where_no_one_else_stands_between() -> None:
+    # "his" after Ana Lund is Tom Hale's: Lund is not "he", and "She" is Lund, quoted just before.
+    text = ('"We need change," said Joe Park, a teacher.\n\nAna Lund did not know Tom Hale was coming but liked his '
+            'visit.\n\n"He has me thinking," said Lund, who also likes Joe Park. She said that the plan could work.')
+    assert _speakers(text, "the plan could work") == ["Ana Lund"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # "her client" after "Hale's lawyer" is the lawyer's, not Hale's.
+        ("Ana Lund, Tom Hale's lawyer, said her client was sorry.", "Tom Hale"),
+        # "she" in the next sentence may be someone else's.
+        ("The label was bought by a firm owned by Tom Hale.\n\nIn a post at the time she called it bullying.",
+         "Tom Hale"),
+        # After "to": the object of the sentence, whose "his" is the subject's.
+        ("Tom Hale spoke to Ana Lund about his plans.", "Ana Lund"),
+    ],
+)
+def test_no_he_or_she_is_learned_from_a_pronoun_about_someone_else(text: str, name: str) -> None:
+    people = People()
+    people.prescan(text)
+    assert name not in people.genders, people.genders
 
 
 def test_both_men_are_the_two_people_named_together_just_before() -> None:

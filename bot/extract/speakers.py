@@ -774,6 +774,9 @@ NAMED_BODY_NOUNS = {"department", "ministry", "bureau", "commission", "office", 
 OUTLET_WORDS = {"news", "times", "post", "journal", "press", "magazine", "tribune", "herald", "daily", "radio",
                 "tv", "television", "reuters", "newsweek", "politifact", "bloomberg", "cnn", "bbc", "nbc", "cbs",
                 "abc", "npr", "msnbc", "fox", "guardian", "telegraph", "associated", "wire", "chronicle", "gazette"}
+SENTENCE_END = re.compile(r"[.!?][\"\u201d\u2019']?\s|\n")
+# A name right after these is an object: "harm to Omar and ... his beliefs" says nothing of Omar's gender.
+OBJECT_OF = re.compile(r"\b(?:to|of|for|with|by|at|on|about|against|from|toward|towards|into|than|like)\s+$")
 # An organisation named right after these is spoken to or about: "told Reuters", "contacted by NBC News".
 OBJECT_BEFORE = re.compile(r"\b(?:told|to|by|with|tells|telling)\s+(?:the\s+)?$", re.I)
 
@@ -1042,13 +1045,29 @@ class People:
             full = self.by_surname.get(m.group(2).lower())
             if full:
                 self.genders.setdefault(full, "he" if m.group(1) == "Mr" else "she")
-        for k, (pos, full) in enumerate(self.mentions):
-            if full in self.genders:
-                continue
-            p = GENDERED.search(text, pos, min(len(text), pos + 120))
-            if p and not any(pos < other < p.start() for other, _ in self.mentions[k + 1 : k + 2]):
-                # Mentions come in text order: the next one is the only one that could stand between.
-                self.genders[full] = "he" if p.group(1).lower() in {"he", "his", "him"} else "she"
+        # Every name of a person outside quotations, surnames too: "Sowers didn't know Patrick ... his visit" says
+        # nothing of Sowers, since Patrick stands between.
+        named: list[tuple[int, int, str]] = []
+        for pos, run in self.names:
+            words = [_strip_possessive(w).rstrip(".,") for w in run.split() if w.lower() not in HONORIFICS]
+            full = self.by_surname.get(_surname(" ".join(words))) if words else None
+            if full and {w.lower() for w in words} <= {w.lower() for w in full.split()}:
+                named.append((pos, pos + len(run), full))
+        votes: dict[str, dict[str, int]] = {}
+        for k, (pos, end, full) in enumerate(named):
+            owner = text.startswith(("'s", "\u2019s"), end) or text[end - 2 : end] in {"'s", "\u2019s"}
+            if full in self.genders or owner or OBJECT_OF.search(text, max(0, pos - 12), pos):
+                continue  # "Carlineo's attorney ... her client", "harm to Omar ... his": not whom the pronoun means
+            p = GENDERED.search(text, end, min(len(text), end + 120))
+            if p and SENTENCE_END.search(text, end, p.start()):
+                continue  # "... owned by Scooter Braun. In a post she ...": another sentence may be about another
+            if p and not any(other < p.start() for other, _, _ in named[k + 1 : k + 2]):
+                # Names come in text order: the next one is the only one that could stand between.
+                said = votes.setdefault(full, {"he": 0, "she": 0})
+                said["he" if p.group(1).lower() in {"he", "his", "him"} else "she"] += 1
+        for full, said in votes.items():
+            if said["he"] != said["she"] and min(said.values()) * 2 < max(said.values()):
+                self.genders[full] = max(said, key=lambda g: said[g])
         for pronoun in ("he", "she"):
             fits = [(pos, n) for pos, n in self.mentions if self.genders.get(n, pronoun) == pronoun]
             self._named[pronoun] = ([pos for pos, _ in fits], [n for _, n in fits])
