@@ -1033,9 +1033,9 @@ class People:
         # "the Democratic nominee" is not the Republican one: the mention's proper words must stand by the name where
         # the article calls it so ("Wikileaks co-founder Tom Hale" for "the Wikileaks founder").
         proper = {_strip_possessive(w).lower() for w in m.text.split()[1:] if w[:1].isupper()} - {key.split()[-1]}
-        near = [self.text[max(0, pos - 80) : min(pos + len(who) + 40, m.start if m.start > pos else len(self.text))]
-                .lower() for pos, k, name in self.described if k == key and name == who]
-        if proper and not any(all(re.search(r"\b" + re.escape(w) + r"\b", t) for w in proper) for t in near):
+        around = [self.text[max(0, pos - 80) : min(pos + len(who) + 40, m.start if m.start > pos else len(self.text))]
+                  .lower() for pos, k, name in self.described if k == key and name == who]
+        if proper and not any(all(re.search(r"\b" + re.escape(w) + r"\b", t) for w in proper) for t in around):
             return None
         return who
 
