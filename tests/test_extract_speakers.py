@@ -152,8 +152,12 @@ def test_the_actor_is_the_one_person_named_just_before() -> None:
     text = ("Tom Hale left the show on Monday.\n\n\"We lost a friend,\" Hale said.\n\n\"It makes you more human,\" "
             "said the actor.")
     assert _speakers(text, "It makes you more human") == ["Tom Hale"]
+    # Two people named: the one the sentence before opens with.
+    text = ("Tom Hale and Pat Lund will tour in June.\n\nLund teased the tour on Monday. After the song, the singer "
+            "and guitarist told the audience, \"maybe we should go on the road.\"")
+    assert _speakers(text, "maybe we should go on the road") == ["Pat Lund"]
     # Two people named: which of them is the actor is not known.
-    text = ("Tom Hale left the show, and Ana Ruiz stayed on it.\n\n\"It makes you more human,\" said the actor.")
+    text = ("The show lost Tom Hale, and Ana Ruiz stayed on it.\n\n\"It makes you more human,\" said the actor.")
     assert _speakers(text, "It makes you more human") == ["the actor"]
 
 

@@ -1429,6 +1429,14 @@ class People:
         start = self._paragraph_before(m.start)
         people = {e.name for e in self._entities() if e.kind == "person" and not self._unlike_person(e)
                   and any(start <= p < m.start and self._named_at(p) for p in e.positions)}
+        if len(people) > 1:
+            # Several named: the one the sentence before opens with ("Simmons teased the tour ... the singer and
+            # guitarist told the audience").
+            opening = OPENING_NAME.match(self.text, self.previous_start, self.sentence_start) \
+                if 0 <= self.previous_start < self.sentence_start <= m.start else None
+            full = self.by_surname.get(_surname(opening.group("name"))) if opening else None
+            if full in people:
+                return Resolution(full, EPITHET, f"'{m.text}' = {full}, whom the sentence before opens with")
         if len(people) != 1:
             return None
         who = people.pop()
