@@ -207,6 +207,9 @@ def test_of_two_so_called_the_description_is_the_one_named_just_before() -> None
         ("Harbor Label Group sued Dick Ross Productions. Dick Ross Productions denied it. Harbor Label Group and "
          "Harbor Label Group's owners disagreed.\n\n\"We never signed the "
          "deal,\" said the production company.", "Dick Ross Productions", "We never signed the deal"),
+        # "the office release": the release of the office the text is about.
+        ("The Norland Tax Office charged Tom Hale on Monday.\n\nHis trial is set for May, according to the office "
+         "release.", "Norland Tax Office", "His trial is set for May"),
         # An outlet the company spoke to is not the company.
         ("Norland Rail cut 300 jobs on Monday, Reuters reported. Norland Rail is struggling. The company said it "
          "would hire again next year.", "Norland Rail", "it would hire again"),

@@ -1377,8 +1377,11 @@ class People:
         return Resolution(m.text, AS_WRITTEN, f"'{m.text}': someone the article does not name", resolved=False)
 
     def _in_focus(self, m: Mention) -> Resolution | None:
-        """'The company', 'said the production company': the organisation of that kind the text is about there."""
+        """'The company', 'said the production company': the organisation of that kind the text is about there;
+        'the office release', 'the company statement': the one that issued it."""
         words = m.text.split()
+        if len(words) == 3 and words[-1].lower() in DOCUMENTS and words[1].lower() in FOCUS_NOUNS:
+            words = words[:2]  # "according to the office release": the office's
         noun = words[-1].lower()
         if not (2 <= len(words) <= 3 and words[0].lower() in {"the", "its"} and all(w.islower() for w in words[1:])
                 and noun in FOCUS_NOUNS):
