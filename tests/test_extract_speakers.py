@@ -107,9 +107,9 @@ def test_an_organisation_taken_for_the_company_is_not_who_the_statement_is() -> 
         # The initials of words inside the name, after a word of it: "Norland CDC".
         ("The Norland Center for Disease Control and Prevention tracks cases. Later, Norland CDC said that the risk "
          "was low.", "Norland Center for Disease Control and Prevention", "the risk was low"),
-        # A two-word name written in full each time, with no "he" or "she": an organisation's, not a person's.
-        ("Tickets from Live Nation go on sale Friday. Live Nation is producing the tour.\n\nAccording to LN, the "
-         "band will play its hits.", "Live Nation", "the band will play its hits"),
+        # Its last words' initials.
+        ("Tickets from the Norland Music Agency go on sale Friday.\n\nAccording to NMA, the band will play its "
+         "hits.", "Norland Music Agency", "the band will play its hits"),
     ],
 )
 def test_an_acronym_is_the_name_whose_initials_it_is(text: str, speaker: str, words: str) -> None:

@@ -851,6 +851,17 @@ def title_key(words: Sequence[str]) -> str | None:
 
 
 @dataclass
+class _Named:
+    """The names of an article's people and organisations, and where each is written, in text order."""
+
+    key: int  # how many people were known when read
+    found: dict[str, Entity]
+    starts: list[int]
+    names: list[str]  # the name written at each start
+    unlike: set[str]  # names taken for people's that are organisations' (People._org_like)
+
+
+@dataclass
 class People:
     """Who has been named so far in one article: full names by surname, and roles."""
 
@@ -873,6 +884,9 @@ class People:
     spoken: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, speaker, kind) of speakers found
     _lower: set[str] = field(default_factory=set)  # the article's lower-case words: "However" is no one's name
     _ents: tuple[int, list[Entity]] | None = None  # _entities(), for this many people and speakers known
+    _index: _Named | None = None  # _names_index(), for this many people known
+    _written: dict[str, int] = field(default_factory=dict)  # _times_written()
+    _as_name: dict[str, bool] = field(default_factory=dict)  # _written_as_name()
     aliases: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, "group", "Harbor Workers Coalition")
     described: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, "president", "Ana Ruiz")
     _inferred: set[int] = field(default_factory=set)  # where a mention was taken for the organisation in focus
@@ -1025,8 +1039,7 @@ class People:
         fits = (people if key in PERSON_NOUNS else set()) | (orgs if key.split()[-1] in DESCRIBED_ORG_NOUNS else set())
         if near and len(fits) > 1:
             start = self._paragraph_before(m.start)
-            fits = {e.name for e in self._entities() if e.name in fits
-                    and any(start <= p < m.start and self._named_at(p) for p in e.positions)}
+            fits &= set(self._named_between(start, m.start))
         if len(fits) != 1:
             return None
         who = fits.pop()
@@ -1118,13 +1131,12 @@ class People:
 
     def _expanded(self, m: Mention) -> str | None:
         """The organisation named before an acronym whose initials it is, when only one is: 'CBP' ->
-        'U.S. Customs and Border Protection', 'LN' -> 'Live Nation'."""
+        'U.S. Customs and Border Protection', 'Chinese CDC' -> 'Chinese Center for Disease Control and Prevention'.
+        Not a name taken for a person's ('Live Nation'): 'the IMF' stays as written rather than risk a person."""
         *before, short = m.text.split()
         short = short.rstrip(".").replace(".", "")
-        # A name taken for a person's may be an organisation's ("Live Nation"); the initials say which is meant.
-        fits = {e.name for e in self._entities() if e.positions[0] < m.start and e.name != short
-                and (e.kind != "person" or self._unlike_person(e))
-                and _initials_fit(short, e.name) and all(w in e.name.split() for w in before)}
+        fits = {e.name for e in self._entities() if e.kind != "person" and e.positions[0] < m.start
+                and e.name != short and _initials_fit(short, e.name) and all(w in e.name.split() for w in before)}
         return fits.pop() if len(fits) == 1 else None
 
     def _ranked(self, m: Mention, mtype: str, ruled: Resolution) -> Resolution | None:
@@ -1179,6 +1191,22 @@ class People:
         key = len(self.by_surname) * 100_000 + len(self.spoken)
         if self._ents is not None and self._ents[0] == key:
             return self._ents[1]
+        found = {name: Entity(e.name, e.kind, list(e.positions), set(e.context), e.gender)
+                 for name, e in self._names_index().found.items()}
+        for pos, speaker, kind in self.spoken:
+            if speaker not in found:
+                found[speaker] = Entity(speaker, "person" if kind == "person" else "group")
+            if pos not in found[speaker].positions:
+                found[speaker].positions.append(pos)
+                found[speaker].positions.sort()
+        self._ents = (key, list(found.values()))
+        return self._ents[1]
+
+    def _names_index(self) -> _Named:
+        """The people and organisations named outside quotations (not the speakers heard), and where, in text order:
+        read again only when a person is added, so that each mention asks only about the names near it."""
+        if self._index is not None and self._index.key == len(self.by_surname):
+            return self._index
         found: dict[str, Entity] = {}
         first_words = {w.lower() for n in self.by_surname.values() for w in n.split()[:-1]}
         runs = _joined(self.text, self.names)
@@ -1211,14 +1239,28 @@ class People:
         for e in found.values():
             if e.kind == "person" and e.gender is None:
                 e.gender = self._gender_near(e.positions)
-        for pos, speaker, kind in self.spoken:
-            if speaker not in found:
-                found[speaker] = Entity(speaker, "person" if kind == "person" else "group")
-            if pos not in found[speaker].positions:
-                found[speaker].positions.append(pos)
-                found[speaker].positions.sort()
-        self._ents = (key, list(found.values()))
-        return self._ents[1]
+        at = sorted((p, e.name) for e in found.values() for p in e.positions)
+        # A two-word name taken for a person's that the article writes as organisations' are written: in full every
+        # time, more than once, never with "he" or "she" ("Norland Rail" ... "Norland Rail"), where a person's is
+        # shortened to the surname ("Holcomb").
+        unlike = {e.name for e in found.values() if e.kind == "person" and e.gender is None and len(e.positions) >= 2
+                  and all(self.text.startswith(e.name, p) or self.text.startswith(e.name, p + 4) for p in e.positions)}
+        self._index = _Named(len(self.by_surname), found, [p for p, _ in at], [n for _, n in at], unlike)
+        return self._index
+
+    def _named_between(self, start: int, end: int) -> dict[str, str]:
+        """The people and organisations named in text[start:end] (outside quotations), and those heard there under
+        a name of their own ('CBP said' for Customs and Border Protection), not as 'he' or 'the company': each
+        with its kind (person, org, place; person or group for one only heard)."""
+        ix = self._names_index()
+        out = {n: ix.found[n].kind for n in ix.names[bisect_left(ix.starts, start) : bisect_left(ix.starts, end)]}
+        for pos, speaker, kind in reversed(self.spoken):  # heard in text order: the latest are last
+            if pos < start:
+                break
+            word = self.text[pos : pos + 12].split()[:1]
+            if pos < end and word and word[0][:1].isupper() and word[0].lower() not in PRONOUNS | DETERMINERS:
+                out.setdefault(speaker, ix.found[speaker].kind if speaker in ix.found else kind)
+        return out
 
     def _gender_near(self, positions: list[int]) -> str | None:
         """'he' or 'she' as the pronouns just after a person's mentions mostly say, when the text never said
@@ -1232,23 +1274,18 @@ class People:
             return max(votes, key=lambda k: votes[k])
         return None
 
-    def _named_at(self, pos: int) -> bool:
-        """Whether a name is written at pos, not 'he' or 'the company' heard as someone's there."""
-        word = self.text[pos : pos + 12].split()[:1]
-        return bool(word) and word[0][:1].isupper() and word[0].lower() not in PRONOUNS | DETERMINERS
+    def _times_written(self, word: str) -> int:
+        """How often the article writes a word as a whole word (asked once per word)."""
+        if word not in self._written:
+            self._written[word] = len(re.findall(r"\b" + re.escape(word) + r"\b", self.text))
+        return self._written[word]
 
-    def _unlike_person(self, e: Entity) -> bool:
-        """A two-word name taken for a person's that the article writes as organisations' are written: in full
-        every time, more than once, never with 'he' or 'she' ('Norland Rail' ... 'Norland Rail'), where a person's
-        is shortened to the surname ('Holcomb')."""
-        if e.kind != "person" or e.gender is not None:
-            return False
-        # Where it spoke as "the company" or "it", not its name: those say nothing of how the name is written.
-        described = {q for q, _, kind in self.spoken if kind == "group"}
-        named = [p for p in e.positions if p not in described or self.text[p : p + 1].isupper()
-                 and not self.text.startswith(("The ", "It "), p)]
-        return len(named) >= 2 and all(self.text.startswith(e.name, p) or self.text.startswith(e.name, p + 4)
-                                       for p in named)
+    def _org_like(self, name: str) -> bool:
+        """Whether a name the article writes is an organisation's: as the names read, or a name taken for a person's
+        written as organisations' are ('Norland Rail' in full each time, never 'he' or 'she')."""
+        ix = self._names_index()
+        e = ix.found.get(name)
+        return e is not None and (e.kind == "org" or name in ix.unlike)
 
     def _paragraph_before(self, pos: int) -> int:
         """Where the paragraph before the one holding pos begins (blank lines aside): how far back an organisation
@@ -1270,16 +1307,17 @@ class People:
         start = max(self._paragraph_before(pos), pos - 1500)
         paragraph = self.text.rfind("\n", 0, pos) + 1
         found: list[tuple[tuple[bool, int], str]] = []
-        for e in self._entities():
-            if not (e.kind == "org" or self._unlike_person(e)) or not _fits_noun(e.name, noun):
+        ix = self._names_index()
+        k0, k1 = bisect_left(ix.starts, start), bisect_left(ix.starts, pos)
+        latest = {name: p for p, name in zip(ix.starts[k0:k1], ix.names[k0:k1], strict=True)
+                  if not OBJECT_BEFORE.search(self.text, max(0, p - 14), p)}
+        for name, last in latest.items():
+            if not self._org_like(name) or not _fits_noun(name, noun):
                 continue
-            if " " not in e.name and len(re.findall(r"\b" + re.escape(e.name) + r"\b", self.text)) < 2:
+            if " " not in name and self._times_written(name) < 2:
                 continue  # one word written once ("15 percent Hispanic"): no organisation in focus
-            here = [p for p in e.positions if start <= p < pos
-                    and not OBJECT_BEFORE.search(self.text, max(0, p - 14), p)]
-            if here:
-                # This paragraph before the one before; then the one named most in the article.
-                found.append(((here[-1] >= paragraph, len(e.positions)), e.name))
+            # This paragraph before the one before; then the one named most in the article.
+            found.append(((last >= paragraph, len(ix.found[name].positions)), name))
         stem = modifier[:5].lower() if modifier and len(modifier) >= 4 else None
         if stem and any(stem in name.lower() for _, name in found):
             found = [(key, name) for key, name in found if stem in name.lower()]
@@ -1289,9 +1327,8 @@ class People:
             org = self._organisation_opening(begin, end) if begin >= 0 and begin < end else None
             if org:
                 # The whole name where it goes on over "and": "Customs and Border Protection, part of ...".
-                org = next((e.name for e in self._entities() if e.name.startswith(org + " ")
-                            and (e.kind == "org" or self._unlike_person(e))
-                            and any(begin <= p <= begin + 4 for p in e.positions)), org)
+                org = next((n for n in self._named_between(begin, begin + 5)
+                            if n.startswith(org + " ") and self._org_like(n)), org)
             if org and _fits_noun(org, noun) and (stem is None or stem in org.lower()):
                 return org
         found.sort(reverse=True)
@@ -1411,7 +1448,7 @@ class People:
         Kevin King', a place's people before it; 'King' is a title too, so the people named are not asked)."""
         full = self.by_surname.get(surname.lower())
         runs = [full] if full and _surname(full) == surname.lower() \
-            else [m.group() for m in CAP_RUN.finditer(self.text)]
+            else [run for _, run in self.names]
         for run in runs:
             words = [w for w in run.split() if w.lower() not in HONORIFICS]
             if len(words) >= 2 and words[-1] == surname:
@@ -1430,8 +1467,8 @@ class People:
         if not words or len(words) > 2 or not all(w.islower() for w in words) or words[-1] not in EPITHETS:
             return None
         start = self._paragraph_before(m.start)
-        people = {e.name for e in self._entities() if e.kind == "person" and not self._unlike_person(e)
-                  and any(start <= p < m.start and self._named_at(p) for p in e.positions)}
+        unlike = self._names_index().unlike
+        people = {n for n, kind in self._named_between(start, m.start).items() if kind == "person" and n not in unlike}
         if len(people) > 1:
             # Several named: the one the sentence before opens with ("Simmons teased the tour ... the singer and
             # guitarist told the audience").
@@ -1506,8 +1543,7 @@ class People:
         start = self.sentence_start
         if start < 0 or FRONTED.match(self.text, start, pos) is None:
             return None
-        fits = {e.name for e in self._entities() if e.kind == "person" and len(e.name.split()) >= 2
-                and any(start <= p < pos and self._named_at(p) for p in e.positions)}
+        fits = {n for n, kind in self._named_between(start, pos).items() if kind == "person" and len(n.split()) >= 2}
         if len(fits) != 1:
             return None
         who = fits.pop()
@@ -1552,8 +1588,10 @@ class People:
         or more than once ('Norland faces layoffs', not 'Shares fell')."""
         if word.lower() in self._lower:
             return False
-        found = [m.start() for m in re.finditer(r"\b" + re.escape(word) + r"\b", self.text)]
-        return len(found) > 1 or any(not self._opens_sentence(pos) for pos in found)
+        if word not in self._as_name:  # asked once per word: the text is searched whole for it
+            found = [m.start() for m in re.finditer(r"\b" + re.escape(word) + r"\b", self.text)]
+            self._as_name[word] = len(found) > 1 or any(not self._opens_sentence(pos) for pos in found)
+        return self._as_name[word]
 
     def _issued_before(self, pos: int, document: str) -> str | None:
         """Who the article last says issued such a document before pos, when no one was quoted just before:
