@@ -161,12 +161,19 @@ def test_the_actor_is_the_one_person_named_just_before() -> None:
     assert _speakers(text, "It makes you more human") == ["the actor"]
 
 
+def test_he_or_she_is_not_the_person_a_question_was_about() -> None:
+    text = ('"We love this work," said Mia Lund.\n\nWhen asked about Ana Ruiz, she said that the campaign would go on.'
+            "\n\nRuiz said she once faced a backlash herself.")
+    assert _speakers(text, "the campaign would go on") != ["Ana Ruiz"]
+
+
 @pytest.mark.parametrize(
     ("text", "speaker", "words"),
     [
         # The one person the clause before names, not the person quoted before.
         ('"We love this work," said Mia Lund.\n\nWhile the campaign did not appeal to Ana Ruiz, a health officer, '
-         "she said she did not want to judge it.", "Ana Ruiz", "she did not want to judge it"),
+         "she said she did not want to judge it.\n\nRuiz said she once faced a backlash herself.", "Ana Ruiz",
+         "she did not want to judge it"),
         # The sentence before opens with the name, an adverb after it.
         ('"Sales will be slow," said Tom Ward.\n\nJack Hale, however, is counting on the service. "This is the '
          'next big jump," he says.', "Jack Hale", "This is the next big jump"),

@@ -683,8 +683,8 @@ OPENING_NAME = re.compile(r"(?:(?:When|After|As|While|Although|Though|Because|If
                           r"(?=\s+[a-z]|,\s+(?:however|too|though|meanwhile|instead|also|in turn|for (?:his|her) part)"
                           r"\b)")  # "Buser, however, is counting on it."
 # A clause put before the main one: "While the campaign did not appeal to Julie Graham, she said ...".
-FRONTED = re.compile(r"(?:While|Although|Though|When|After|As|Because|If|Once|Before|Since|Despite|Even though|"
-                     r"Asked|Speaking)\b[^\n]*,\s*$")
+FRONTED = re.compile(r"(?:While|Although|Though|When|After|As|Because|If|Once|Before|Since|Despite|Even though)\b"
+                     r"(?![^\n]*\b(?:asked|about|speaking|told)\b)[^\n]*,\s*$")  # not "When asked about Hale, she"
 HONORIFIC_NAME = re.compile(r"\b(Mr|Mrs|Ms)\.? ([A-Z][\w'\u2019-]+)")
 GENDERED = re.compile(r"\b(he|his|him|she|her|hers)\b", re.I)
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
@@ -1547,7 +1547,7 @@ class People:
         if len(fits) != 1:
             return None
         who = fits.pop()
-        return who if self.genders.get(who, pronoun) == pronoun else None
+        return who if self.genders.get(who) == pronoun else None  # known to be "she", not only not known as "he"
 
     def _named_in_sentence(self, pos: int, pronoun: str, start: int | None = None) -> str | None:
         """The person a sentence opens with, when 'he' or 'she' comes later in it: 'When Carlineo was approached,
