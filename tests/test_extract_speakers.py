@@ -184,6 +184,12 @@ def test_he_or_she_is_the_person_the_sentence_is_about(text: str, speaker: str, 
     assert [s.speaker for s in found] == [speaker], [(s.speaker, s.why) for s in found]
 
 
+def test_a_spokesperson_after_a_sentence_about_a_person_may_be_theirs() -> None:
+    text = "Mayor Ana Ruiz criticised Norland Rail Corp. on Monday. A spokesperson said that the cuts were wrong."
+    found = [s for s in extract_statements(text, PUBLISHED) if "the cuts were wrong" in s.text]
+    assert [s.speaker for s in found] == ["A spokesperson"] and not found[0].resolved
+
+
 def test_of_two_so_called_the_description_is_the_one_named_just_before() -> None:
     text = ("Republican Gov. Eric Holcomb met teachers. Gov. Matt Bevin of a nearby state lost his race.\n\n"
             "Teachers did not see Holcomb on Tuesday. His office said he was away.\n\n"

@@ -1492,11 +1492,21 @@ class People:
         noun = words[-2] if len(words) == 3 and words[-2] in FOCUS_NOUNS else None
         if len(words) == 3 and noun is None:
             return None  # "a campaign spokesman", "a former spokesman": not known whose
+        if noun is None and any(self._opens_with_person(begin, end) for begin, end in
+                                ((self.sentence_start, m.start), (self.previous_start, self.sentence_start))):
+            return None  # "Mayor Ana Ruiz criticised Norland Rail. A spokesperson said": perhaps hers
         org = self._org_in_focus(m.start, noun)
         if org is None:
             return None
         self._inferred.add(m.start)
         return Resolution(org, ORG_BEFORE, f"'{m.text}' = {org}, the organisation the text is about here")
+
+    def _opens_with_person(self, begin: int, end: int) -> bool:
+        """Whether text[begin:end] is a sentence that opens with a person the article names."""
+        if not 0 <= begin < end:
+            return False
+        opening = OPENING_NAME.match(self.text, begin, end)
+        return opening is not None and self.by_surname.get(_surname(opening.group("name"))) is not None
 
     def _alias(self, m: Mention) -> str | None:
         """What 'the group' stands for where the article said so before: 'The group, Harbor Workers Coalition, ...'."""
