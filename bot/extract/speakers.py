@@ -131,6 +131,11 @@ ORG_WORDS = {"house", "department", "party", "news", "times", "post", "ministry"
              "administration", "campaign", "foundation", "institute", "street", "city", "county",
              "state", "states", "republic", "kingdom", "nations", "forces", "army", "navy", "police",
              "inc", "corp", "corp.", "co", "co.", "ltd", "ltd.", "llc", "plc"}  # "Norland Mining Corp." is no one
+# Nouns that end the names of public bodies, never a person's surname: "Customs and Border Protection".
+ORG_ENDINGS = {"protection", "security", "enforcement", "prevention", "affairs", "services", "development",
+               "research", "education", "transportation", "commerce", "treasury", "resources", "intelligence",
+               "safety", "immigration", "customs", "revenue"}
+ORG_WORDS |= ORG_ENDINGS
 
 
 # The head words of an organisation whose name goes on after "of", "for" or "on": "the Centers for Disease Control and
@@ -202,6 +207,9 @@ ALIASED = 0.85  # "the group" = what the article named so: "The group, Harbor Wo
 ORG_BEFORE = 0.6  # "the company" = the organisation the sentence before opens with
 ORG_NOUN = 0.25  # "the company" = the organisation the article names most
 DESCRIBED = 0.8  # "the president" = the one person the article calls so: "President Ana Ruiz", "Ruiz, the president,"
+DESCRIBED_NEAR = 0.7  # "the governor" = of the two the article calls so, the one it names here
+EPITHET = 0.5  # "the actor" = the one person the text names there
+PAIR = 0.6  # "both men" = the two people named together just before
 ROLE_ACROSS = 0.4  # "the spokesman" = the person the article gave that role
 AS_WRITTEN = 0.3  # a description no one in the article answers to: kept as written, unresolved
 FALLBACK = 0.2  # "he" = the latest person named of that gender, no one quoted yet: a guess
@@ -834,7 +842,11 @@ def _clean_role(s: str) -> str:
 
 OPENING_NAME = re.compile(r"(?:(?:When|After|As|While|Although|Though|Because|If|Once|Before|Since|Later|Then),?\s+)?"
                           r"(?:(?:Mr|Mrs|Ms|Dr)\.\s+)?(?:[A-Z][\w'\u2019-]+\s+){0,3}(?P<name>[A-Z][\w\u2019-]+)\b(?!['\u2019]s)"
-                          r"(?=\s+[a-z])")
+                          r"(?=\s+[a-z]|,\s+(?:however|too|though|meanwhile|instead|also|in turn|for (?:his|her) part)"
+                          r"\b)")  # "Buser, however, is counting on it."
+# A clause put before the main one: "While the campaign did not appeal to Julie Graham, she said ...".
+FRONTED = re.compile(r"(?:While|Although|Though|When|After|As|Because|If|Once|Before|Since|Despite|Even though)\b"
+                     r"(?![^\n]*\b(?:asked|about|speaking|told)\b)[^\n]*,\s*$")  # not "When asked about Hale, she"
 HONORIFIC_NAME = re.compile(r"\b(Mr|Mrs|Ms)\.? ([A-Z][\w'\u2019-]+)")
 GENDERED = re.compile(r"\b(he|his|him|she|her|hers)\b", re.I)
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
@@ -861,11 +873,24 @@ def _joined(text: str, names: list[tuple[int, str]]) -> list[tuple[int, str]]:
             opens = " " not in r0 and (p0 == 0 or text[max(0, p0 - 2) : p0].strip()[-1:] in {"", ".", "!", "?"})
             initials = gap == " and " and any(len(a) >= 3 and re.search(r"\b" + a + r"\b", text)
                                               for a in resolver.acronyms(f"{r0} and {run}"))
-            if gap in JOINERS and not opens or gap == " " and ACRONYM.fullmatch(r0.split()[-1]) or initials:
+            # "Customs and Border Protection": a public body's name, whose last word no person's name ends in.
+            body = gap == " and " and run.split()[-1].lower().rstrip(".,") in ORG_ENDINGS \
+                and (len(r0.split()) <= 2 or " for " in r0 or " of " in r0)
+            if gap in JOINERS and not opens or gap == " " and ACRONYM.fullmatch(r0.split()[-1]) or initials or body:
                 out[-1] = (p0, r0 + gap + run)
                 continue
         out.append((pos, run))
     return out
+
+
+def _initials_fit(short: str, name: str) -> bool:
+    """Whether an acronym is a name's initials: of its last words ('U.S. Customs and Border Protection' -> 'CBP'),
+    or, three letters or more, of words inside it ('Chinese Center for Disease Control and Prevention' -> 'CDC')."""
+    if short in resolver.acronyms(name):
+        return True
+    words = [w for w in name.replace("-", " ").split() if w.lower() not in resolver.CONNECTORS and w[:1].isupper()]
+    initials = "".join(w[0] for w in words)
+    return len(short) >= 3 and short in initials
 
 
 def _surname(name: str) -> str:
@@ -878,6 +903,59 @@ def _surname(name: str) -> str:
 _CAPWORD = r"[A-Z][\w&.'\u2019!-]*"
 ALIAS = re.compile(r"\b[Tt]he (?P<noun>[a-z]+)(?: (?:that|which) [^,.;\n]{1,80})?, (?P<name>" + _CAPWORD
                    + r"(?: (?:of |for |and |& )?" + _CAPWORD + r"){0,5}),")
+
+
+# What a person known for their work is called in place of their name: "said the actor", "the singer told".
+EPITHETS = {"actor", "actress", "singer", "star", "rapper", "musician", "guitarist", "drummer", "bassist", "artist",
+            "comedian", "entertainer", "model", "athlete", "player", "quarterback", "footballer", "songwriter",
+            "filmmaker", "novelist", "writer", "billionaire", "entrepreneur", "mogul", "tycoon", "celebrity",
+            "performer", "dancer", "chef", "designer", "influencer", "youtuber"}
+# Two people spoken of together, and two people named together: "Both men said", "King and Weeks were ...".
+PAIR_MENTION = re.compile(r"(?:[Bb]oth|[Tt]he two|[Tt]he) (?:men|women|brothers|sisters|pair|couple|hostages|"
+                          r"friends|partners)|[Tt]he pair|[Tt]he couple")
+PAIR_NAMES = re.compile(r"\b(?P<a>[A-Z][\w'\u2019-]+) and (?P<b>[A-Z][\w'\u2019-]+)\b(?!['\u2019]s| [A-Z])")
+# Who speaks for an organisation: "a spokesperson said", "an agency spokesman told us" is the organisation speaking.
+SPOKES = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen", "spokeswomen", "representative"}
+# The nouns for a government body, and the words in the name of one: "the agency" is never WeWork, "the company"
+# never the Department of Justice.
+AGENCY_NOUNS = {"agency", "department", "ministry", "bureau", "administration", "office", "commission", "regulator"}
+GOVERNMENT_WORDS = {"department", "ministry", "agency", "administration", "bureau", "office", "commission",
+                    "committee", "court", "police", "congress", "senate", "house", "government", "parliament", "army",
+                    "navy", "military", "council", "security", "attorney", "general", "state", "states", "republic",
+                    "kingdom", "nations", "forces", "party", "campaign", "protection", "service", "federal",
+                    "national", "city", "county", "school", "university"}
+# The nouns for an organisation the text is about: not "the team" or "the group", often people ("a group of
+# researchers"), nor outlets ("the network").
+FOCUS_NOUNS = AGENCY_NOUNS | {"company", "firm", "brokerage", "label", "retailer", "manufacturer", "maker",
+                              "automaker", "startup", "bank", "lender", "insurer", "studio", "publisher", "airline",
+                              "carrier", "developer", "operator", "organization", "organisation", "charity",
+                              "nonprofit", "utility", "conglomerate", "giant", "chain", "business", "platform"}
+# Nouns a public body's name holds: "the department" is a Department of something.
+NAMED_BODY_NOUNS = {"department", "ministry", "bureau", "commission", "office", "administration"}
+# Outlets: what the article is told, or quotes from, not what "the company" means.
+OUTLET_WORDS = {"news", "times", "post", "journal", "press", "magazine", "tribune", "herald", "daily", "radio",
+                "tv", "television", "reuters", "newsweek", "politifact", "bloomberg", "cnn", "bbc", "nbc", "cbs",
+                "abc", "npr", "msnbc", "fox", "guardian", "telegraph", "associated", "wire", "chronicle", "gazette"}
+SENTENCE_END = re.compile(r"[.!?][\"\u201d\u2019']?\s|\n")
+# A name right after these is an object: "harm to Omar and ... his beliefs" says nothing of Omar's gender.
+OBJECT_OF = re.compile(r"\b(?:to|of|for|with|by|at|on|about|against|from|toward|towards|into|than|like)\s+$")
+# An organisation named right after these is spoken to or about: "told Reuters", "contacted by NBC News".
+OBJECT_BEFORE = re.compile(r"\b(?:told|to|by|with|tells|telling)\s+(?:the\s+)?$", re.I)
+
+
+def _fits_noun(name: str, noun: str | None) -> bool:
+    """Whether an organisation's name fits what the article calls it: 'the agency' a government body, 'the
+    company' a business; no outlet is either."""
+    words = {w.lower().strip(".,'\u2019") for w in name.split()}
+    if words & OUTLET_WORDS:
+        return False
+    if noun is None or noun in {"group", "organization", "organisation"}:
+        return True
+    if noun in NAMED_BODY_NOUNS:
+        return noun in words  # "the commission" is the Utilities Commission, not the Governor's Office
+    government = bool(words & GOVERNMENT_WORDS) or name in KNOWN_AGENCIES \
+        or bool(resolver.acronyms(name) & KNOWN_AGENCIES)
+    return government if noun in AGENCY_NOUNS else not government
 
 
 # "The president" answers to "President Ana Ruiz" but not to "Vice President Ana Ruiz" nor a former one: these
@@ -935,6 +1013,17 @@ def title_key(words: Sequence[str]) -> str | None:
 
 
 @dataclass
+class _Named:
+    """The names of an article's people and organisations, and where each is written, in text order."""
+
+    key: int  # how many people were known when read
+    found: dict[str, Entity]
+    starts: list[int]
+    names: list[str]  # the name written at each start
+    unlike: set[str]  # names taken for people's that are organisations' (People._org_like)
+
+
+@dataclass
 class People:
     """Who has been named so far in one article: full names by surname, and roles."""
 
@@ -957,8 +1046,12 @@ class People:
     spoken: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, speaker, kind) of speakers found
     _lower: set[str] = field(default_factory=set)  # the article's lower-case words: "However" is no one's name
     _ents: tuple[int, list[Entity]] | None = None  # _entities(), for this many people and speakers known
+    _index: _Named | None = None  # _names_index(), for this many people known
+    _written: dict[str, int] = field(default_factory=dict)  # _times_written()
+    _as_name: dict[str, bool] = field(default_factory=dict)  # _written_as_name()
     aliases: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, "group", "Harbor Workers Coalition")
     described: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, "president", "Ana Ruiz")
+    _inferred: set[int] = field(default_factory=set)  # where a mention was taken for the organisation in focus
     _fulls: dict[str, set[str]] = field(default_factory=dict)  # every full name written with a surname
     _described_read: bool | None = None  # whether described has been read from the text
 
@@ -1088,10 +1181,11 @@ class People:
         elif key in DESCRIBED_ORG_NOUNS and len(words) >= 1 and self._organisation_name(" ".join(words)):
             self.described.append((pos, key, " ".join(words)))
 
-    def _by_description(self, m: Mention) -> str | None:
+    def _by_description(self, m: Mention, near: bool = False) -> str | None:
         """Whom 'the president', 'the suspect' or 'the agency' stands for, when the article calls exactly one
         person so (anywhere in it) or exactly one organisation (before the mention): a wrong name costs more than
-        none."""
+        none. near: of several so called, the one this paragraph or the one before names, when it names no other
+        ('Gov. Eric Holcomb' and 'Gov. Matt Bevin'; 'Holcomb's office said ... The governor said')."""
         first = m.text.split()[0]
         if first.lower() != "the" and first == _strip_possessive(first):
             return None  # "Mr. King", "Retired General": a name or a title on its own, not "the king"
@@ -1110,15 +1204,18 @@ class People:
         orgs = {name for pos, k, name in self.described if k == key and pos < m.start
                 and name not in self.by_surname.values()}
         fits = (people if key in PERSON_NOUNS else set()) | (orgs if key.split()[-1] in DESCRIBED_ORG_NOUNS else set())
+        if near and len(fits) > 1:
+            start = self._paragraph_before(m.start)
+            fits &= set(self._named_between(start, m.start))
         if len(fits) != 1:
             return None
         who = fits.pop()
         # "the Democratic nominee" is not the Republican one: the mention's proper words must stand by the name where
         # the article calls it so ("Wikileaks co-founder Tom Hale" for "the Wikileaks founder").
         proper = {_strip_possessive(w).lower() for w in m.text.split()[1:] if w[:1].isupper()} - {key.split()[-1]}
-        near = [self.text[max(0, pos - 80) : min(pos + len(who) + 40, m.start if m.start > pos else len(self.text))]
-                .lower() for pos, k, name in self.described if k == key and name == who]
-        if proper and not any(all(re.search(r"\b" + re.escape(w) + r"\b", t) for w in proper) for t in near):
+        around = [self.text[max(0, pos - 80) : min(pos + len(who) + 40, m.start if m.start > pos else len(self.text))]
+                  .lower() for pos, k, name in self.described if k == key and name == who]
+        if proper and not any(all(re.search(r"\b" + re.escape(w) + r"\b", t) for w in proper) for t in around):
             return None
         return who
 
@@ -1128,19 +1225,40 @@ class People:
             full = self.by_surname.get(m.group(2).lower())
             if full:
                 self.genders.setdefault(full, "he" if m.group(1) == "Mr" else "she")
-        for k, (pos, full) in enumerate(self.mentions):
-            if full in self.genders:
-                continue
-            p = GENDERED.search(text, pos, min(len(text), pos + 120))
-            if p and not any(pos < other < p.start() for other, _ in self.mentions[k + 1 : k + 2]):
-                # Mentions come in text order: the next one is the only one that could stand between.
-                self.genders[full] = "he" if p.group(1).lower() in {"he", "his", "him"} else "she"
+        # Every name of a person outside quotations, surnames too: "Sowers didn't know Patrick ... his visit" says
+        # nothing of Sowers, since Patrick stands between.
+        named: list[tuple[int, int, str]] = []
+        for pos, run in self.names:
+            words = [_strip_possessive(w).rstrip(".,") for w in run.split() if w.lower() not in HONORIFICS]
+            full = self.by_surname.get(_surname(" ".join(words))) if words else None
+            if full and {w.lower() for w in words} <= {w.lower() for w in full.split()}:
+                named.append((pos, pos + len(run), full))
+        votes: dict[str, dict[str, int]] = {}
+        for k, (pos, end, full) in enumerate(named):
+            owner = text.startswith(("'s", "\u2019s"), end) or text[end - 2 : end] in {"'s", "\u2019s"}
+            if full in self.genders or owner or OBJECT_OF.search(text, max(0, pos - 12), pos):
+                continue  # "Carlineo's attorney ... her client", "harm to Omar ... his": not whom the pronoun means
+            p = GENDERED.search(text, end, min(len(text), end + 120))
+            if p and SENTENCE_END.search(text, end, p.start()):
+                continue  # "... owned by Scooter Braun. In a post she ...": another sentence may be about another
+            if p and not any(other < p.start() for other, _, _ in named[k + 1 : k + 2]):
+                # Names come in text order: the next one is the only one that could stand between.
+                said = votes.setdefault(full, {"he": 0, "she": 0})
+                said["he" if p.group(1).lower() in {"he", "his", "him"} else "she"] += 1
+        for full, said in votes.items():
+            if said["he"] != said["she"] and min(said.values()) * 2 < max(said.values()):
+                self.genders[full] = max(said, key=lambda g: said[g])
         for pronoun in ("he", "she"):
             fits = [(pos, n) for pos, n in self.mentions if self.genders.get(n, pronoun) == pronoun]
             self._named[pronoun] = ([pos for pos, _ in fits], [n for _, n in fits])
 
     def heard(self, m: Mention, speaker: str) -> None:
         """Note who has just spoken: whom a later "he", "she", "they" or "it" most likely means."""
+        if m.start in self._inferred:
+            # An organisation the text is about, not named where it spoke ("the company", "a spokesperson"): no
+            # one "he", "she" or "it" may mean on that guess alone.
+            self.spoken.append((m.start, speaker, "group"))
+            return
         person = m.kind in {"name", "role", "pronoun"} and m.text.lower() not in {"they", "it"}
         self.spoken.append((m.start, speaker, "person" if person else "group"))
         if m.kind in {"name", "role", "pronoun"}:
@@ -1171,18 +1289,21 @@ class People:
             if ranked is not None:
                 return ranked
             return ruled
-        if mtype == "acronym":
-            full = self._expanded(m)
+        if mtype == "acronym" or m.kind in {"group", "name"} and len(m.text.split()) == 2 and m.text[:1].isupper() \
+                and ACRONYM_WORD.fullmatch(m.text.split()[-1].rstrip(".")):
+            full = self._expanded(m)  # "CBP", "Chinese CDC"
             if full:
                 return Resolution(full, GROUP_NAMED, f"'{m.text}' = {full}, whose initials it is")
         return self._resolve(m)
 
     def _expanded(self, m: Mention) -> str | None:
         """The organisation named before an acronym whose initials it is, when only one is: 'CBP' ->
-        'U.S. Customs and Border Protection', 'LN' -> 'Live Nation'."""
-        short = m.text.split()[-1].rstrip(".")
+        'U.S. Customs and Border Protection', 'Chinese CDC' -> 'Chinese Center for Disease Control and Prevention'.
+        Not a name taken for a person's ('Live Nation'): 'the IMF' stays as written rather than risk a person."""
+        *before, short = m.text.split()
+        short = short.rstrip(".").replace(".", "")
         fits = {e.name for e in self._entities() if e.kind != "person" and e.positions[0] < m.start
-                and e.name != short and short in resolver.acronyms(e.name)}
+                and e.name != short and _initials_fit(short, e.name) and all(w in e.name.split() for w in before)}
         return fits.pop() if len(fits) == 1 else None
 
     def _ranked(self, m: Mention, mtype: str, ruled: Resolution) -> Resolution | None:
@@ -1237,6 +1358,22 @@ class People:
         key = len(self.by_surname) * 100_000 + len(self.spoken)
         if self._ents is not None and self._ents[0] == key:
             return self._ents[1]
+        found = {name: Entity(e.name, e.kind, list(e.positions), set(e.context), e.gender)
+                 for name, e in self._names_index().found.items()}
+        for pos, speaker, kind in self.spoken:
+            if speaker not in found:
+                found[speaker] = Entity(speaker, "person" if kind == "person" else "group")
+            if pos not in found[speaker].positions:
+                found[speaker].positions.append(pos)
+                found[speaker].positions.sort()
+        self._ents = (key, list(found.values()))
+        return self._ents[1]
+
+    def _names_index(self) -> _Named:
+        """The people and organisations named outside quotations (not the speakers heard), and where, in text order:
+        read again only when a person is added, so that each mention asks only about the names near it."""
+        if self._index is not None and self._index.key == len(self.by_surname):
+            return self._index
         found: dict[str, Entity] = {}
         first_words = {w.lower() for n in self.by_surname.values() for w in n.split()[:-1]}
         runs = _joined(self.text, self.names)
@@ -1269,14 +1406,28 @@ class People:
         for e in found.values():
             if e.kind == "person" and e.gender is None:
                 e.gender = self._gender_near(e.positions)
-        for pos, speaker, kind in self.spoken:
-            if speaker not in found:
-                found[speaker] = Entity(speaker, "person" if kind == "person" else "group")
-            if pos not in found[speaker].positions:
-                found[speaker].positions.append(pos)
-                found[speaker].positions.sort()
-        self._ents = (key, list(found.values()))
-        return self._ents[1]
+        at = sorted((p, e.name) for e in found.values() for p in e.positions)
+        # A two-word name taken for a person's that the article writes as organisations' are written: in full every
+        # time, more than once, never with "he" or "she" ("Norland Rail" ... "Norland Rail"), where a person's is
+        # shortened to the surname ("Holcomb").
+        unlike = {e.name for e in found.values() if e.kind == "person" and e.gender is None and len(e.positions) >= 2
+                  and all(self.text.startswith(e.name, p) or self.text.startswith(e.name, p + 4) for p in e.positions)}
+        self._index = _Named(len(self.by_surname), found, [p for p, _ in at], [n for _, n in at], unlike)
+        return self._index
+
+    def _named_between(self, start: int, end: int) -> dict[str, str]:
+        """The people and organisations named in text[start:end] (outside quotations), and those heard there under
+        a name of their own ('CBP said' for Customs and Border Protection), not as 'he' or 'the company': each
+        with its kind (person, org, place; person or group for one only heard)."""
+        ix = self._names_index()
+        out = {n: ix.found[n].kind for n in ix.names[bisect_left(ix.starts, start) : bisect_left(ix.starts, end)]}
+        for pos, speaker, kind in reversed(self.spoken):  # heard in text order: the latest are last
+            if pos < start:
+                break
+            word = self.text[pos : pos + 12].split()[:1]
+            if pos < end and word and word[0][:1].isupper() and word[0].lower() not in PRONOUNS | DETERMINERS:
+                out.setdefault(speaker, ix.found[speaker].kind if speaker in ix.found else kind)
+        return out
 
     def _gender_near(self, positions: list[int]) -> str | None:
         """'he' or 'she' as the pronouns just after a person's mentions mostly say, when the text never said
@@ -1289,6 +1440,68 @@ class People:
         if votes["he"] != votes["she"] and min(votes.values()) * 2 < max(votes.values()):
             return max(votes, key=lambda k: votes[k])
         return None
+
+    def _times_written(self, word: str) -> int:
+        """How often the article writes a word as a whole word (asked once per word)."""
+        if word not in self._written:
+            self._written[word] = len(re.findall(r"\b" + re.escape(word) + r"\b", self.text))
+        return self._written[word]
+
+    def _org_like(self, name: str) -> bool:
+        """Whether a name the article writes is an organisation's: as the names read, or a name taken for a person's
+        written as organisations' are ('Norland Rail' in full each time, never 'he' or 'she')."""
+        ix = self._names_index()
+        e = ix.found.get(name)
+        return e is not None and (e.kind == "org" or name in ix.unlike)
+
+    def _paragraph_before(self, pos: int) -> int:
+        """Where the paragraph before the one holding pos begins (blank lines aside): how far back an organisation
+        stays in focus."""
+        here = self.text.rfind("\n", 0, pos)
+        if here < 0:
+            return 0
+        j = here
+        while j > 0 and self.text[j - 1] == "\n":
+            j -= 1
+        return self.text.rfind("\n", 0, j) + 1
+
+    def _org_in_focus(self, pos: int, noun: str | None, modifier: str | None = None) -> str | None:
+        """The organisation the text is about at pos, of the kind the noun says ('company', 'agency'; None: any):
+        the one the sentence or the sentence before opens with, else the one named most of those named in this
+        paragraph, else in the one before; with the mention's modifier in its name if one has it ('the production
+        company': Dick Clark Productions). Outlets and the objects of 'told', 'by', 'to' are what the text speaks
+        to, not about."""
+        start = max(self._paragraph_before(pos), pos - 1500)
+        paragraph = self.text.rfind("\n", 0, pos) + 1
+        found: list[tuple[tuple[bool, int], str]] = []
+        ix = self._names_index()
+        k0, k1 = bisect_left(ix.starts, start), bisect_left(ix.starts, pos)
+        latest = {name: p for p, name in zip(ix.starts[k0:k1], ix.names[k0:k1], strict=True)
+                  if not OBJECT_BEFORE.search(self.text, max(0, p - 14), p)}
+        for name, last in latest.items():
+            if not self._org_like(name) or not _fits_noun(name, noun):
+                continue
+            if " " not in name and self._times_written(name) < 2:
+                continue  # one word written once ("15 percent Hispanic"): no organisation in focus
+            # This paragraph before the one before; then the one named most in the article.
+            found.append(((last >= paragraph, len(ix.found[name].positions)), name))
+        stem = modifier[:5].lower() if modifier and len(modifier) >= 4 else None
+        if stem and any(stem in name.lower() for _, name in found):
+            found = [(key, name) for key, name in found if stem in name.lower()]
+        else:
+            stem = None
+        for begin, end in ((self.sentence_start, pos), (self.previous_start, self.sentence_start)):
+            org = self._organisation_opening(begin, end) if begin >= 0 and begin < end else None
+            if org:
+                # The whole name where it goes on over "and": "Customs and Border Protection, part of ...".
+                org = next((n for n in self._named_between(begin, begin + 5)
+                            if n.startswith(org + " ") and self._org_like(n)), org)
+            if org and _fits_noun(org, noun) and (stem is None or stem in org.lower()):
+                return org
+        found.sort(reverse=True)
+        if not found or len(found) > 1 and found[0][0] == found[1][0]:
+            return None  # two as likely: "Norland Corp. agreed to buy Eastfield Inc. The company said": say less
+        return found[0][1]
 
     def _opens_sentence(self, pos: int) -> bool:
         before = self.text[max(0, pos - 3) : pos].rstrip(" \"\u201c'\u2018")
@@ -1309,11 +1522,18 @@ class People:
             named = self._by_description(m)
             if named:
                 return Resolution(named, DESCRIBED, f"'{m.text}' = {named}, the only one the article calls so")
+            named = self._by_description(m, near=True)
+            if named:
+                return Resolution(named, DESCRIBED_NEAR, f"'{m.text}' = {named}, the one the article calls so that "
+                                                         "it names here")
             head = next((w for w in reversed(m.text.lower().split()) if w in ROLE_WORDS), m.text.split()[-1].lower())
             for person, role in reversed(self.roles.items()):
                 if head in role.lower():
                     return Resolution(person, ROLE_ACROSS, f"'{m.text}' = {person}, whose role the article gave as "
                                                            f"'{role}'")
+            spoke = self._spokesperson(m) or self._in_focus(m) or self._person_in_focus(m)
+            if spoke:
+                return spoke
             return Resolution(m.text, AS_WRITTEN, f"'{m.text}': no one named with that role", resolved=False)
         if m.kind == "group":
             words = m.text.split()
@@ -1332,24 +1552,128 @@ class People:
             named = self._by_description(m) if words[0].lower() == "the" else None
             if named:
                 return Resolution(named, DESCRIBED, f"'{m.text}' = {named}, the only one the article calls so")
+            named = self._by_description(m, near=True) if words[0].lower() == "the" else None
+            if named:
+                return Resolution(named, DESCRIBED_NEAR, f"'{m.text}' = {named}, the one the article calls so that "
+                                                         "it names here")
+            focus = self._in_focus(m)
+            if focus:
+                return focus
             if len(words) == 2 and words[0].lower() in {"the", "its"} and words[1].lower() in ORG_NOUNS:
-                org = self._organisation_opening(self.previous_start, self.sentence_start)
-                if org:
-                    # "WeWork faces layoffs. The company said ...": the organisation the sentence before is about.
-                    return Resolution(org, ORG_BEFORE, f"'{m.text}' = {org}, whom the sentence before opens with")
                 org = self._organisation_before(m.start)  # "the company said": the one named most, a guess
                 if org:
                     return Resolution(m.text, ORG_NOUN, f"'{m.text}': perhaps {org}, the organisation named most "
                                                           "(unresolved)", resolved=False)
                 return Resolution(m.text, AS_WRITTEN, f"'{m.text}': no organisation named before it",
                                   resolved=False)
+            focus = self._person_in_focus(m) or self._pair(m)
+            if focus:
+                return focus
             text = m.text[4:] if m.text.lower().startswith("the ") else m.text
             if any(w[:1].isupper() for w in text.split()):
                 return Resolution(text, GROUP_NAMED, "an organisation or group named in the attribution")
             return Resolution(text, GROUP_AS_WRITTEN, "a group as the article describes it", resolved=False)
+        spoke = self._spokesperson(m) if m.kind == "anonymous" else None
+        if spoke:
+            return spoke
         if any(w.lower().strip(".,") in ANONYMOUS for w in m.text.split()):
             return Resolution(None, ANONYMOUS_SOURCE, f"'{m.text}': an anonymous source", resolved=False)
         return Resolution(m.text, AS_WRITTEN, f"'{m.text}': someone the article does not name", resolved=False)
+
+    def _in_focus(self, m: Mention) -> Resolution | None:
+        """'The company', 'said the production company': the organisation of that kind the text is about there;
+        'the office release', 'the company statement': the one that issued it."""
+        words = m.text.split()
+        if len(words) == 3 and words[-1].lower() in DOCUMENTS and words[1].lower() in FOCUS_NOUNS:
+            words = words[:2]  # "according to the office release": the office's
+        noun = words[-1].lower()
+        if not (2 <= len(words) <= 3 and words[0].lower() in {"the", "its"} and all(w.islower() for w in words[1:])
+                and noun in FOCUS_NOUNS):
+            return None
+        org = self._org_in_focus(m.start, noun, words[1] if len(words) == 3 else None)
+        if org is None:
+            return None
+        self._inferred.add(m.start)
+        # "The attorney general is investigating WeWork. The company said ...": the organisation it is about.
+        return Resolution(org, ORG_BEFORE, f"'{m.text}' = {org}, the {noun} the text is about here")
+
+    def _pair(self, m: Mention) -> Resolution | None:
+        """'Both men', 'the two women', 'the pair' = the two people the text last names together, in this paragraph
+        or the one before: 'King and Weeks were abducted in 2016. ... Both men claimed ...'."""
+        if not PAIR_MENTION.fullmatch(m.text):
+            return None
+        start = self._paragraph_before(m.start)
+        for p in reversed(list(PAIR_NAMES.finditer(self.text, start, m.start))):
+            a, b = (self._full_name(p.group(k)) for k in ("a", "b"))
+            if a and b and a != b:
+                who = f"{a} and {b}"
+                return Resolution(who, PAIR, f"'{m.text}' = {who}, the two people named together just before")
+        return None
+
+    def _full_name(self, surname: str) -> str | None:
+        """The full name the article writes a surname in, where it does: 'King' -> 'Kevin King' (from 'American
+        Kevin King', a place's people before it; 'King' is a title too, so the people named are not asked)."""
+        full = self.by_surname.get(surname.lower())
+        runs = [full] if full and _surname(full) == surname.lower() \
+            else [run for _, run in self.names]
+        for run in runs:
+            words = [w for w in run.split() if w.lower() not in HONORIFICS]
+            if len(words) >= 2 and words[-1] == surname:
+                while len(words) > 2 and (is_place_or_org(words[0]) or words[0].lower() in NOT_NAME):
+                    words = words[1:]  # "Australian Timothy Weeks": where he is from, not his name
+                if not any(w.lower() in ROLE_WORDS or is_place_or_org(w) for w in words[:-1]):
+                    return " ".join(words)
+        return None
+
+    def _person_in_focus(self, m: Mention) -> Resolution | None:
+        """'said the actor', 'the singer and guitarist told': what the article calls the one person it names in this
+        paragraph and the one before, when it calls no one so in words."""
+        words = m.text.split()
+        if words[0].lower() == "the":
+            words = words[1:]
+        if not words or len(words) > 2 or not all(w.islower() for w in words) or words[-1] not in EPITHETS:
+            return None
+        start = self._paragraph_before(m.start)
+        unlike = self._names_index().unlike
+        people = {n for n, kind in self._named_between(start, m.start).items() if kind == "person" and n not in unlike}
+        if len(people) > 1:
+            # Several named: the one the sentence before opens with ("Simmons teased the tour ... the singer and
+            # guitarist told the audience").
+            opening = OPENING_NAME.match(self.text, self.previous_start, self.sentence_start) \
+                if 0 <= self.previous_start < self.sentence_start <= m.start else None
+            full = self.by_surname.get(_surname(opening.group("name"))) if opening else None
+            if full in people:
+                return Resolution(full, EPITHET, f"'{m.text}' = {full}, whom the sentence before opens with")
+        if len(people) != 1:
+            return None
+        who = people.pop()
+        return Resolution(who, EPITHET, f"'{m.text}' = {who}, the one person named here")
+
+    def _spokesperson(self, m: Mention) -> Resolution | None:
+        """'A spokesperson', 'the spokesman', 'an agency spokesman' with no name: the organisation in focus speaks,
+        as the article's readers take it ('CBP did not accept the offer. A spokesperson said ...')."""
+        words = [w.lower() for w in m.text.split()]
+        if words[-1] not in SPOKES or not all(w.islower() for w in m.text.split()[1:]) or len(words) > 3 \
+                or words[0] not in {"a", "an", "the", "one", "another"}:
+            return None
+        noun = words[-2] if len(words) == 3 and words[-2] in FOCUS_NOUNS else None
+        if len(words) == 3 and noun is None:
+            return None  # "a campaign spokesman", "a former spokesman": not known whose
+        if noun is None and any(self._opens_with_person(begin, end) for begin, end in
+                                ((self.sentence_start, m.start), (self.previous_start, self.sentence_start))):
+            return None  # "Mayor Ana Ruiz criticised Norland Rail. A spokesperson said": perhaps hers
+        org = self._org_in_focus(m.start, noun)
+        if org is None:
+            return None
+        self._inferred.add(m.start)
+        return Resolution(org, ORG_BEFORE, f"'{m.text}' = {org}, the organisation the text is about here")
+
+    def _opens_with_person(self, begin: int, end: int) -> bool:
+        """Whether text[begin:end] is a sentence that opens with a person the article names."""
+        if not 0 <= begin < end:
+            return False
+        opening = OPENING_NAME.match(self.text, begin, end)
+        return opening is not None and self.by_surname.get(_surname(opening.group("name"))) is not None
 
     def _alias(self, m: Mention) -> str | None:
         """What 'the group' stands for where the article said so before: 'The group, Harbor Workers Coalition, ...'."""
@@ -1371,6 +1695,10 @@ class People:
         named = self._named_in_sentence(m.start, pronoun)
         if named:
             return Resolution(named, PRONOUN_SENTENCE, f"'{m.text}' = {named}, whom the sentence opens with")
+        named = self._named_in_fronted(m.start, pronoun)
+        if named:
+            return Resolution(named, PRONOUN_BEFORE, f"'{m.text}' = {named}, the one person named in the clause "
+                                                     "before it")
         named = self._named_in_sentence(self.sentence_start, pronoun, self.previous_start)
         if named:
             # "Netanyahu visited the settlement on Tuesday. '...,' he told settler leaders": the subject just before.
@@ -1385,6 +1713,18 @@ class People:
             return Resolution(None, FALLBACK, f"'{m.text}': no one quoted before it; perhaps {names[k - 1]}, "
                                               "the person named just before (unresolved)", resolved=False)
         return Resolution(None, UNKNOWN, f"'{m.text}': no one named before it", resolved=False)
+
+    def _named_in_fronted(self, pos: int, pronoun: str) -> str | None:
+        """The one person the clause before 'he' or 'she' names, where that clause opens the sentence: 'While the
+        campaign did not appeal to Julie Graham, a health officer, she said ...'. Two people there: no one."""
+        start = self.sentence_start
+        if start < 0 or FRONTED.match(self.text, start, pos) is None:
+            return None
+        fits = {n for n, kind in self._named_between(start, pos).items() if kind == "person" and len(n.split()) >= 2}
+        if len(fits) != 1:
+            return None
+        who = fits.pop()
+        return who if self.genders.get(who) == pronoun else None  # known to be "she", not only not known as "he"
 
     def _named_in_sentence(self, pos: int, pronoun: str, start: int | None = None) -> str | None:
         """The person a sentence opens with, when 'he' or 'she' comes later in it: 'When Carlineo was approached,
@@ -1408,9 +1748,12 @@ class People:
         if m is None or not self.text.startswith(" ", m.end()):
             return None
         org = _strip_possessive(m.group()).rstrip(".")
-        people = {w.lower() for n in self.by_surname.values() for w in n.split()}
         words = org.split()
-        if words[0].lower() in NOT_NAME or any(w.lower() in people or w.lower() in ROLE_WORDS for w in words) \
+        full = self.by_surname.get(_surname(org))
+        # A person's surname, or their full name: not the first word of a name taken for a person's ("Amazon Music
+        # Unlimited").
+        person = full is not None and {w.lower() for w in words} <= {w.lower() for w in full.split()}
+        if words[0].lower() in NOT_NAME or person or any(w.lower() in ROLE_WORDS for w in words) \
                 or is_place_or_org(org) and not any(w.lower() in ORG_WORDS for w in words):
             return None  # a person, a title, a place, or a sentence's first word ("Meanwhile")
         if len(words) == 1 and not self._written_as_name(words[0]):
@@ -1422,8 +1765,10 @@ class People:
         or more than once ('Norland faces layoffs', not 'Shares fell')."""
         if word.lower() in self._lower:
             return False
-        found = [m.start() for m in re.finditer(r"\b" + re.escape(word) + r"\b", self.text)]
-        return len(found) > 1 or any(not self._opens_sentence(pos) for pos in found)
+        if word not in self._as_name:  # asked once per word: the text is searched whole for it
+            found = [m.start() for m in re.finditer(r"\b" + re.escape(word) + r"\b", self.text)]
+            self._as_name[word] = len(found) > 1 or any(not self._opens_sentence(pos) for pos in found)
+        return self._as_name[word]
 
     def _issued_before(self, pos: int, document: str) -> str | None:
         """Who the article last says issued such a document before pos, when no one was quoted just before:
