@@ -327,6 +327,7 @@ def test_a_reading_the_classifier_doubts_says_so_and_exports_its_score(sessions)
 
 
 def test_an_ingested_statement_keeps_the_classifiers_score(sessions, settings, tmp_path: Path) -> None:  # noqa: ANN001
+    from bot.extract import classifier
     from storage.models import Statement
 
     page = tmp_path / "seed.html"
@@ -334,5 +335,6 @@ def test_an_ingested_statement_keeps_the_classifiers_score(sessions, settings, t
     assert ingest(sessions, settings, "T1", str(page)).status == "stored"
     with sessions() as s:
         stored = [st.score for st in s.query(Statement)]
-    # Every kept statement passed the classifier's threshold (.45), and its score is what answers mark by.
-    assert stored and all(score is not None and 0.45 <= score <= 1 for score in stored)
+    # Every kept statement passed the classifier's threshold, and its score is what answers mark by.
+    threshold = classifier.load().threshold
+    assert stored and all(score is not None and threshold <= score <= 1 for score in stored)

@@ -19,8 +19,8 @@ from storage.models import Digest, Feed, Statement, Watch
 PAGE = 20
 MAX_ID = 2**31 - 1
 UNSURE = 0.5  # below this speaker confidence an answer says the speaker is uncertain
-# Below this classifier score an answer says the reading is uncertain: on news-dev 11 of 23 such statements are
-# real statements with the right speaker (.89 above it); on PolNeAR dev (speech) .65 are statements (.89 above).
+# Below this classifier score an answer says the reading is uncertain: on news-dev 11 of 20 such statements are
+# real statements with the right speaker (.91 above it); on PolNeAR dev (speech) .66 are statements (.89 above).
 UNSURE_READING = 0.9
 MAX_QUERY_CHARS = 200
 BRIEFING_USAGE = ("Usage: `/briefing TOPIC_OR_PERSON`, for example `/briefing dprk`, `/briefing lloyd austin` or "
