@@ -300,8 +300,10 @@ def _ids(session: Session, model: type[Actor] | type[Topic], key, names: set[str
     found: dict[str, int] = {k: i for k, i in session.execute(select(key, model.id).where(*where, key.in_(names)))}
     missing = sorted(names - found.keys())
     if missing:
-        added = session.execute(_insert(session, model).values([row(n) for n in missing])
-                                .on_conflict_do_nothing(index_elements=conflict).returning(key, model.id))
+        # Rows as parameters, not literal VALUES: one cached statement whatever the count (a VALUES list of a new
+        # length was compiled again for every article).
+        added = session.execute(_insert(session, model).on_conflict_do_nothing(index_elements=conflict)
+                                .returning(key, model.id), [row(n) for n in missing])
         found.update({k: i for k, i in added})
         if raced := [n for n in missing if n not in found]:
             found.update({k: i for k, i in session.execute(select(key, model.id).where(*where, key.in_(raced)))})
