@@ -297,6 +297,11 @@ def test_an_age_is_not_a_role() -> None:
     assert (s.speaker, s.role) == ("Patrick Carlineo", None)
 
 
+def test_told_the_media_reports_the_words_after_it_whole() -> None:
+    found = extract_statements("Fan Meng, a deputy director, told the media that the case is isolated.")
+    assert [(s.speaker, s.text) for s in found] == [("Fan Meng", "the case is isolated.")]
+
+
 def test_whom_one_tells_is_the_audience_not_the_speaker() -> None:
     text = '"Stadia is built for the cloud," Jack Buser, director for games at Google, tells The Hollywood Reporter.'
     (s,) = extract_statements(text, PUBLISHED)

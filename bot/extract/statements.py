@@ -66,8 +66,8 @@ AUDIENCE = re.compile(
     r"(?: (?:interviewer|host|anchor|reporters?|audience|crowd|newspaper|program|programme|show|podcast))?|"
     r"reporters|journalists|supporters|voters|lawmakers|members|crowds?|audiences?|viewers|listeners|"
     r"him|her|them|us|me|you|the (?:[a-z]+ )?(?:crowd|audience|newspaper|paper|outlet|station|network|"
-    r"committee|magazine|agency|broadcaster|channel|senators?|court|jury|room))|"
-    r"(?:[a-z]+ ){0,2}(?:reporters|journalists))"
+    r"committee|magazine|agency|broadcaster|channel|senators?|court|jury|room|media|press|public))|"
+    r"(?:[a-z]+ ){0,2}(?:reporters|journalists))(?![\w'\u2019-])"  # whole words: "the media" is not "the me"
 )
 PARTICIPLE_CLAUSE = re.compile(
     r",\s+(?:adding|saying|calling|noting|warning|arguing|insisting|explaining|describing|stressing|"
