@@ -425,3 +425,10 @@ def test_a_subject_read_on_to_its_verb_ends_at_its_noun() -> None:
     text = "The doctor subsequently prescribed the man steroids and advised him to get rid of the duvet."
     subject = sentence_subject(text, Span(0, len(text)), text.index("advised"))
     assert subject is not None and subject.text == "The doctor"
+
+
+def test_a_person_described_by_age_is_kept_as_written_not_cut_to_year_old() -> None:
+    text = ("Tottenham have appointed Jose Mourinho after sacking Mauricio Pochettino.\n\n"
+            'The 56-year-old said on Wednesday: "I am excited to be joining a club with such a great heritage."')
+    (s,) = extract_statements(text, PUBLISHED)
+    assert (s.speaker, s.resolved) == ("The 56-year-old", False)  # two men named: either may be 56

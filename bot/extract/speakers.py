@@ -13,7 +13,9 @@ from bot.extract.resolver import Entity, Model
 from bot.extract.topics import is_place_or_org
 
 # A number keeps its inner separators but not a comma or full stop after it: "2012," is "2012" and ",".
-TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w.'\u2019\-]*|\d+(?:[,.:]\d+)*\w*|[^\s\w]")
+TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w.'\u2019\-]*|\d{1,3}-year-old\b|\d+(?:[,.:]\d+)*\w*|[^\s\w]")
+# "the 56-year-old said": a person described by age, kept as written (it fits anyone the article names).
+AGE = re.compile(r"\d{1,3}-year-old")
 PRONOUNS = {"he", "she", "they", "i", "we", "it", "you"}
 HONORIFICS = {"mr.", "mrs.", "ms.", "dr.", "mr", "mrs", "ms", "dr", "sir", "dame", "prof."}
 ROLE_WORDS = {
@@ -517,7 +519,7 @@ def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
         return Mention(t.start, t.end, t.text, "pronoun")
     if t.low in {"that", "this", "which", "what", "who"}:
         return None  # "That said, ...", "which said": not a speaker
-    if not t.text[:1].isalpha():
+    if not t.text[:1].isalpha() and not AGE.fullmatch(t.text):
         return None
     j = i
     if t.cap:
@@ -601,7 +603,7 @@ def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
     if words[0].low == "the" and t.low in CONTENDERS:
         # "the GOP front-runner said": a person known by a role in a race.
         return Mention(words[0].start, t.end, " ".join(x.text for x in words), "role")
-    if t.low not in ANONYMOUS and t.low not in ROLE_WORDS and t.low not in GROUP_NOUNS \
+    if t.low not in ANONYMOUS and t.low not in ROLE_WORDS and t.low not in GROUP_NOUNS and not AGE.fullmatch(t.low) \
             and t.low not in SPEAKER_NOUNS and not (t.low.endswith("s") and not t.low.endswith("ss")):
         return None  # "the meeting", "most": not a speaker we could name
     text = " ".join(x.text for x in words)
@@ -617,7 +619,7 @@ def _noun_phrase(toks: list[Tok], i: int) -> Mention | None:
     if words[0].low in {"a", "an", "one", "another"} or (t.low in ANONYMOUS and len(words) <= 2
                                                          and not any(x.cap for x in words)):
         kind = "anonymous"
-    elif t.low in ROLE_WORDS and words[0].low == "the":
+    elif (t.low in ROLE_WORDS or AGE.fullmatch(t.low)) and words[0].low == "the":
         kind = "role"
     else:
         kind = "group"
@@ -811,8 +813,8 @@ def _issued_by(text: str, toks: Ahead, i: int, end: int) -> Mention | None:
 
 
 def _wordlike(t: str) -> bool:
-    """A word, hyphens and a sentence's full stop aside: 'co-author', 'experts.'."""
-    return _strip_possessive(t.rstrip(".")).replace("-", "").isalpha()
+    """A word, hyphens and a sentence's full stop aside: 'co-author', 'experts.', '43-year-old'."""
+    return _strip_possessive(t.rstrip(".")).replace("-", "").isalpha() or AGE.fullmatch(t.rstrip(".")) is not None
 
 
 def _appositive(text: str, toks: Ahead, j: int, m: Mention | None) -> Mention | None:
