@@ -432,3 +432,9 @@ def test_a_person_described_by_age_is_kept_as_written_not_cut_to_year_old() -> N
             'The 56-year-old said on Wednesday: "I am excited to be joining a club with such a great heritage."')
     (s,) = extract_statements(text, PUBLISHED)
     assert (s.speaker, s.resolved) == ("The 56-year-old", False)  # two men named: either may be 56
+
+
+def test_a_participle_after_an_adverb_is_the_clause_subjects_not_the_audiences() -> None:
+    text = ('"You are in this job because of this crisis," Ana Ruiz told Tom Hale, repeatedly calling for an '
+            'explanation of the failure. "Nothing was learned."')
+    assert {s.speaker for s in extract_statements(text, PUBLISHED)} == {"Ana Ruiz"}

@@ -69,6 +69,12 @@ AUDIENCE = re.compile(
     r"committee|magazine|agency|broadcaster|channel|senators?|court|jury|room|media|press|public))|"
     r"(?:[a-z]+ ){0,2}(?:reporters|journalists))(?![\w'\u2019-])"  # whole words: "the media" is not "the me"
 )
+ADVERBS_AT_END = re.compile(r"(?:\s+[a-z]+ly)+\s*$")
+# Participles that only report speech: "..., repeatedly calling for ..." is the clause subject's ("constantly
+# slamming the processor" is not speech at all).
+SPEECH_PARTICIPLES = {"adding", "saying", "calling", "noting", "warning", "arguing", "insisting", "explaining",
+                      "stressing", "claiming", "urging", "telling", "declaring", "acknowledging", "accusing",
+                      "suggesting", "asserting", "reiterating", "writing", "asking", "demanding", "vowing"}
 PARTICIPLE_CLAUSE = re.compile(
     r",\s+(?:adding|saying|calling|noting|warning|arguing|insisting|explaining|describing|stressing|"
     r"claiming|urging|telling|declaring|acknowledging|accusing|suggesting|asserting|referring|citing|"
@@ -715,7 +721,9 @@ def _attribution(text: str, sent: Span, quotes: list[Span], m: re.Match, prior: 
     opening = _opening_quote(text, sent, quotes)
     mention: Mention | None
     # Inverted: '"...," said Austin.' or '..., says the report.'
-    last = before.rstrip()[-1:]
+    # ", repeatedly calling for ...": an adverb between the comma and the participle leaves it the clause's.
+    last = ADVERBS_AT_END.sub("", before).rstrip()[-1:] if cue.lower() in SPEECH_PARTICIPLES \
+        else before.rstrip()[-1:]
     if last in {",", '"', "\u201d", "\u201c"} and lemma not in lex.needs_quote and lemma not in {"tell", "call"}:
         # ("..., Jack Buser, director for games at Google, tells The Hollywood Reporter.": whom one tells is the
         # audience, never the speaker; "Such damage, called pulmonary fibrosis, is ...": what is called is a name.)
