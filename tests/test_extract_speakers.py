@@ -438,3 +438,9 @@ def test_a_participle_after_an_adverb_is_the_clause_subjects_not_the_audiences()
     text = ('"You are in this job because of this crisis," Ana Ruiz told Tom Hale, repeatedly calling for an '
             'explanation of the failure. "Nothing was learned."')
     assert {s.speaker for s in extract_statements(text, PUBLISHED)} == {"Ana Ruiz"}
+
+
+def test_an_administrator_after_the_agency_is_the_named_person() -> None:
+    text = '"It depends on what the builders invest," responded NASA administrator Jim Bridenstine on Tuesday.'
+    (s,) = extract_statements(text, PUBLISHED)
+    assert (s.speaker, s.role) == ("Jim Bridenstine", "NASA administrator")

@@ -32,7 +32,7 @@ ROLE_WORDS = {
     "bishop", "rabbi", "imam", "sgt.", "capt.", "maj.", "lieutenant", "colonel", "major", "sergeant",
     "vice", "businessman", "businesswoman", "activist", "organizer", "surrogate", "partner",
     "owner", "expert", "fellow", "dean", "student", "member", "whip", "counsel", "treasurer", "clerk",
-    "delegate", "superdelegate",
+    "delegate", "superdelegate", "administrator", "inspector",
 }
 # Words that end a backward scan for a noun phrase: verbs, prepositions, determiners, conjunctions.
 STOP = {
