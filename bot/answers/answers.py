@@ -64,10 +64,14 @@ class Item:
     also_in: int = 0  # other sources carrying the same words
     said_precision: str = "day"  # day, week (said_on is its Monday), month (its 1st) or year
     speaker_unsure: bool = False  # the reader is not sure who said it: the answer says so
-    reading_unsure: bool = False  # the reader is not sure these words are a statement: the answer says so
-    score: float | None = None  # the statement classifier's P(a real statement), for exports
+    score: float | None = None  # the statement classifier's P(a real statement) (None: stored before it was kept)
     disputed: str = ""  # the article's own words holding the claim false: the answer shows them
     statement_id: int = 0
+
+    @property
+    def reading_unsure(self) -> bool:
+        """The reader is not sure these words are a statement: the answer says so."""
+        return self.score is not None and self.score < UNSURE_READING
 
 
 @dataclass
@@ -360,5 +364,4 @@ def _item(s: Statement, also_in: int) -> Item:
     return Item(s.text, s.kind, s.cue, s.said_on, s.place, s.article.url, s.article.title, s.article.site,
                 also_in=also_in, said_precision=s.said_precision or "day",
                 speaker_unsure=s.confidence is not None and s.confidence < UNSURE, statement_id=s.id,
-                disputed=s.disputed or "", reading_unsure=s.score is not None and s.score < UNSURE_READING,
-                score=s.score)
+                disputed=s.disputed or "", score=s.score)

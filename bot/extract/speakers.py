@@ -646,26 +646,37 @@ def _lone_name(word: str, inside: bool) -> bool:
         and low not in GROUP_NOUNS
 
 
-def _cap_run(toks: Sequence[Tok], j: int) -> list[Tok]:
-    """The capitalised words from j on."""
+def _cap_run(toks: Sequence[Tok] | Ahead, j: int, most: int | None = None) -> list[Tok]:
+    """The capitalised words from j on (at most `most`), in a token list or read ahead."""
     run: list[Tok] = []
-    while j < len(toks) and toks[j].cap:
-        run.append(toks[j])
+    while most is None or len(run) < most:
+        try:
+            tok = toks[j]
+        except IndexError:
+            break
+        if not tok.cap:
+            break
+        run.append(tok)
         j += 1
     return run
 
 
-def _joins(toks: list[Tok], k: int, after: list[Tok]) -> bool:
-    """Whether the "and" after the capitalised words ending at k is inside one organisation's name: the words after
-    it end as an organisation's name does, or the "and" follows an "of" and no person's name comes after it
-    ("the Department of Homeland Security and Alex Azar" is two)."""
+def _and_continues(after: list[Tok], linked: bool, one_word_before: bool) -> bool:
+    """Whether the capitalised words after an "and" go on one organisation's name: they end as one does and one word
+    stands before the "and" ("Food and Drug Administration", not "United Nations and European Union"), or the "and"
+    follows an organisation's "of" and no person's name comes after it ("... of Homeland Security and Alex Azar"
+    is two)."""
     if not after:
         return False
-    linked = _linked(toks, k)
-    if after[-1].low.rstrip(".") in ORG_ENDS and (linked or k == 0 or not toks[k - 1].cap
-                                                  or toks[k - 1].low in DETERMINERS):
-        return True  # one word before the "and": "Food and Drug Administration", not "United Nations and ..."
+    if after[-1].low.rstrip(".") in ORG_ENDS and (linked or one_word_before):
+        return True
     return linked and not person_shaped(" ".join(x.text for x in after))
+
+
+def _joins(toks: list[Tok], k: int, after: list[Tok]) -> bool:
+    """_and_continues for the "and" after the capitalised words ending at k, read backwards from a cue."""
+    one_word_before = k == 0 or not toks[k - 1].cap or toks[k - 1].low in DETERMINERS
+    return _and_continues(after, _linked(toks, k), one_word_before)
 
 
 def _linked(toks: list[Tok], k: int) -> bool:
@@ -727,7 +738,7 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
             j += 1  # "former Pennsylvania governor Ed Rendell": a title word inside the name's run
         elif j > i and toks.has(j + 1) and toks[j + 1].cap and toks[j + 1].low not in WHEN_NAMES and (
                 toks[j].low in ORG_LINKS and _links(toks[j - 1])
-                or toks[j].low in {"and", "&"} and (linked or j == i + 1) and _joins_ahead(toks, j + 1, linked)):
+                or toks[j].low in {"and", "&"} and _and_continues(_cap_run(toks, j + 1, 6), linked, j == i + 1)):
             j, linked = j + 2, True  # "the Centers for Disease Control and Prevention", "the Council on ..."
         elif j > i and toks.has(j + 2) and toks[j].low in ORG_LINKS and toks[j + 1].low == "the" \
                 and toks[j + 2].cap and _links(toks[j - 1]):
@@ -786,18 +797,6 @@ def _mention_after(text: str, start: int, end: int) -> Mention | None:
             named.role = text[toks[j + 1].start : toks[end_k - 1].end].rstrip(".,")
             return named
     return named and _appositive(text, toks, j, named)
-
-
-def _joins_ahead(toks: Ahead, j: int, linked: bool) -> bool:
-    """_joins for the words read ahead of a cue: whether the capitalised words from j, after an "and", go on the
-    organisation's name."""
-    after: list[Tok] = []
-    while toks.has(j) and toks[j].cap and len(after) < 6:
-        after.append(toks[j])
-        j += 1
-    if not after:
-        return False
-    return after[-1].low.rstrip(".") in ORG_ENDS or linked and not person_shaped(" ".join(x.text for x in after))
 
 
 def _issued_by(text: str, toks: Ahead, i: int, end: int) -> Mention | None:

@@ -70,15 +70,14 @@ AUDIENCE = re.compile(
     r"(?:[a-z]+ ){0,2}(?:reporters|journalists))(?![\w'\u2019-])"  # whole words: "the media" is not "the me"
 )
 ADVERBS_AT_END = re.compile(r"(?:\s+[a-z]+ly)+\s*$")
-# Participles that only report speech: "..., repeatedly calling for ..." is the clause subject's ("constantly
-# slamming the processor" is not speech at all).
+# Participles that report speech: ", adding that ..." ends the words before it, and ", repeatedly calling for ..." is
+# the clause subject's ("constantly slamming the processor" is not among them).
 SPEECH_PARTICIPLES = {"adding", "saying", "calling", "noting", "warning", "arguing", "insisting", "explaining",
-                      "stressing", "claiming", "urging", "telling", "declaring", "acknowledging", "accusing",
-                      "suggesting", "asserting", "reiterating", "writing", "asking", "demanding", "vowing"}
+                      "describing", "stressing", "claiming", "urging", "telling", "declaring", "acknowledging",
+                      "accusing", "suggesting", "asserting", "referring", "citing", "pointing", "reiterating",
+                      "echoing", "responding", "speaking", "writing", "quoting"}
 PARTICIPLE_CLAUSE = re.compile(
-    r",\s+(?:adding|saying|calling|noting|warning|arguing|insisting|explaining|describing|stressing|"
-    r"claiming|urging|telling|declaring|acknowledging|accusing|suggesting|asserting|referring|citing|"
-    r"pointing|reiterating|echoing|responding|speaking|writing|quoting)\b"
+    r",\s+(?:" + "|".join(sorted(SPEECH_PARTICIPLES)) + r")\b"
     r"|,?\s+(?:but|and|while)\s+(?=(?:he|she|they|we|I|[A-Z][\w'\u2019-]+)\s+(?:also\s+)?"
     r"(?:said|says|added|noted|told|argued|insisted)\b)"
 )
