@@ -16,7 +16,8 @@ trafilatura setting tried, with one scorer for all (words, lowercased, as a bag;
 
 --queue: serves the same pages from 127.0.0.1, fakes Slack's Web API on 127.0.0.1, and runs real
 `briefing-bot worker` processes (1, 2 and 4) against PostgreSQL and Redis on this machine (a scratch database is
-created and dropped); --rounds=N runs each worker count N times and reports the median, the machine being shared.
+created and dropped); --rounds=N runs each worker count N times and reports the median, the machine being shared;
+the ratio to one worker is the median of each round's ratio (a round runs 1, 2 and 4 workers a moment apart).
 It also prints the CPU a page of the workers and of the whole machine (every process on it). --ack-only: then it
 starts `briefing-bot serve` (HTTP, gunicorn) and sends 50 signed /briefing commands at once, several rounds, timing
 each ack.
@@ -315,15 +316,15 @@ def queue_bench(argv: list[str], ack_only: bool, rounds: int = 1) -> None:
         for _ in range(rounds):  # each round runs every count in turn: a busy spell slows them alike
             for workers in counts:
                 taken[workers].append(ingest_round(db, urls, workers, slack))
-        rates: dict[int, float] = {}
         for workers in counts:
-            times = sorted(taken[workers])
-            elapsed = statistics.median(times)
-            rates[workers] = len(urls) / elapsed
-            spread = f" (rounds: {', '.join(f'{len(urls) / t:.1f}' for t in times)})" if rounds > 1 else ""
+            elapsed = statistics.median(taken[workers])
+            spread = f" (rounds in order: {', '.join(f'{len(urls) / t:.1f}' for t in taken[workers])})" \
+                if rounds > 1 else ""
+            # The ratio to one worker is taken within each round (they ran a moment apart), then its median.
+            ratio = statistics.median(one / many for one, many in zip(taken[1], taken[workers], strict=True))
             print(f"ingest, {workers} worker{'s' if workers > 1 else ' '}: {len(urls)} pages in {elapsed:.1f} s = "
-                  f"{rates[workers]:.1f} pages/s" + (f" ({rates[workers] / rates[1]:.2f}x one worker)"
-                                                      if workers > 1 else "") + spread)
+                  f"{len(urls) / elapsed:.1f} pages/s" + (f" ({ratio:.2f}x one worker)" if workers > 1 else "")
+                  + spread)
         if ack_only:
             ingest_round(db, urls, 2, slack)
         times = sorted(ack_latency(db, slack))

@@ -104,10 +104,6 @@ def fingerprint(speaker: str | None, text: str) -> str:
 class AlreadyStored(Exception):
     """The article is stored already: a racing ingest never replaces it."""
 
-    def __init__(self, article: Article) -> None:
-        super().__init__(article.url)
-        self.article = article
-
 
 # Column widths, so a long og:site_name or role is shortened rather than refused by PostgreSQL.
 NAME_CHARS = 255
@@ -126,14 +122,7 @@ def save_article(session: Session, article: Article, statements: Sequence[NewSta
     each resolved in one query, and the statements and their topic links are inserted in bulk."""
     article.url_key = url_key(article.url, article.private_channel)
     article.site, article.author = _fit(article.site), _fit(article.author)
-    old = find_article(session, article.team_id, article.url, article.private_channel)
-    if old is not None:
-        if old.status == "stored":
-            raise AlreadyStored(old)
-        session.delete(old)
-        session.flush()
-    session.add(article)
-    session.flush()
+    article.id = _insert_article(session, article)
     statements = _unique([replace(s, speaker=_fit(s.speaker), role=_fit(s.role), place=_fit(s.place),
                                   cue=_fit(s.cue, 64)) for s in statements],
                          _full_names(session, article.team_id, article.private_channel,
@@ -159,6 +148,23 @@ def save_article(session: Session, article: Article, statements: Sequence[NewSta
     if links:
         session.execute(statement_topics.insert(), links)
     return article
+
+
+def _insert_article(session: Session, article: Article) -> int:
+    """The article's row in one statement, returning its id: an earlier failed attempt at the URL is taken over
+    (it holds no statements), a stored copy stays as it is (AlreadyStored)."""
+    table = cast(Table, Article.__table__)
+    values = {c.key: getattr(article, c.key) for c in Article.__mapper__.column_attrs
+              if c.key not in {"id", "created_at"}}
+    values["status"] = values["status"] or "stored"
+    stmt = _insert(session, Article).values(values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.team_id, table.c.url_key], where=table.c.status == "failed",
+        set_={**{k: stmt.excluded[k] for k in values}, "created_at": func.now()})
+    article_id = session.scalar(stmt.returning(table.c.id))
+    if article_id is None:
+        raise AlreadyStored(article.url)
+    return article_id
 
 
 def _unique(statements: list[NewStatement], full: dict[str, str]) -> list[NewStatement]:

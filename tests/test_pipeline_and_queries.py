@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.answers import answers
 from bot.ingest.pipeline import canonical_url, ingest
 from storage import queries
+from storage.models import Article
 from tests.conftest import SEED_HTML
 
 
@@ -40,6 +43,20 @@ def test_second_ingest_is_a_duplicate_and_stores_nothing(sessions, settings) -> 
     assert again.status == "duplicate"
     with sessions() as s:
         assert queries.count_statements(s, "T1") == before
+
+
+def test_a_link_that_failed_is_read_again_when_posted_again(sessions, settings, pages) -> None:
+    url = pages.add("/story.html", b"<html><body>Back soon.</body></html>", status=503)
+    first = ingest(sessions, settings, "T1", url)
+    assert first.status == "failed"
+    pages.add("/story.html", SEED_HTML.read_bytes())
+    again = ingest(sessions, settings, "T1", url)
+    assert again.status == "stored" and "John Kirby" in again.speakers
+    with sessions() as s:
+        rows = s.scalars(select(Article).where(Article.team_id == "T1")).all()
+        assert [(a.status, a.failure) for a in rows] == [("stored", None)]  # the failure is replaced, not kept
+        assert "John Kirby" in _names(answers.who_said(s, "T1", "troops"))
+    assert ingest(sessions, settings, "T1", url).status == "duplicate"  # a stored copy is never replaced
 
 
 def test_odd_queries_answer_or_say_nothing_found(sessions, settings) -> None:
