@@ -13,6 +13,7 @@ from sqlalchemy import (
     ColumnElement,
     CursorResult,
     Date,
+    Row,
     Select,
     Table,
     delete,
@@ -609,16 +610,16 @@ def _without_flush(session: Session) -> None:
         session.execute(text("SET LOCAL synchronous_commit = off"))
 
 
-def claim_job(session: Session, job_id: int) -> tuple[Job, int] | None:
-    """Take a queued, due job to run, returning it with a claim token; None if someone else has it.
-
-    The token (the claim's number) makes sure only the latest claimant may finish the job."""
+def claim_job(session: Session, job_id: int) -> Row | None:
+    """Take a queued, due job to run, returning what running it needs (`attempts` is the claim token); None if
+    someone else has it. The token (the claim's number) makes sure only the latest claimant may finish the job.
+    Columns, not the ORM's Job: the claim is on every job's path and the runner only reads them."""
     _without_flush(session)
     due = or_(Job.run_after.is_(None), Job.run_after <= _now())
-    job = session.scalars(update(Job).where(Job.id == job_id, Job.status == "queued", due)
-                          .values(status="running", attempts=Job.attempts + 1, heartbeat_at=_now(), updated_at=_now())
-                          .returning(Job).execution_options(populate_existing=True)).first()
-    return (job, job.attempts) if job is not None else None
+    return session.execute(update(Job).where(Job.id == job_id, Job.status == "queued", due)
+                           .values(status="running", attempts=Job.attempts + 1, heartbeat_at=_now(), updated_at=_now())
+                           .returning(Job.team_id, Job.channel_id, Job.user_id, Job.private, Job.message_ts,
+                                      Job.urls, Job.skipped, Job.results, Job.attempts)).first()
 
 
 def _held(job_id: int, token: int):  # noqa: ANN202

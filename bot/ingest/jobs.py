@@ -172,10 +172,10 @@ class JobRunner:
 
     def _run(self, job_id: int) -> None:
         with self.sessions.begin() as session:
-            claimed = queries.claim_job(session, job_id)
-            if claimed is None:
+            job = queries.claim_job(session, job_id)
+            if job is None:
                 return
-            job, token = claimed
+            token = job.attempts
             origin = Origin(job.team_id, job.channel_id, job.user_id, job.private, job.message_ts)
             urls, skipped, results = list(job.urls), job.skipped, dict(job.results or {})
             looked_up = self._stored_already(session, origin, urls, results)
