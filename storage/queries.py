@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -55,8 +56,12 @@ def url_key(url: str, private_channel: str | None = None) -> str:
 
 
 def _insert(session: Session, model):  # noqa: ANN001, ANN202
+    return _dialect_insert(session.get_bind().dialect.name, model)
+
+
+def _dialect_insert(dialect: str, model):  # noqa: ANN001, ANN202
     # Imported here: the PostgreSQL dialect takes a while to load, and a SQLite command line never needs it.
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
         return pg_insert(model)
@@ -151,21 +156,29 @@ def save_article(session: Session, article: Article, statements: Sequence[NewSta
     return article
 
 
+ARTICLE_COLUMNS = ("team_id", "url", "url_key", "title", "site", "author", "published", "text", "status", "failure",
+                   "posted_by", "channel_id", "private_channel")
+
+
 def _insert_article(session: Session, article: Article) -> int:
     """The article's row in one statement, returning its id: an earlier failed attempt at the URL is taken over
     (it holds no statements), a stored copy stays as it is (AlreadyStored)."""
-    table = cast(Table, Article.__table__)
-    values = {c.key: getattr(article, c.key) for c in Article.__mapper__.column_attrs
-              if c.key not in {"id", "created_at"}}
+    values = {k: getattr(article, k) for k in ARTICLE_COLUMNS}
     values["status"] = values["status"] or "stored"
-    stmt = _insert(session, Article).values(values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.team_id, table.c.url_key], where=table.c.status == "failed",
-        set_={**{k: stmt.excluded[k] for k in values}, "created_at": func.now()})
-    article_id = session.scalar(stmt.returning(table.c.id))
+    article_id = session.scalar(_article_upsert(session.get_bind().dialect.name), values)
     if article_id is None:
         raise AlreadyStored(article.url)
     return article_id
+
+
+@functools.cache
+def _article_upsert(dialect: str):  # noqa: ANN202
+    # Built once, its values bound at execution: one cached statement, no per-article coercion of every column.
+    table = cast(Table, Article.__table__)
+    stmt = _dialect_insert(dialect, table)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.team_id, table.c.url_key], where=table.c.status == "failed",
+        set_={**{k: stmt.excluded[k] for k in ARTICLE_COLUMNS}, "created_at": func.now()}).returning(table.c.id)
 
 
 def _unique(statements: list[NewStatement], full: dict[str, str]) -> list[NewStatement]:
@@ -189,9 +202,14 @@ def _statement_row(article: Article, s: NewStatement, fp: str, first: int | None
 
 def add_source(session: Session, article_id: int, team_id: str, channel_id: str, message_ts: str) -> None:
     """Remember that a Slack message posted this article (again: a repost is a source too)."""
-    session.execute(_insert(session, ArticleSource)
-                    .values(article_id=article_id, team_id=team_id, channel_id=channel_id, message_ts=message_ts)
-                    .on_conflict_do_nothing(index_elements=["article_id", "channel_id", "message_ts"]))
+    session.execute(_source_insert(session.get_bind().dialect.name),
+                    {"article_id": article_id, "team_id": team_id, "channel_id": channel_id, "message_ts": message_ts})
+
+
+@functools.cache
+def _source_insert(dialect: str):  # noqa: ANN202
+    return _dialect_insert(dialect, ArticleSource.__table__).on_conflict_do_nothing(
+        index_elements=["article_id", "channel_id", "message_ts"])
 
 
 def forget_message(session: Session, team_id: str, channel_id: str, message_ts: str) -> int:
@@ -309,7 +327,7 @@ def _ids(session: Session, model: type[Actor] | type[Topic], key, names: set[str
     if missing:
         # Rows as parameters, not literal VALUES: one cached statement whatever the count (a VALUES list of a new
         # length was compiled again for every article).
-        added = session.execute(_insert(session, model).on_conflict_do_nothing(index_elements=conflict)
+        added = session.execute(_insert(session, model.__table__).on_conflict_do_nothing(index_elements=conflict)
                                 .returning(key, model.id), [row(n) for n in missing])
         found.update({k: i for k, i in added})
         if raced := [n for n in missing if n not in found]:
