@@ -301,6 +301,25 @@ def test_a_reply_slower_than_its_lease_is_sent_once(sessions, settings, tmp_path
     assert replies.calls == 1 and len(replies.sent) == 1
 
 
+def test_a_slow_slack_does_not_hold_back_the_next_page(sessions, settings, tmp_path) -> None:  # noqa: ANN001
+    from dataclasses import replace
+
+    replies = SlowReplies(seconds=2)
+    runner = JobRunner(sessions, replace(settings, workers=1), replies)  # one runner: the pages take turns
+    runner.start()
+    first = runner.enqueue("T1", "C1", "96.1", "U1", [page(tmp_path, "radar", RADAR)], 0)
+    second = runner.enqueue("T1", "C1", "96.2", "U1", [page(tmp_path, "sonar", RADAR.replace("radar", "sonar"))], 0)
+    try:
+        with sessions() as s:
+            until(lambda: s.get(Job, second, populate_existing=True).status == "done", timeout=10)
+            assert s.get(Job, first, populate_existing=True).reply_sent_at is None  # its reply is still on its way
+    finally:
+        runner.shutdown()  # a runner that stops sends the replies it holds first
+    assert sorted(ts for ts, _, _ in replies.sent) == ["96.1", "96.2"] and replies.calls == 2
+    with sessions() as s:
+        assert all(s.get(Job, j, populate_existing=True).reply_sent_at is not None for j in (first, second))
+
+
 class Hourglasses(Replies):
     """Records whether each job's hourglass went on and whether its reply was told to take it off."""
 

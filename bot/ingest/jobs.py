@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from functools import partial
 from typing import Protocol
@@ -207,7 +207,20 @@ class JobRunner:
             if hourglass is not None:
                 shown = hourglass.stop()
         # Finishing took the reply's lease: the reply is recorded, now sent, then marked sent.
-        self._deliver(job_id, origin.team_id, origin.channel_id or "", origin.message_ts or "", reply, ok, shown)
+        self._deliver_soon(job_id, origin.team_id, origin.channel_id or "", origin.message_ts or "", reply, ok, shown)
+
+    def _deliver_soon(self, job_id: int, team: str, channel: str, ts: str, reply: str, ok: bool,
+                      hourglass: bool) -> None:
+        """Send the reply from the reply pool while this runner takes its next job: the Slack calls and the "reply
+        sent" mark wait there, not on the job's path. Its lease beats from now on (it is in `sending`), and a
+        process that stops sends what it holds first (shutdown); one that dies leaves it to another's sweeper."""
+        with self.lock:
+            self.sending.add(job_id)
+        try:
+            self.reply_pool.submit(self._deliver, job_id, team, channel, ts, reply, ok, hourglass) \
+                .add_done_callback(_log_error)
+        except RuntimeError:  # the pool is shut: this process is stopping
+            self._deliver(job_id, team, channel, ts, reply, ok, hourglass)
 
     @staticmethod
     def _stored_already(session: Session, origin: Origin, urls: list[str], results: dict) -> set[str]:
@@ -324,7 +337,7 @@ class JobRunner:
         for job_id in due:
             self._hand_on(job_id)
         for job_id in unsent:
-            self.reply_pool.submit(self.send_reply, job_id)
+            self.reply_pool.submit(self.send_reply, job_id).add_done_callback(_log_error)
 
     def start(self) -> None:
         """Start the sweeper thread (a first round runs at once: jobs left by a stopped process), and a second
@@ -356,3 +369,10 @@ class JobRunner:
         if self.pool is not None:
             self.pool.shutdown(wait=True)
         self.reply_pool.shutdown(wait=True)
+
+
+def _log_error(future: Future) -> None:
+    # What the reply pool runs has no caller to raise to: a database error marking a reply sent is logged here (the
+    # reply's lease then runs out and a sweeper sends it again).
+    if (exc := future.exception()) is not None:
+        log.error("sending a reply failed: %s", exc, exc_info=exc)
