@@ -156,8 +156,8 @@ def save_article(session: Session, article: Article, statements: Sequence[NewSta
     return article
 
 
-ARTICLE_COLUMNS = ("team_id", "url", "url_key", "title", "site", "author", "published", "text", "status", "failure",
-                   "posted_by", "channel_id", "private_channel")
+# What an article's upsert writes: every column but the ones the database fills in.
+ARTICLE_COLUMNS = tuple(c.key for c in Article.__table__.columns if c.key not in {"id", "created_at"})
 
 
 def _insert_article(session: Session, article: Article) -> int:
@@ -326,7 +326,7 @@ def _ids(session: Session, model: type[Actor] | type[Topic], key, names: set[str
     missing = sorted(names - found.keys())
     if missing:
         # Rows as parameters, not literal VALUES: one cached statement whatever the count (a VALUES list of a new
-        # length was compiled again for every article).
+        # length was compiled again for every article); into the table, as the ORM's bulk path costs more.
         added = session.execute(_insert(session, model.__table__).on_conflict_do_nothing(index_elements=conflict)
                                 .returning(key, model.id), [row(n) for n in missing])
         found.update({k: i for k, i in added})
