@@ -1,6 +1,7 @@
 """Ingestion speed: local files in one process, RQ workers over HTTP, and slash-command ack latency.
 
-    python bench/ingest_speed.py [--local] [--readers] [--queue [--rounds=N]] [--ack-only] [POSTGRES_ADMIN_URL]
+    python bench/ingest_speed.py [--local] [--readers] [--queue [--rounds=N] [--workers=1,2,4]] [--ack-only]
+                                 [POSTGRES_ADMIN_URL]
 
 With no mode flag, every part runs.
 
@@ -17,7 +18,8 @@ trafilatura setting tried, with one scorer for all (words, lowercased, as a bag;
 --queue: serves the same pages from 127.0.0.1, fakes Slack's Web API on 127.0.0.1, and runs real
 `briefing-bot worker` processes (1, 2 and 4) against PostgreSQL and Redis on this machine (a scratch database is
 created and dropped); --rounds=N runs each worker count N times and reports the median, the machine being shared;
-the ratio to one worker is the median of each round's ratio (a round runs 1, 2 and 4 workers a moment apart).
+the ratio to one worker is the median of each round's ratio (a round runs 1, 2 and 4 workers a moment apart);
+--workers=1,2 runs only those counts (one is always run: the ratios are to it).
 It also prints the CPU a page of the workers and of the whole machine (every process on it). --ack-only: then it
 starts `briefing-bot serve` (HTTP, gunicorn) and sends 50 signed /briefing commands at once, several rounds, timing
 each ack.
@@ -288,7 +290,9 @@ def readers() -> None:
 
 def main(argv: list[str]) -> None:
     rounds = next((int(a.split("=", 1)[1]) for a in argv if a.startswith("--rounds=")), 1)
-    modes = {a for a in argv if a.startswith("--") and not a.startswith("--rounds=")}
+    counts = next((sorted({1, *map(int, a.split("=", 1)[1].split(","))}) for a in argv
+                   if a.startswith("--workers=")), [1, 2, 4])
+    modes = {a for a in argv if a.startswith("--") and not a.startswith(("--rounds=", "--workers="))}
     argv = [a for a in argv if not a.startswith("--")]
     every = not modes & {"--local", "--readers", "--queue", "--ack-only"}
     if every or "--readers" in modes:
@@ -297,10 +301,10 @@ def main(argv: list[str]) -> None:
         local_ingest()
         local_ingest(jobs=2)
     if every or modes & {"--queue", "--ack-only"}:
-        queue_bench(argv, ack_only="--ack-only" in modes, rounds=rounds)
+        queue_bench(argv, ack_only="--ack-only" in modes, rounds=rounds, counts=counts)
 
 
-def queue_bench(argv: list[str], ack_only: bool, rounds: int = 1) -> None:
+def queue_bench(argv: list[str], ack_only: bool, rounds: int = 1, counts: list[int] | None = None) -> None:
     admin_url = argv[0] if argv else "postgresql://postgres@127.0.0.1:5432/test"
     name = f"briefing_bench_{uuid.uuid4().hex[:6]}"
     admin = make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
@@ -311,7 +315,7 @@ def queue_bench(argv: list[str], ack_only: bool, rounds: int = 1) -> None:
     urls = [pages.add(f"/{p.stem}.html", gzip.decompress(p.read_bytes())) for p in sorted(PAGES.glob("*.gz"))]
     try:
         print(f"{len(urls)} pages served from 127.0.0.1; PostgreSQL + Redis; `briefing-bot worker` processes")
-        counts = () if ack_only else (1, 2, 4)
+        counts = [] if ack_only else counts or [1, 2, 4]
         taken: dict[int, list[float]] = {w: [] for w in counts}
         for _ in range(rounds):  # each round runs every count in turn: a busy spell slows them alike
             for workers in counts:

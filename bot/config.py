@@ -29,11 +29,12 @@ class Settings:
     fetch_timeout: float = 20.0  # seconds for a whole page; connecting gets at most 5
     fetch_retries: int = 2  # more tries for a page that timed out or answered 5xx
     retry_backoff: float = 2.0  # seconds before the first retry, doubling after
-    redis_url: str | None = None  # set: ingestion jobs go through RQ to `briefing-bot worker`
+    redis_url: str | None = None  # set: ingestion jobs go through a Redis list to `briefing-bot worker`
     queue_name: str = "briefing-ingest"
     watch_batch_minutes: float = 10.0  # at most one post per watch this often (0: post at once)
     feed_interval_minutes: float = 15.0  # how often a followed feed is polled
     job_stale_after: float = 30.0  # seconds unfinished before a starting worker takes a job over
+    job_timeout: float = 600.0  # seconds a worker gives one job before it stops it (a backstop: fetches have theirs)
     header_timeout: float = 10.0  # seconds a client has to send a request's headers before it is cut off
     hourglass_after: float = 1.0  # seconds a job runs before its message gets the hourglass reaction
 
@@ -65,6 +66,7 @@ class Settings:
             redis_url=env.get("REDIS_URL") or None,
             queue_name=env.get("QUEUE_NAME") or cls.queue_name,
             job_stale_after=float(env.get("JOB_STALE_AFTER") or cls.job_stale_after),
+            job_timeout=float(env.get("JOB_TIMEOUT") or cls.job_timeout),
             watch_batch_minutes=float(env.get("WATCH_BATCH_MINUTES") or cls.watch_batch_minutes),
             feed_interval_minutes=float(env.get("FEED_INTERVAL_MINUTES") or cls.feed_interval_minutes),
             header_timeout=float(env.get("HEADER_TIMEOUT") or cls.header_timeout),

@@ -1,4 +1,5 @@
-"""Several `serve` processes and several RQ workers on one PostgreSQL and one Redis: nothing doubled or lost."""
+"""Several `serve` processes and several workers on one PostgreSQL and one Redis: nothing doubled or lost; a worker
+stopped or held up by a page finishes what it holds."""
 
 from __future__ import annotations
 
@@ -75,3 +76,55 @@ def test_a_job_whose_worker_was_killed_is_finished_by_the_next_worker(start_bot,
     start_worker(**queue)
     replies = fake_slack.wait_for("chat.postMessage", timeout=60)
     assert len(replies) == 1 and replies[0]["thread_ts"] == "40.1" and "Lloyd Austin" in replies[0]["text"]
+
+
+def _held_page(release: threading.Event, asked: threading.Event):  # noqa: ANN202
+    """A page that answers only once the test releases it."""
+    def answer(handler) -> None:  # noqa: ANN001
+        asked.set()
+        release.wait(timeout=30)
+        body = SEED_HTML.read_bytes()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+    return answer
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_worker_told_to_stop_finishes_the_page_at_hand_and_replies(start_bot, start_worker, pages, fake_slack,
+                                                                     db_url) -> None:  # noqa: ANN001
+    import signal
+
+    queue = {"REDIS_URL": "redis://127.0.0.1:6379/0", "QUEUE_NAME": f"test-{uuid.uuid4().hex[:8]}"}
+    bot = start_bot(**queue)
+    worker = start_worker(**queue)
+    release, asked = threading.Event(), threading.Event()
+    pages.routes["/held.html"] = _held_page(release, asked)
+    bot.event({"type": "message", "channel": "C1", "user": "U1", "ts": "41.1", "text": f"<{pages.url}/held.html>"})
+    assert asked.wait(timeout=30)  # the worker is reading the page
+    worker.send_signal(signal.SIGTERM)  # a deploy stops it
+    release.set()
+    # No other worker runs: the reply can only come from the stopping one.
+    replies = fake_slack.wait_for("chat.postMessage", timeout=20)
+    assert replies[0]["thread_ts"] == "41.1" and "Lloyd Austin" in replies[0]["text"]
+    assert worker.wait(timeout=20) == 0
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_job_past_its_time_is_answered_and_the_worker_goes_on(start_bot, start_worker, pages, fake_slack,
+                                                                db_url) -> None:  # noqa: ANN001
+    from tests.test_hostile import drip
+
+    queue = {"REDIS_URL": "redis://127.0.0.1:6379/0", "QUEUE_NAME": f"test-{uuid.uuid4().hex[:8]}",
+             "FETCH_TIMEOUT": "60", "JOB_TIMEOUT": "2"}
+    bot = start_bot(**queue)
+    start_worker(**queue)
+    pages.routes["/drip.html"] = drip  # a byte a second for a minute: within the fetch's own limit
+    seed = pages.add("/seed.html", SEED_HTML.read_bytes())
+    bot.event({"type": "message", "channel": "C1", "user": "U1", "ts": "42.1", "text": f"<{pages.url}/drip.html>"})
+    bot.event({"type": "message", "channel": "C1", "user": "U1", "ts": "42.2", "text": f"<{seed}>"})
+    replies = {r["thread_ts"]: r["text"] for r in fake_slack.wait_for("chat.postMessage", count=2, timeout=30)}
+    assert "took too long" in replies["42.1"]
+    assert "Lloyd Austin" in replies["42.2"]

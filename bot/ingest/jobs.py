@@ -32,6 +32,11 @@ MAX_BACKOFF = 60.0
 OUTAGE_REASON = "the briefing store was unavailable; post the link again later"
 
 
+class JobTimeout(Exception):
+    """Raised in a job that ran past its time (a worker's backstop; a fetch has its own deadline): the link being
+    read fails with that reason and the job is finished, not tried again."""
+
+
 class Notifier(Protocol):
     """Where job progress goes: Slack reactions and a thread reply, or nowhere in tests."""
 
@@ -273,6 +278,9 @@ class JobRunner:
                 log.exception("storing %s failed", url)
                 reason = OUTAGE_REASON if is_outage(exc) else "it could not be stored; the error has been logged"
                 result = IngestResult(url, "failed", reason=reason, code="storage")
+            except JobTimeout as exc:
+                log.error("reading %s stopped: %s", url, exc)
+                result = IngestResult(url, "failed", reason=f"reading it took too long ({exc})", code="too_slow")
             except Exception:  # one bad page must not sink the others
                 log.exception("ingesting %s failed", url)
                 result = IngestResult(url, "failed", reason="an internal error; it has been logged", code="internal")

@@ -77,7 +77,8 @@ def _engine(sessions: sessionmaker[Session]):  # noqa: ANN202
 
 
 def make_runner(settings: Settings, sessions: sessionmaker[Session], client: WebClient) -> JobRunner:
-    """RQ on Redis when REDIS_URL is set, else this process's own worker pool; its sweeper also posts watches."""
+    """Jobs go to `briefing-bot worker` on Redis when REDIS_URL is set, else to this process's own pool; its
+    sweeper also posts watches."""
     slack = notifier(settings, sessions, client)
     if settings.redis_url:
         from bot.ingest.queue import queued_runner
