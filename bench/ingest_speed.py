@@ -15,12 +15,14 @@ shared, so the ratios (of wall and of CPU time) are the figures to compare betwe
 trafilatura setting tried, with one scorer for all (words, lowercased, as a bag; a page read as nothing scores
 0), and milliseconds a page.
 
---queue: serves the same pages from 127.0.0.1, fakes Slack's Web API on 127.0.0.1, and runs real
-`briefing-bot worker` processes (1, 2 and 4) against PostgreSQL and Redis on this machine (a scratch database is
-created and dropped); --rounds=N runs each worker count N times and reports the median, the machine being shared;
-the ratio to one worker is the median of each round's ratio (a round runs 1, 2 and 4 workers a moment apart);
---workers=1,2 runs only those counts (one is always run: the ratios are to it).
-It also prints the CPU a page of the workers and of the whole machine (every process on it). --ack-only: then it
+--queue: serves the same pages from 127.0.0.1, fakes Slack's Web API on 127.0.0.1, and runs real `briefing-bot
+worker` processes (1, 2 and 4) against PostgreSQL and Redis on this machine (a scratch database is created and
+dropped). A round's jobs are recorded first, as `serve` records them, and the clock starts when their ids are
+handed to the workers: it times the workers from a full queue. --rounds=N runs each worker count N times and
+reports the median, the machine being shared; the ratio to one worker is the median of each round's ratio (a round
+runs 1, 2 and 4 workers a moment apart, in reverse order every other round, so that a machine slowly getting faster
+or slower favours neither); --workers=1,2 runs only those counts (one is always run: the ratios are to it). It also
+prints the CPU a page of the workers and of the whole machine (every process on it). --ack-only: then it
 starts `briefing-bot serve` (HTTP, gunicorn) and sends 50 signed /briefing commands at once, several rounds, timing
 each ack.
 """
@@ -43,8 +45,8 @@ from sqlalchemy import func, select, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bot.config import Settings  # noqa: E402
-from bot.ingest.jobs import Notifier  # noqa: E402
-from bot.ingest.queue import queued_runner  # noqa: E402
+from bot.ingest.jobs import JobRunner, Notifier  # noqa: E402
+from bot.ingest.queue import redis_dispatch  # noqa: E402
 from storage.db import make_engine, make_sessionmaker, migrate  # noqa: E402
 from storage.models import Job  # noqa: E402
 from tests.conftest import SIGNING_SECRET, FakeSlack, Pages, RunningBot, free_port, kill_group  # noqa: E402
@@ -90,12 +92,18 @@ def ingest_round(db: str, urls: list[str], workers: int, slack: FakeSlack) -> fl
              for _ in range(workers)]
     time.sleep(3)  # workers up and listening
     settings = Settings(database_url=db, redis_url=env["REDIS_URL"], queue_name=queue)
-    runner = queued_runner(sessions, settings, Silent())
+    # The jobs are recorded first, as `serve` records them, and handed to the workers when the clock starts: what is
+    # timed is the workers' throughput from a full queue, not `serve` recording jobs on the same two cores.
+    ids: list[int] = []
+    recorder = JobRunner(sessions, settings, Silent(), dispatch=ids.append)
+    for i, url in enumerate(urls):
+        recorder.enqueue("TBENCH", "C1", f"{i}.0", "U1", [url], 0)
+    dispatch = redis_dispatch(settings)
     cpu_before = sum(_cpu_seconds(p.pid) for p in procs)
     busy_before = _machine_busy()
     start = time.perf_counter()
-    for i, url in enumerate(urls):
-        runner.enqueue("TBENCH", "C1", f"{i}.0", "U1", [url], 0)
+    for job_id in ids:
+        dispatch(job_id)
     enqueued = time.perf_counter() - start
     while True:
         with sessions() as s:
@@ -110,7 +118,8 @@ def ingest_round(db: str, urls: list[str], workers: int, slack: FakeSlack) -> fl
         kill_group(p, 15)
     engine.dispose()
     n = len(urls)
-    print(f"  ({n} jobs recorded and queued in {enqueued:.1f} s; CPU a page: workers {cpu * 1000 / n:.1f} ms, "
+    print(f"  ({workers} worker{'s' if workers > 1 else ''}: {n} job ids pushed in {enqueued:.2f} s; CPU a page: "
+          f"workers {cpu * 1000 / n:.1f} ms, "
           f"whole machine {busy * 1000 / n:.1f} ms, {busy / elapsed:.2f} of its {os.cpu_count()} cores busy)")
     return elapsed
 
@@ -317,8 +326,8 @@ def queue_bench(argv: list[str], ack_only: bool, rounds: int = 1, counts: list[i
         print(f"{len(urls)} pages served from 127.0.0.1; PostgreSQL + Redis; `briefing-bot worker` processes")
         counts = [] if ack_only else counts or [1, 2, 4]
         taken: dict[int, list[float]] = {w: [] for w in counts}
-        for _ in range(rounds):  # each round runs every count in turn: a busy spell slows them alike
-            for workers in counts:
+        for r in range(rounds):  # each round runs every count in turn: a busy spell slows them alike
+            for workers in counts if r % 2 == 0 else counts[::-1]:  # 1, 2, 2, 1, ...: a drift cancels out
                 taken[workers].append(ingest_round(db, urls, workers, slack))
         for workers in counts:
             elapsed = statistics.median(taken[workers])
