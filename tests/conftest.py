@@ -146,6 +146,24 @@ class Pages(_Server):
         return self.url + path
 
 
+def held_page(release: threading.Event, asked: threading.Event | None = None):  # noqa: ANN201
+    """A route whose page (the seed article) is sent only once the test sets `release`; it sets `asked` when the
+    request has come in."""
+
+    def answer(handler) -> None:  # noqa: ANN001
+        if asked is not None:
+            asked.set()
+        release.wait(timeout=30)
+        body = SEED_HTML.read_bytes()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return answer
+
+
 class FakeSlack(_Server):
     """Slack's Web API and response_url endpoints on loopback, recording every call."""
 

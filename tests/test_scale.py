@@ -3,6 +3,7 @@ stopped or held up by a page finishes what it holds."""
 
 from __future__ import annotations
 
+import signal
 import threading
 import uuid
 from collections import Counter
@@ -12,15 +13,19 @@ from sqlalchemy import func, select
 
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Article, Job, Statement
-from tests.conftest import SEED_HTML, redis_available
+from tests.conftest import SEED_HTML, held_page, redis_available
 
 pytestmark = pytest.mark.skipif(not redis_available(), reason="Redis is not running on 127.0.0.1:6379")
 
 
+def _queue(**extra: str) -> dict[str, str]:
+    """The settings of `serve` and workers sharing a queue of their own on the local Redis."""
+    return {"REDIS_URL": "redis://127.0.0.1:6379/0", "QUEUE_NAME": f"test-{uuid.uuid4().hex[:8]}", **extra}
+
+
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_many_processes_store_once_and_reply_once(start_bot, start_worker, pages, fake_slack, db_url) -> None:  # noqa: ANN001
-    queue = {"REDIS_URL": "redis://127.0.0.1:6379/0", "QUEUE_NAME": f"test-{uuid.uuid4().hex[:8]}",
-             "WEB_CONCURRENCY": "2"}
+    queue = _queue(WEB_CONCURRENCY="2")
     bots = [start_bot(**queue), start_bot(**queue)]
     for _ in range(2):
         start_worker(**queue)
@@ -57,13 +62,10 @@ def test_many_processes_store_once_and_reply_once(start_bot, start_worker, pages
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_a_job_whose_worker_was_killed_is_finished_by_the_next_worker(start_bot, start_worker, pages, fake_slack,
                                                                       db_url) -> None:  # noqa: ANN001
-    import signal
-
     from tests.conftest import kill_group
     from tests.test_hostile import drip
 
-    queue = {"REDIS_URL": "redis://127.0.0.1:6379/0", "QUEUE_NAME": f"test-{uuid.uuid4().hex[:8]}",
-             "FETCH_TIMEOUT": "60", "JOB_STALE_AFTER": "3"}
+    queue = _queue(FETCH_TIMEOUT="60", JOB_STALE_AFTER="3")
     bot = start_bot(**queue)
     first = start_worker(**queue)
     pages.routes["/slow.html"] = drip
@@ -78,30 +80,14 @@ def test_a_job_whose_worker_was_killed_is_finished_by_the_next_worker(start_bot,
     assert len(replies) == 1 and replies[0]["thread_ts"] == "40.1" and "Lloyd Austin" in replies[0]["text"]
 
 
-def _held_page(release: threading.Event, asked: threading.Event):  # noqa: ANN202
-    """A page that answers only once the test releases it."""
-    def answer(handler) -> None:  # noqa: ANN001
-        asked.set()
-        release.wait(timeout=30)
-        body = SEED_HTML.read_bytes()
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/html; charset=utf-8")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
-    return answer
-
-
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_a_worker_told_to_stop_finishes_the_page_at_hand_and_replies(start_bot, start_worker, pages, fake_slack,
                                                                      db_url) -> None:  # noqa: ANN001
-    import signal
-
-    queue = {"REDIS_URL": "redis://127.0.0.1:6379/0", "QUEUE_NAME": f"test-{uuid.uuid4().hex[:8]}"}
+    queue = _queue()
     bot = start_bot(**queue)
     worker = start_worker(**queue)
     release, asked = threading.Event(), threading.Event()
-    pages.routes["/held.html"] = _held_page(release, asked)
+    pages.routes["/held.html"] = held_page(release, asked)
     bot.event({"type": "message", "channel": "C1", "user": "U1", "ts": "41.1", "text": f"<{pages.url}/held.html>"})
     assert asked.wait(timeout=30)  # the worker is reading the page
     worker.send_signal(signal.SIGTERM)  # a deploy stops it
@@ -117,8 +103,7 @@ def test_a_job_past_its_time_is_answered_and_the_worker_goes_on(start_bot, start
                                                                 db_url) -> None:  # noqa: ANN001
     from tests.test_hostile import drip
 
-    queue = {"REDIS_URL": "redis://127.0.0.1:6379/0", "QUEUE_NAME": f"test-{uuid.uuid4().hex[:8]}",
-             "FETCH_TIMEOUT": "60", "JOB_TIMEOUT": "2"}
+    queue = _queue(FETCH_TIMEOUT="60", JOB_TIMEOUT="2")
     bot = start_bot(**queue)
     start_worker(**queue)
     pages.routes["/drip.html"] = drip  # a byte a second for a minute: within the fetch's own limit

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from tests.conftest import SEED_HTML
+from tests.conftest import SEED_HTML, held_page
 
 
 def _post_link(bot, pages, ts: str = "1700000000.000100", **kw):  # noqa: ANN001, ANN202
@@ -50,17 +50,7 @@ def test_a_page_read_at_once_gets_its_reply_and_no_hourglass(start_bot, pages, f
 def test_a_slow_page_shows_the_hourglass_until_its_reply(start_bot, pages, fake_slack) -> None:  # noqa: ANN001
     bot = start_bot(HOURGLASS_AFTER="0.2")
     release = threading.Event()
-
-    def held(handler) -> None:  # noqa: ANN001
-        release.wait(30)  # the page is sent once the test has seen the hourglass
-        body = SEED_HTML.read_bytes()
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/html; charset=utf-8")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
-
-    pages.routes["/held.html"] = held
+    pages.routes["/held.html"] = held_page(release)  # the page is sent once the test has seen the hourglass
     bot.event({"type": "message", "channel": "C1", "user": "U1", "ts": "5.1", "text": f"<{pages.url}/held.html>"})
     assert fake_slack.wait_for("reactions.add")[0]["name"] == "hourglass_flowing_sand"
     assert fake_slack.named("chat.postMessage") == []
