@@ -622,8 +622,8 @@ def mark_dispatched(session: Session, job_id: int, stale: float = 0) -> bool:
 def _without_flush(session: Session) -> None:
     """This transaction's commit need not wait for PostgreSQL to flush its WAL to disk: a claim is made durable by
     the job's next commit (WAL is written in order), and should the server crash first, the job is queued again
-    as if its runner had died; a lost "reply sent" is a reply sent again, as when a process dies before marking
-    it. Flushes at COMMIT were what several workers waited on. Only for the caller's transaction (SET LOCAL)."""
+    as if its runner had died. Flushes at COMMIT were what several workers waited on. Only for the caller's
+    transaction (SET LOCAL)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL synchronous_commit = off"))
 
@@ -703,7 +703,7 @@ def reply_failed(session: Session, job_id: int, error: str) -> None:
 
 
 def reply_sent(session: Session, job_id: int) -> None:
-    _without_flush(session)
+    """One statement: the caller runs it in autocommit (`storage.db.autocommit`), no BEGIN and COMMIT around it."""
     session.execute(update(Job).where(Job.id == job_id).values(reply_sent_at=_now(), heartbeat_at=None,
                                                                updated_at=_now()))
 

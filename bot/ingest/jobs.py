@@ -9,8 +9,11 @@ reply stays unsent, and the sweeper in any live process picks it up.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -23,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.ingest.pipeline import IngestResult, Origin, Then, ingest, locate, stored_copy, strip_userinfo
 from storage import queries
+from storage.db import autocommit
 from storage.errors import is_outage
 
 log = logging.getLogger(__name__)
@@ -48,21 +52,55 @@ class Notifier(Protocol):
         ...
 
 
+class Timers:
+    """Calls due after a delay, kept in one thread for all jobs: a timer thread started and cancelled for every
+    job cost the worker more than some of its pages' reading (and took the interpreter's lock from it twice).
+    What is due runs in a thread of its own, started only then (a slow Slack call holds up no other job)."""
+
+    def __init__(self) -> None:
+        self.due: list[tuple[float, int, Callable[[], object]]] = []
+        self.count = itertools.count()
+        self.changed = threading.Condition()
+        self.thread: threading.Thread | None = None
+
+    def later(self, delay: float, call: Callable[[], object]) -> None:
+        with self.changed:
+            heapq.heappush(self.due, (time.monotonic() + delay, next(self.count), call))
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._loop, name="timers", daemon=True)
+                self.thread.start()
+            if self.due[0][2] is call:  # sooner than what the thread waits for
+                self.changed.notify()
+
+    def _loop(self) -> None:
+        while True:
+            with self.changed:
+                while not self.due or self.due[0][0] > time.monotonic():
+                    self.changed.wait(self.due[0][0] - time.monotonic() if self.due else None)
+                call = heapq.heappop(self.due)[2]
+            try:
+                call()
+            except Exception:  # one call's error must not stop the others
+                log.exception("a timed call failed")
+
+
 class Hourglass:
     """The "working on it" reaction of one job, shown only once the job has taken `after` seconds: a page read
-    at once gets its reply without a reaction flickering on and off (and two Slack calls fewer). It is added on
-    a timer thread, so the runner reads the page meanwhile."""
+    at once gets its reply without a reaction flickering on and off (and two Slack calls fewer). It is added from
+    its own thread, so the runner reads the page meanwhile."""
 
-    def __init__(self, notifier: Notifier, origin: Origin, after: float) -> None:
+    def __init__(self, notifier: Notifier, origin: Origin, after: float, timers: Timers) -> None:
         self.notifier, self.origin = notifier, origin
         self.state = "waiting"  # -> "showing" -> "shown", or -> "cancelled"
         self.changed = threading.Condition()
-        self.timer = threading.Timer(after, self.show)
-        self.timer.daemon = True
-        self.timer.start()
+        timers.later(after, self._due)
+
+    def _due(self) -> None:
+        if self.state == "waiting":  # a job over by now needs no thread
+            threading.Thread(target=self.show, name="hourglass", daemon=True).start()
 
     def show(self) -> None:
-        """Add it now (the timer ran out, or the job waits for a retry), unless it is there or the job is over."""
+        """Add it now (its time ran out, or the job waits for a retry), unless it is there or the job is over."""
         with self.changed:
             if self.state != "waiting":
                 return
@@ -78,7 +116,6 @@ class Hourglass:
     def stop(self) -> bool:
         """The job is over: cancel a hourglass not shown yet; returns whether one was (it must be taken off),
         after it is on, so the reply never overtakes it."""
-        self.timer.cancel()
         with self.changed:
             if self.state == "waiting":
                 self.state = "cancelled"
@@ -111,6 +148,7 @@ class JobRunner:
     def __init__(self, sessions: sessionmaker[Session], settings: Settings, notifier: Notifier,
                  dispatch: Dispatch | None = None, render: Render = plain_reply) -> None:
         self.sessions = sessions
+        self.marks = autocommit(sessions)  # "reply sent": one statement
         self.settings = settings
         self.notifier = notifier
         self.render = render
@@ -129,6 +167,7 @@ class JobRunner:
         self.sending: set[int] = set()
         # The sweeper hands unsent replies to this pool, so a slow send never holds back the heartbeat.
         self.reply_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="reply")
+        self.timers = Timers()  # when the jobs' hourglasses are due
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.sweeper: threading.Thread | None = None
@@ -187,7 +226,8 @@ class JobRunner:
         with self.lock:
             self.running[job_id] = token
         # A retried job's hourglass went on at its first claim, or when it was put back to wait.
-        hourglass = Hourglass(self.notifier, origin, self.settings.hourglass_after) if token == 1 else None
+        hourglass = Hourglass(self.notifier, origin, self.settings.hourglass_after, self.timers) if token == 1 \
+            else None
         shown = token > 1
         try:
             outage, closing = self._read(origin, urls, results, final=token >= MAX_ATTEMPTS, looked_up=looked_up,
@@ -324,7 +364,7 @@ class JobRunner:
         finally:
             with self.lock:
                 self.sending.discard(job_id)
-        with self.sessions.begin() as session:
+        with self.marks() as session:
             queries.reply_sent(session, job_id)
 
     # ---- the sweeper --------------------------------------------------------------------------
