@@ -22,9 +22,9 @@ handed to the workers: it times the workers from a full queue. --rounds=N runs e
 reports the median, the machine being shared; the ratio to one worker is the median of each round's ratio (a round
 runs 1, 2 and 4 workers a moment apart, in reverse order every other round, so that a machine slowly getting faster
 or slower favours neither); --workers=1,2 runs only those counts (one is always run: the ratios are to it). It also
-prints the CPU a page of the workers and of the whole machine (every process on it). --ack-only: then it
-starts `briefing-bot serve` (HTTP, gunicorn) and sends 50 signed /briefing commands at once, several rounds, timing
-each ack.
+prints the CPU a page of the workers, of the bench's own fakes and of the whole machine (every process on it).
+--ack-only: then it starts `briefing-bot serve` (HTTP, gunicorn) and sends 50 signed /briefing commands at once,
+several rounds, timing each ack.
 """
 
 from __future__ import annotations
@@ -101,6 +101,7 @@ def ingest_round(db: str, urls: list[str], workers: int, slack: FakeSlack) -> fl
     dispatch = redis_dispatch(settings)
     replied = len(slack.named("chat.postMessage"))
     cpu_before = sum(_cpu_seconds(p.pid) for p in procs)
+    fakes_before = _cpu_seconds(os.getpid())  # this process: the page server and the fake Slack
     busy_before = _machine_busy()
     start = time.perf_counter()
     for job_id in ids:
@@ -114,13 +115,14 @@ def ingest_round(db: str, urls: list[str], workers: int, slack: FakeSlack) -> fl
         left = s.scalar(select(func.count(Job.id)).where(Job.status != "done"))
     assert not left, f"{left} jobs replied to but not done"
     cpu = sum(_cpu_seconds(p.pid) for p in procs) - cpu_before
+    fakes = _cpu_seconds(os.getpid()) - fakes_before
     busy = _machine_busy() - busy_before
     for p in procs:
         kill_group(p, 15)
     engine.dispose()
     n = len(urls)
     print(f"  ({workers} worker{'s' if workers > 1 else ''}: {n} job ids pushed in {enqueued:.2f} s; CPU a page: "
-          f"workers {cpu * 1000 / n:.1f} ms, "
+          f"workers {cpu * 1000 / n:.1f} ms, the bench's page server and fake Slack {fakes * 1000 / n:.1f} ms, "
           f"whole machine {busy * 1000 / n:.1f} ms, {busy / elapsed:.2f} of its {os.cpu_count()} cores busy)")
     return elapsed
 
