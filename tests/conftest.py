@@ -174,7 +174,7 @@ class FakeSlack(_Server):
         self.answers: dict[str, dict] = {}  # method -> the JSON to answer instead of the default
         self.statuses: dict[str, list[tuple[int, dict[str, str]]]] = {}  # method -> statuses to answer first
         calls, raws, tokens, answers, statuses = self.calls, self.raw, self.tokens, self.answers, self.statuses
-        lock = threading.Lock()
+        self.arrived = arrived = threading.Condition()  # notified on every call: wait_for wakes at once
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802
@@ -184,11 +184,12 @@ class FakeSlack(_Server):
                 else:
                     data = {k: v[0] for k, v in parse_qs(raw).items()}
                 method = self.path.rsplit("/", 1)[-1]
-                with lock:
+                with arrived:
                     raws.append((self.path, raw))
                     calls.append((self.path, data))
                     tokens.append((self.path, self.headers.get("Authorization") or ""))
                     status, extra = statuses[method].pop(0) if statuses.get(method) else (200, {})
+                    arrived.notify_all()
                 body = answers.get(method) or {
                     "ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "bot",
                     "team": "Test", "url": "https://test.slack.com/", "ts": "1.000"}
@@ -212,13 +213,13 @@ class FakeSlack(_Server):
         return [d for p, d in list(self.calls) if path_part in p]
 
     def wait_for(self, path_part: str, count: int = 1, timeout: float = 30) -> list[dict]:
+        """The calls to a method once `count` have come, waking on each call; an error after `timeout` seconds."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.named(path_part)
-            if len(found) >= count:
-                return found
-            time.sleep(0.05)
-        raise AssertionError(f"fake Slack got no {path_part} call; calls: {[p for p, _ in self.calls]}")
+        with self.arrived:
+            while len(found := self.named(path_part)) < count:
+                if not self.arrived.wait(deadline - time.monotonic()):
+                    raise AssertionError(f"fake Slack got no {path_part} call; calls: {[p for p, _ in self.calls]}")
+            return found
 
 
 @pytest.fixture
