@@ -62,6 +62,7 @@ class Timers:
         self.count = itertools.count()
         self.changed = threading.Condition()
         self.thread: threading.Thread | None = None
+        self.stopped = False
 
     def later(self, delay: float, call: Callable[[], object]) -> None:
         with self.changed:
@@ -72,11 +73,20 @@ class Timers:
             if self.due[0][2] is call:  # sooner than what the thread waits for
                 self.changed.notify()
 
+    def stop(self) -> None:
+        """Drop what is not due yet and end the thread (the runner is shutting down)."""
+        with self.changed:
+            self.stopped = True
+            self.due.clear()
+            self.changed.notify()
+
     def _loop(self) -> None:
         while True:
             with self.changed:
-                while not self.due or self.due[0][0] > time.monotonic():
+                while not self.stopped and (not self.due or self.due[0][0] > time.monotonic()):
                     self.changed.wait(self.due[0][0] - time.monotonic() if self.due else None)
+                if self.stopped:
+                    return
                 call = heapq.heappop(self.due)[2]
             try:
                 call()
@@ -416,6 +426,7 @@ class JobRunner:
             self.rounds_thread.join(timeout=5)
         if self.pool is not None:
             self.pool.shutdown(wait=True)
+        self.timers.stop()
         self.reply_pool.shutdown(wait=True)
 
 
