@@ -18,13 +18,13 @@ trafilatura setting tried, with one scorer for all (words, lowercased, as a bag;
 --queue: serves the same pages from 127.0.0.1, fakes Slack's Web API on 127.0.0.1, and runs real `briefing-bot
 worker` processes (1, 2 and 4) against PostgreSQL and Redis on this machine (a scratch database is created and
 dropped). A round's jobs are recorded first, as `serve` records them, and the clock starts when their ids are
-handed to the workers: it times the workers from a full queue. --rounds=N runs each worker count N times and
-reports the median, the machine being shared; the ratio to one worker is the median of each round's ratio (a round
-runs 1, 2 and 4 workers a moment apart, in reverse order every other round, so that a machine slowly getting faster
-or slower favours neither); --workers=1,2 runs only those counts (one is always run: the ratios are to it). It also
-prints the CPU a page of the workers, of the bench's own fakes and of the whole machine (every process on it).
---ack-only: then it starts `briefing-bot serve` (HTTP, gunicorn) and sends 50 signed /briefing commands at once,
-several rounds, timing each ack.
+handed to the workers, once every worker waits on the queue: it times the workers from a full queue. --rounds=N
+runs each worker count N times and reports the median, the machine being shared; the ratio to one worker is the
+median of each round's ratio (a round runs 1, 2 and 4 workers a moment apart, in reverse order every other round,
+so that a machine slowly getting faster or slower favours neither); --workers=1,2 runs only those counts (one is
+always run: the ratios are to it). It also prints the CPU a page of the workers, of the bench's own fakes and of
+the whole machine (every process on it). --ack-only: then it starts `briefing-bot serve` (HTTP, gunicorn) and sends
+50 signed /briefing commands at once, several rounds, timing each ack.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+from redis import Redis
 from sqlalchemy import func, select, text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,6 +81,17 @@ def _machine_busy() -> float:
     return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
 
 
+def _wait_until_listening(redis_url: str, workers: int, timeout: float = 120) -> None:
+    """Until every worker waits on the queue (its BRPOP): started, warmed up, ready; a clock started earlier would
+    time their start-up too, the longer the more workers share the two cores."""
+    redis, deadline = Redis.from_url(redis_url), time.monotonic() + timeout
+    while sum(c.get("cmd") == "brpop" for c in redis.client_list()) < workers:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{workers} workers did not start listening within {timeout:.0f} s")
+        time.sleep(0.05)
+    redis.close()
+
+
 def ingest_round(db: str, urls: list[str], workers: int, slack: FakeSlack) -> float:
     engine = make_engine(db)
     with engine.begin() as conn:
@@ -90,7 +102,7 @@ def ingest_round(db: str, urls: list[str], workers: int, slack: FakeSlack) -> fl
     env = env_for(db, slack, queue)
     procs = [subprocess.Popen([sys.executable, "-m", "bot", "worker"], env=env, start_new_session=True)
              for _ in range(workers)]
-    time.sleep(3)  # workers up and listening
+    _wait_until_listening(env["REDIS_URL"], workers)
     settings = Settings(database_url=db, redis_url=env["REDIS_URL"], queue_name=queue)
     # The jobs are recorded first, as `serve` records them, and handed to the workers when the clock starts: what is
     # timed is the workers' throughput from a full queue, not `serve` recording jobs on the same two cores.
