@@ -20,11 +20,12 @@ worker` processes (1, 2 and 4) against PostgreSQL and Redis on this machine (a s
 dropped). A round's jobs are recorded first, as `serve` records them, and the clock starts when their ids are
 handed to the workers, once every worker waits on the queue: it times the workers from a full queue. --rounds=N
 runs each worker count N times and reports the median, the machine being shared; the ratio to one worker is the
-median of each round's ratio (a round runs 1, 2 and 4 workers a moment apart, in reverse order every other round,
-so that a machine slowly getting faster or slower favours neither); --workers=1,2 runs only those counts (one is
-always run: the ratios are to it). It also prints the CPU a page of the workers, of the bench's own fakes and of
-the whole machine (every process on it). --ack-only: then it starts `briefing-bot serve` (HTTP, gunicorn) and sends
-50 signed /briefing commands at once, several rounds, timing each ack.
+median of each round's ratio (a round runs 1, 2 and 4 workers a moment apart, one and two swapped every other
+round, so that a machine slowly getting faster or slower favours neither; each round starts from a vacuumed
+database after a checkpoint); --workers=1,2 runs only those counts (one is always run: the ratios are to it). It
+also prints the CPU a page of the workers, of the bench's own fakes and of the whole machine (every process on it).
+--ack-only: then it starts `briefing-bot serve` (HTTP, gunicorn) and sends 50 signed /briefing commands at once,
+several rounds, timing each ack.
 """
 
 from __future__ import annotations
@@ -97,6 +98,11 @@ def ingest_round(db: str, urls: list[str], workers: int, slack: FakeSlack) -> fl
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     migrate(engine)
+    # Every round starts from the same state: the last round's dirty pages written and its dropped tables vacuumed
+    # now, not by PostgreSQL's background processes while this round is timed.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM"))
+        conn.execute(text("CHECKPOINT"))
     sessions = make_sessionmaker(engine)
     queue = f"bench-{uuid.uuid4().hex[:8]}"
     env = env_for(db, slack, queue)
@@ -342,7 +348,9 @@ def queue_bench(argv: list[str], ack_only: bool, rounds: int = 1, counts: list[i
         counts = [] if ack_only else counts or [1, 2, 4]
         taken: dict[int, list[float]] = {w: [] for w in counts}
         for r in range(rounds):  # each round runs every count in turn: a busy spell slows them alike
-            for workers in counts if r % 2 == 0 else counts[::-1]:  # 1, 2, 2, 1, ...: a drift cancels out
+            # 1, 2, 4, then 2, 1, 4: a drift favours neither of one and two workers, and each follows the
+            # other and the previous round's four alike.
+            for workers in counts if r % 2 == 0 else [*counts[:2][::-1], *counts[2:]]:
                 taken[workers].append(ingest_round(db, urls, workers, slack))
         for workers in counts:
             elapsed = statistics.median(taken[workers])
