@@ -1,7 +1,7 @@
-"""Ingestion speed: local files in one process, RQ workers over HTTP, and slash-command ack latency.
+"""Ingestion speed: local files in one process, queue workers over HTTP, Slack calls, and slash-command acks.
 
-    python bench/ingest_speed.py [--local] [--readers] [--queue [--rounds=N] [--workers=1,2,4]] [--ack-only]
-                                 [POSTGRES_ADMIN_URL]
+    python bench/ingest_speed.py [--local] [--readers] [--slack] [--queue [--rounds=N] [--workers=1,2,4]]
+                                 [--ack-only] [--slack-http] [POSTGRES_ADMIN_URL]
 
 With no mode flag, every part runs.
 
@@ -15,17 +15,22 @@ shared, so the ratios (of wall and of CPU time) are the figures to compare betwe
 trafilatura setting tried, with one scorer for all (words, lowercased, as a bag; a page read as nothing scores
 0), and milliseconds a page.
 
---queue: serves the same pages from 127.0.0.1, fakes Slack's Web API on 127.0.0.1, and runs real `briefing-bot
-worker` processes (1, 2 and 4) against PostgreSQL and Redis on this machine (a scratch database is created and
-dropped). A round's jobs are recorded first, as `serve` records them, and the clock starts when their ids are
-handed to the workers, once every worker waits on the queue: it times the workers from a full queue. --rounds=N
-runs each worker count N times and reports the median, the machine being shared; the ratio to one worker is the
-median of each round's ratio (a round runs 1, 2 and 4 workers a moment apart, one and two swapped every other
-round, so that a machine slowly getting faster or slower favours neither; each round starts from a vacuumed
-database after a checkpoint); --workers=1,2 runs only those counts (one is always run: the ratios are to it). It
-also prints the CPU a page of the workers, of the bench's own fakes and of the whole machine (every process on it).
---ack-only: then it starts `briefing-bot serve` (HTTP, gunicorn) and sends 50 signed /briefing commands at once,
-several rounds, timing each ack.
+--slack: CPU a Slack call over HTTPS (the check mark and the reply that close each page), in the calling thread:
+slack_sdk's WebClient given no TLS context, and the bot's web_client.
+
+--queue: serves the same pages from 127.0.0.1, fakes Slack's Web API on 127.0.0.1 over HTTPS as Slack's is (a test
+CA's certificate, trusted through SSL_CERT_FILE with a public bundle; --slack-http: plain HTTP, as this bench ran
+before 2026-12-07, which hid what TLS costs each Slack call), and runs real `briefing-bot worker` processes (1, 2
+and 4) against PostgreSQL and Redis on this machine (a scratch database is created and dropped). A round's jobs are
+recorded first, as `serve` records them, and the clock starts when their ids are handed to the workers, once every
+worker waits on the queue: it times the workers from a full queue. --rounds=N runs each worker count N times and
+reports the median, the machine being shared; the ratio to one worker is the median of each round's ratio (a round
+runs 1, 2 and 4 workers a moment apart, one and two swapped every other round, so that a machine slowly getting
+faster or slower favours neither; each round starts from a vacuumed database after a checkpoint); --workers=1,2 runs
+only those counts (one is always run: the ratios are to it). It also prints the CPU a page of the workers, of the
+bench's own fakes and of the whole machine (every process on it).
+--ack-only: then it starts `briefing-bot serve` (HTTP, gunicorn; the answers go to the fake's response_url) and
+sends 50 signed /briefing commands at once, several rounds, timing each ack.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -51,7 +57,15 @@ from bot.ingest.jobs import JobRunner, Notifier  # noqa: E402
 from bot.ingest.queue import redis_dispatch  # noqa: E402
 from storage.db import make_engine, make_sessionmaker, migrate  # noqa: E402
 from storage.models import Job  # noqa: E402
-from tests.conftest import SIGNING_SECRET, FakeSlack, Pages, RunningBot, free_port, kill_group  # noqa: E402
+from tests.conftest import (  # noqa: E402
+    SIGNING_SECRET,
+    FakeSlack,
+    Pages,
+    RunningBot,
+    free_port,
+    kill_group,
+    tls_server,
+)
 
 SCRAPINGHUB = ROOT.parent / "shared" / "articles" / "scrapinghub"
 PAGES = SCRAPINGHUB / "html"
@@ -64,10 +78,29 @@ class Silent(Notifier):
 
 
 def env_for(db: str, slack: FakeSlack, queue: str) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": db, "REDIS_URL": "redis://127.0.0.1:6379/0", "QUEUE_NAME": queue,
-            "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": slack.url + "/api/", "FETCH_ALLOW_PRIVATE": "1", "FETCH_RETRIES": "0",
-            "LOG_LEVEL": "WARNING", "DOTENV_PATH": "/nonexistent"}
+    env = {**os.environ, "DATABASE_URL": db, "REDIS_URL": "redis://127.0.0.1:6379/0", "QUEUE_NAME": queue,
+           "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+           "SLACK_API_URL": slack.url + "/api/", "FETCH_ALLOW_PRIVATE": "1", "FETCH_RETRIES": "0",
+           "LOG_LEVEL": "WARNING", "DOTENV_PATH": "/nonexistent"}
+    if slack.url.startswith("https:"):
+        env["SSL_CERT_FILE"] = str(TLS_BUNDLE)
+    return env
+
+
+TLS_BUNDLE = Path(tempfile.gettempdir()) / f"bench-ca-{os.getpid()}.pem"
+
+
+def tls_slack() -> FakeSlack:
+    """A fake Slack over HTTPS, as Slack's Web API is: its certificate is a test CA's, and the clients trust it
+    through SSL_CERT_FILE, a public bundle (certifi's) with the test CA added, so that loading the certificates
+    costs what it costs on a real machine (a bundle of some 140) and not what loading one certificate costs."""
+    import certifi
+    import trustme
+
+    ca = trustme.CA()
+    TLS_BUNDLE.write_bytes(Path(certifi.where()).read_bytes() + ca.cert_pem.bytes())
+    os.environ["SSL_CERT_FILE"] = str(TLS_BUNDLE)  # this process's clients too (--slack)
+    return FakeSlack(tls=tls_server(ca))
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -324,27 +357,58 @@ def main(argv: list[str]) -> None:
                    if a.startswith("--workers=")), [1, 2, 4])
     modes = {a for a in argv if a.startswith("--") and not a.startswith(("--rounds=", "--workers="))}
     argv = [a for a in argv if not a.startswith("--")]
-    every = not modes & {"--local", "--readers", "--queue", "--ack-only"}
+    every = not modes & {"--local", "--readers", "--queue", "--ack-only", "--slack"}
     if every or "--readers" in modes:
         readers()
     if every or "--local" in modes:
         local_ingest()
         local_ingest(jobs=2)
+    if every or "--slack" in modes:
+        slack_calls()
     if every or modes & {"--queue", "--ack-only"}:
-        queue_bench(argv, ack_only="--ack-only" in modes, rounds=rounds, counts=counts)
+        queue_bench(argv, ack_only="--ack-only" in modes, rounds=rounds, counts=counts, tls="--slack-http" not in modes)
 
 
-def queue_bench(argv: list[str], ack_only: bool, rounds: int = 1, counts: list[int] | None = None) -> None:
+def slack_calls(pages: int = 40) -> None:
+    """CPU of the two Slack calls that close each ingested page (the check mark, the thread reply), over HTTPS to
+    the fake Slack, in the calling thread (the fake's own work is not counted): slack_sdk's WebClient given no TLS
+    context, as the bot used it before, and the bot's web_client."""
+    from slack_sdk import WebClient
+
+    from bot.slack.app import SlackNotifier, web_client
+
+    slack = tls_slack()
+    try:
+        settings = Settings(slack_bot_token="xoxb-bench", slack_api_url=slack.url + "/api/")
+        clients = {"slack_sdk's WebClient, no TLS context given": WebClient("xoxb-bench", settings.slack_api_url),
+                   "the bot's web_client (one TLS context a process)": web_client(settings)}
+        for name, client in clients.items():
+            notifier = SlackNotifier(lambda team, client=client: client)
+            notifier.finished("TBENCH", "C1", "0.0", "warm-up", True, hourglass=False)
+            start = time.thread_time()
+            for i in range(pages):
+                notifier.finished("TBENCH", "C1", f"{i}.0", "Stored 3 statements from A, B: a title", True,
+                                  hourglass=False)
+            ms = (time.thread_time() - start) * 1000 / (2 * pages)
+            print(f"Slack call over HTTPS, {name}: {ms:.1f} ms CPU a call ({2 * pages} calls)")
+    finally:
+        slack.close()
+        TLS_BUNDLE.unlink(missing_ok=True)
+
+
+def queue_bench(argv: list[str], ack_only: bool, rounds: int = 1, counts: list[int] | None = None,
+                tls: bool = True) -> None:
     admin_url = argv[0] if argv else "postgresql://postgres@127.0.0.1:5432/test"
     name = f"briefing_bench_{uuid.uuid4().hex[:6]}"
     admin = make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     db = admin_url.rsplit("/", 1)[0] + "/" + name
-    pages, slack = Pages(), FakeSlack()
+    pages, slack = Pages(), tls_slack() if tls else FakeSlack()
     urls = [pages.add(f"/{p.stem}.html", gzip.decompress(p.read_bytes())) for p in sorted(PAGES.glob("*.gz"))]
     try:
-        print(f"{len(urls)} pages served from 127.0.0.1; PostgreSQL + Redis; `briefing-bot worker` processes")
+        print(f"{len(urls)} pages served from 127.0.0.1; PostgreSQL + Redis; `briefing-bot worker` processes; "
+              f"fake Slack over {'HTTPS' if tls else 'HTTP'}")
         counts = [] if ack_only else counts or [1, 2, 4]
         taken: dict[int, list[float]] = {w: [] for w in counts}
         for r in range(rounds):  # each round runs every count in turn: a busy spell slows them alike
@@ -370,6 +434,7 @@ def queue_bench(argv: list[str], ack_only: bool, rounds: int = 1, counts: list[i
     finally:
         pages.close()
         slack.close()
+        TLS_BUNDLE.unlink(missing_ok=True)
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 

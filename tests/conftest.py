@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -94,11 +95,15 @@ def settings(db_url: str) -> Settings:
 # ---- local HTTP servers ---------------------------------------------------------------------
 
 class _Server:
-    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+    def __init__(self, handler: type[BaseHTTPRequestHandler], tls: ssl.SSLContext | None = None) -> None:
+        """tls: serve HTTPS with this server context (a test CA's certificate for 127.0.0.1, as Slack's real API is
+        HTTPS only); each connection's handshake runs in its own handler thread, not in the accepting one."""
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
+        if tls is not None:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True, do_handshake_on_connect=False)
         self.port = self.httpd.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def close(self) -> None:
@@ -165,9 +170,9 @@ def held_page(release: threading.Event, asked: threading.Event | None = None):  
 
 
 class FakeSlack(_Server):
-    """Slack's Web API and response_url endpoints on loopback, recording every call."""
+    """Slack's Web API and response_url endpoints on loopback, recording every call; over HTTPS with `tls`."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.calls: list[tuple[str, dict]] = []
         self.raw: list[tuple[str, str]] = []  # (path, body as sent): file uploads are not forms
         self.tokens: list[tuple[str, str]] = []  # (path, Authorization header)
@@ -207,7 +212,7 @@ class FakeSlack(_Server):
             def log_message(self, *args: object) -> None:
                 pass
 
-        super().__init__(Handler)
+        super().__init__(Handler, tls)
 
     def named(self, path_part: str) -> list[dict]:
         return [d for p, d in list(self.calls) if path_part in p]
@@ -232,6 +237,32 @@ def pages() -> Iterator[Pages]:
 @pytest.fixture
 def fake_slack() -> Iterator[FakeSlack]:
     server = FakeSlack()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def test_ca(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """A certificate authority of the tests' own (trustme), and its certificate as a file for SSL_CERT_FILE."""
+    import trustme
+
+    ca = trustme.CA()
+    path = tmp_path_factory.mktemp("ca") / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return ca, path
+
+
+def tls_server(ca) -> ssl.SSLContext:  # noqa: ANN001
+    """A server context holding a certificate for 127.0.0.1 issued by `ca`."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    return context
+
+
+@pytest.fixture
+def tls_slack(test_ca) -> Iterator[FakeSlack]:  # noqa: ANN001
+    """The fake Slack over HTTPS, as Slack's API is, its certificate issued by `test_ca`."""
+    server = FakeSlack(tls=tls_server(test_ca[0]))
     yield server
     server.close()
 

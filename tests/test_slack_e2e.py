@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from tests.conftest import SEED_HTML, held_page
+from tests.conftest import SEED_HTML, FakeSlack, held_page, tls_server
 
 
 def _post_link(bot, pages, ts: str = "1700000000.000100", **kw):  # noqa: ANN001, ANN202
@@ -142,3 +142,49 @@ def test_export_csv_sends_the_whole_answer_to_the_asker(bot, pages, fake_slack) 
     (upload,) = [body for path, body in fake_slack.raw if path == "/upload/F1"]
     rows = list(csv.DictReader(io.StringIO(upload)))
     assert len(rows) == 8 and {"Lloyd Austin", "John Kirby"} <= {r["speaker"] for r in rows}
+
+
+def test_over_https_the_reply_and_the_answers_reach_slack(start_bot, pages, tls_slack, test_ca) -> None:  # noqa: ANN001
+    """Slack's API is HTTPS only, and a command's answer goes out from a lazy listener, which bolt gives a copy of
+    the request, Web API client included: the bot's one TLS context must survive that copy."""
+    bot = start_bot(SLACK_API_URL=tls_slack.url + "/api/", SSL_CERT_FILE=str(test_ca[1]))
+    _post_link(bot, pages)
+    assert "Lloyd Austin" in tls_slack.wait_for("chat.postMessage")[0]["text"]
+    assert bot.command("/briefing", "dprk", tls_slack.url + "/respond/1").status_code == 200
+    assert "John Kirby" in _all_text(tls_slack.wait_for("/respond/1")[0])
+
+
+def test_slack_calls_read_the_certificates_once_and_still_check_them(tls_slack, test_ca, monkeypatch) -> None:  # noqa: ANN001
+    """Each Slack call used to build a TLS context, reading the machine's certificate bundle again (33 ms of CPU a
+    call, more than reading a page); the process's one context must still refuse a certificate nobody vouches for."""
+    import ssl
+
+    import pytest
+    import trustme
+    from slack_sdk.errors import SlackClientError
+
+    from bot.config import Settings
+    from bot.slack.app import SlackNotifier, tls_context, web_client
+
+    test_ca[0].configure_trust(tls_context())  # made once a process: it may be made already
+    monkeypatch.setenv("SSL_CERT_FILE", str(test_ca[1]))  # and a context made for a call would trust the CA too
+    client = web_client(Settings(slack_bot_token="xoxb-test", slack_api_url=tls_slack.url + "/api/"))
+    reads: list[str] = []
+    for method in ("load_default_certs", "load_verify_locations", "set_default_verify_paths"):
+        real = getattr(ssl.SSLContext, method)
+        monkeypatch.setattr(ssl.SSLContext, method,
+                            lambda self, *a, _real=real, _name=method, **k: reads.append(_name) or _real(self, *a, **k))
+    notifier = SlackNotifier(lambda team: client)
+    for i in range(3):
+        notifier.finished("T1", "C1", f"{i}.0", "Stored 2 statements", True, hourglass=False)
+    assert len(tls_slack.wait_for("chat.postMessage", count=3)) == 3
+    assert reads == []
+
+    stranger = FakeSlack(tls=tls_server(trustme.CA()))  # a certificate from an authority nobody trusts
+    try:
+        client = web_client(Settings(slack_bot_token="xoxb-test", slack_api_url=stranger.url + "/api/"))
+        with pytest.raises((SlackClientError, OSError)):
+            client.chat_postMessage(channel="C1", text="hello")
+        assert stranger.calls == []
+    finally:
+        stranger.close()
