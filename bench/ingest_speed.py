@@ -30,7 +30,7 @@ faster or slower favours neither; each round starts from a vacuumed database aft
 only those counts (one is always run: the ratios are to it). It also prints the CPU a page of the workers, of the
 bench's own fakes and of the whole machine (every process on it).
 --ack-only: then it starts `briefing-bot serve` (HTTP, gunicorn; the answers go to the fake's response_url) and
-sends 50 signed /briefing commands at once, several rounds, timing each ack.
+sends 50 signed /briefing commands at once, several rounds, timing each ack and each answer's arrival.
 """
 
 from __future__ import annotations
@@ -178,7 +178,8 @@ def ingest_round(db: str, urls: list[str], workers: int, slack: FakeSlack) -> fl
     return elapsed
 
 
-def ack_latency(db: str, slack: FakeSlack, concurrent: int = 50, rounds: int = 6) -> list[float]:
+def ack_latency(db: str, slack: FakeSlack, concurrent: int = 50, rounds: int = 6) -> tuple[list[float], list[float]]:
+    """Milliseconds to each command's ack, and to its answer at the fake's response_url (what the user waits for)."""
     port = free_port()
     env = {**env_for(db, slack, "unused"), "PORT": str(port), "WEB_CONCURRENCY": "2"}
     env.pop("REDIS_URL")
@@ -191,14 +192,17 @@ def ack_latency(db: str, slack: FakeSlack, concurrent: int = 50, rounds: int = 6
         except httpx.HTTPError:
             time.sleep(0.2)
     bot = RunningBot(url, proc)
-    times: list[float] = []
+    acks: list[float] = []
+    sent: dict[int, float] = {}
     lock = threading.Lock()
+    answered = len(slack.named("/respond/"))
 
     def one(i: int) -> None:
-        t = time.perf_counter()
+        t = time.monotonic()
         resp = bot.command("/briefing", ["trump", "china", "police", "election"][i % 4], slack.url + f"/respond/{i}")
         with lock:
-            times.append((time.perf_counter() - t) * 1000 if resp.status_code == 200 else float("inf"))
+            sent[i] = t
+            acks.append((time.monotonic() - t) * 1000 if resp.status_code == 200 else float("inf"))
 
     for r in range(rounds):
         threads = [threading.Thread(target=one, args=(r * concurrent + i,)) for i in range(concurrent)]
@@ -206,8 +210,12 @@ def ack_latency(db: str, slack: FakeSlack, concurrent: int = 50, rounds: int = 6
             t.start()
         for t in threads:
             t.join()
+        # The round's answers are in before the next round starts: each round is 50 users at once, not more.
+        slack.wait_for("/respond/", count=answered + sum(a != float("inf") for a in acks), timeout=120)
     kill_group(proc, 15)
-    return times
+    answers = [(slack.arrivals[f"/respond/{i}"] - t) * 1000 for i, t in sent.items()
+               if f"/respond/{i}" in slack.arrivals]
+    return acks, answers + [float("inf")] * (len(sent) - len(answers))
 
 
 # ---- local files, one process ----------------------------------------------------------------
@@ -427,10 +435,10 @@ def queue_bench(argv: list[str], ack_only: bool, rounds: int = 1, counts: list[i
                   + spread)
         if ack_only:
             ingest_round(db, urls, 2, slack)
-        times = sorted(ack_latency(db, slack))
-        p50, p99 = statistics.median(times), times[int(0.99 * (len(times) - 1))]
-        print(f"ack latency, 50 concurrent /briefing x {len(times) // 50} rounds (gunicorn 2 workers x 8 threads): "
-              f"p50 {p50:.0f} ms, p99 {p99:.0f} ms, max {times[-1]:.0f} ms")
+        for what, times in zip(("ack", "answer"), map(sorted, ack_latency(db, slack)), strict=True):
+            p50, p99 = statistics.median(times), times[int(0.99 * (len(times) - 1))]
+            print(f"{what} latency, 50 concurrent /briefing x {len(times) // 50} rounds (gunicorn 2 workers x 8 "
+                  f"threads): p50 {p50:.0f} ms, p99 {p99:.0f} ms, max {times[-1]:.0f} ms")
     finally:
         pages.close()
         slack.close()

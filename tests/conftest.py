@@ -175,10 +175,12 @@ class FakeSlack(_Server):
     def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.calls: list[tuple[str, dict]] = []
         self.raw: list[tuple[str, str]] = []  # (path, body as sent): file uploads are not forms
+        self.arrivals: dict[str, float] = {}  # path -> when its first call came (time.monotonic)
         self.tokens: list[tuple[str, str]] = []  # (path, Authorization header)
         self.answers: dict[str, dict] = {}  # method -> the JSON to answer instead of the default
         self.statuses: dict[str, list[tuple[int, dict[str, str]]]] = {}  # method -> statuses to answer first
         calls, raws, tokens, answers, statuses = self.calls, self.raw, self.tokens, self.answers, self.statuses
+        arrivals = self.arrivals
         self.arrived = arrived = threading.Condition()  # notified on every call: wait_for wakes at once
 
         class Handler(BaseHTTPRequestHandler):
@@ -191,6 +193,7 @@ class FakeSlack(_Server):
                 method = self.path.rsplit("/", 1)[-1]
                 with arrived:
                     raws.append((self.path, raw))
+                    arrivals.setdefault(self.path, time.monotonic())
                     calls.append((self.path, data))
                     tokens.append((self.path, self.headers.get("Authorization") or ""))
                     status, extra = statuses[method].pop(0) if statuses.get(method) else (200, {})
