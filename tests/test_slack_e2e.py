@@ -155,9 +155,11 @@ def test_over_https_the_reply_and_the_answers_reach_slack(start_bot, pages, tls_
 
 
 def test_slack_calls_read_the_certificates_once_and_still_check_them(tls_slack, test_ca, monkeypatch) -> None:  # noqa: ANN001
-    """Each Slack call used to build a TLS context, reading the machine's certificate bundle again (33 ms of CPU a
-    call, more than reading a page); the process's one context must still refuse a certificate nobody vouches for."""
+    """Each Slack call used to build a TLS context, reading the machine's certificate bundle again (about 30 ms of
+    CPU a call, more than reading a page); the process's one context must still refuse a certificate nobody vouches
+    for."""
     import ssl
+    import urllib.request
 
     import pytest
     import trustme
@@ -166,25 +168,29 @@ def test_slack_calls_read_the_certificates_once_and_still_check_them(tls_slack, 
     from bot.config import Settings
     from bot.slack.app import SlackNotifier, tls_context, web_client
 
-    test_ca[0].configure_trust(tls_context())  # made once a process: it may be made already
-    monkeypatch.setenv("SSL_CERT_FILE", str(test_ca[1]))  # and a context made for a call would trust the CA too
-    client = web_client(Settings(slack_bot_token="xoxb-test", slack_api_url=tls_slack.url + "/api/"))
-    reads: list[str] = []
-    for method in ("load_default_certs", "load_verify_locations", "set_default_verify_paths"):
-        real = getattr(ssl.SSLContext, method)
-        monkeypatch.setattr(ssl.SSLContext, method,
-                            lambda self, *a, _real=real, _name=method, **k: reads.append(_name) or _real(self, *a, **k))
-    notifier = SlackNotifier(lambda team: client)
-    for i in range(3):
-        notifier.finished("T1", "C1", f"{i}.0", "Stored 2 statements", True, hourglass=False)
-    assert len(tls_slack.wait_for("chat.postMessage", count=3)) == 3
-    assert reads == []
-
-    stranger = FakeSlack(tls=tls_server(trustme.CA()))  # a certificate from an authority nobody trusts
+    monkeypatch.setenv("SSL_CERT_FILE", str(test_ca[1]))  # the certificates this test's clients trust
+    tls_context.cache_clear()  # the process's context is made anew by the first client, as in a new process
     try:
-        client = web_client(Settings(slack_bot_token="xoxb-test", slack_api_url=stranger.url + "/api/"))
-        with pytest.raises((SlackClientError, OSError)):
-            client.chat_postMessage(channel="C1", text="hello")
-        assert stranger.calls == []
-    finally:
-        stranger.close()
+        client = web_client(Settings(slack_bot_token="xoxb-test", slack_api_url=tls_slack.url + "/api/"))
+        reads: list[str] = []
+        for method in ("load_default_certs", "load_verify_locations", "set_default_verify_paths"):
+            real = getattr(ssl.SSLContext, method)
+            monkeypatch.setattr(ssl.SSLContext, method, lambda self, *a, _real=real, _name=method, **k:
+                                reads.append(_name) or _real(self, *a, **k))
+        notifier = SlackNotifier(lambda team: client)
+        for i in range(3):
+            notifier.finished("T1", "C1", f"{i}.0", "Stored 2 statements", True, hourglass=False)
+        assert len(tls_slack.wait_for("chat.postMessage", count=3)) == 3
+        assert reads == []
+
+        stranger = FakeSlack(tls=tls_server(trustme.CA()))  # a certificate from an authority nobody trusts
+        try:
+            client = web_client(Settings(slack_bot_token="xoxb-test", slack_api_url=stranger.url + "/api/"))
+            with pytest.raises((SlackClientError, OSError)):
+                client.chat_postMessage(channel="C1", text="hello")
+            assert stranger.calls == []
+        finally:
+            stranger.close()
+    finally:  # later tests in this process get a context of the machine's certificates again
+        tls_context.cache_clear()
+        urllib.request.install_opener(None)  # type: ignore[arg-type]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import ssl
+import urllib.request
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -26,30 +27,25 @@ from bot.slack.oauth import client_for_team, oauth_enabled, oauth_settings
 log = logging.getLogger(__name__)
 
 
-class SharedTLS(ssl.SSLContext):
-    """A TLS context that copies as itself: bolt deep-copies each request for its lazy listeners, the request's
-    Web API client with it, and an SSLContext cannot be copied. Sharing one is what it is made for."""
-
-    def __deepcopy__(self, memo: dict) -> SharedTLS:
-        return self
-
-
 @lru_cache(maxsize=1)
 def tls_context() -> ssl.SSLContext:
-    """One TLS context for every Slack call of this process (bolt's per-request clients and respond() take the app
-    client's). Given none, slack_sdk has urllib build one for each call, reading the machine's certificate bundle
-    again: 33 ms of CPU a call here, more than reading a page (bench/ingest_speed.py --slack). The trust is the same
-    as ssl.create_default_context's (the system's certificates; SSL_CERT_FILE and SSL_CERT_DIR still apply), and a
-    context is safe to share between threads: each connection still checks its own certificate and host name."""
-    context = SharedTLS(ssl.PROTOCOL_TLS_CLIENT)  # verifies certificates and host names
-    context.load_default_certs()
+    """One TLS context for every HTTPS call urllib makes in this process: slack_sdk's Web API clients, bolt's
+    respond() and the OAuth flow all call urlopen(). Left to itself urllib builds a context for each call, reading the
+    machine's certificate bundle again (about 30 ms of CPU a call here, more than reading a page:
+    bench/ingest_speed.py --slack); a context handed to slack_sdk makes urllib build a new opener for each call, and
+    cannot ride along when bolt deep-copies a request for its lazy listeners. So it goes in urllib's default opener,
+    urllib's own way to set what urlopen uses. The trust is ssl.create_default_context's (the system's certificates;
+    SSL_CERT_FILE and SSL_CERT_DIR still apply); a context is safe to share between threads, and each connection
+    still checks its own certificate and host name."""
+    context = ssl.create_default_context()
+    urllib.request.install_opener(urllib.request.build_opener(urllib.request.HTTPSHandler(context=context)))
     return context
 
 
 def web_client(settings: Settings) -> WebClient:
     """A Web API client that retries on rate limits (429 Retry-After), 5xx answers and dropped connections."""
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url or WebClient.BASE_URL,
-                       ssl=tls_context())
+    tls_context()  # urllib's opener holds the process's one TLS context from now on
+    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url or WebClient.BASE_URL)
     client.retry_handlers.extend([RateLimitErrorRetryHandler(max_retry_count=3),
                                   ServerErrorRetryHandler(max_retry_count=2),
                                   ConnectionErrorRetryHandler(max_retry_count=2)])

@@ -22,8 +22,7 @@ class SlackCheck:
 
     def __init__(self, client: WebClient, first_wait: float = 1.0, max_wait: float = 60.0) -> None:
         # Our own client without retry handlers: this loop is the retrying, and each try stays short.
-        self.client = WebClient(token=client.token, base_url=client.base_url, ssl=client.ssl, timeout=10,
-                                retry_handlers=[])
+        self.client = WebClient(token=client.token, base_url=client.base_url, timeout=10, retry_handlers=[])
         self.first_wait, self.max_wait = first_wait, max_wait
         self.state, self.detail = "verifying", ""
 

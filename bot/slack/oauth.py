@@ -67,6 +67,6 @@ def client_for_team(settings: Settings, engine: Engine, base: WebClient):  # noq
         bot = store.find_bot(enterprise_id=None, team_id=team_id)
         if bot is None:
             raise LookupError(f"the app is not installed in workspace {team_id}")
-        return WebClient(token=bot.bot_token, base_url=base.base_url, ssl=base.ssl, retry_handlers=base.retry_handlers)
+        return WebClient(token=bot.bot_token, base_url=base.base_url, retry_handlers=base.retry_handlers)
 
     return client
