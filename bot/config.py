@@ -36,6 +36,9 @@ class Settings:
     job_stale_after: float = 30.0  # seconds unfinished before a starting worker takes a job over
     job_timeout: float = 600.0  # seconds a worker gives one job before it stops it (a backstop: fetches have theirs)
     header_timeout: float = 10.0  # seconds a client has to send a request's headers before it is cut off
+    # Seconds `serve` keeps an idle connection open for its next request: longer than the proxy or client in front
+    # keeps one (nginx 60 s, AWS load balancers 60 s), or a request it sends as `serve` hangs up is reset.
+    keepalive_timeout: int = 75
     hourglass_after: float = 1.0  # seconds a job runs before its message gets the hourglass reaction
 
     @classmethod
@@ -70,5 +73,6 @@ class Settings:
             watch_batch_minutes=float(env.get("WATCH_BATCH_MINUTES") or cls.watch_batch_minutes),
             feed_interval_minutes=float(env.get("FEED_INTERVAL_MINUTES") or cls.feed_interval_minutes),
             header_timeout=float(env.get("HEADER_TIMEOUT") or cls.header_timeout),
+            keepalive_timeout=int(env.get("KEEPALIVE_TIMEOUT") or cls.keepalive_timeout),
             hourglass_after=float(env.get("HOURGLASS_AFTER") or cls.hourglass_after),
         )

@@ -58,6 +58,37 @@ def test_fifty_slow_clients_do_not_hold_up_commands(start_bot, fake_slack) -> No
         stop.set()
 
 
+def _get(s: socket.socket) -> bytes:
+    """One GET /healthz on an open connection; the status line of its answer, read whole (chunked or not)."""
+    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: bot\r\n\r\n")
+    data = b""
+    while b"\r\n\r\n" not in data or not _whole(data):
+        chunk = s.recv(65536)
+        assert chunk, "the server closed the connection instead of answering"
+        data += chunk
+    return data.split(b"\r\n")[0]
+
+
+def _whole(response: bytes) -> bool:
+    head, body = response.split(b"\r\n\r\n", 1)
+    lengths = [int(line.split(b":")[1]) for line in head.lower().split(b"\r\n") if line.startswith(b"content-length")]
+    return len(body) >= lengths[0] if lengths else body.endswith(b"0\r\n\r\n")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_kept_alive_connection_waits_for_its_next_request_then_closes(start_bot) -> None:  # noqa: ANN001
+    """A proxy in front reuses an idle connection until its own idle timeout (60 s for nginx and AWS's): `serve`
+    closed one after 2 s, and the request a proxy or client sent at that moment was reset."""
+    bot: RunningBot = start_bot(HEADER_TIMEOUT="1", KEEPALIVE_TIMEOUT="4")
+    with socket.create_connection(("127.0.0.1", int(bot.url.rsplit(":", 1)[1])), timeout=10) as s:
+        assert b" 200 " in _get(s)
+        time.sleep(2.5)  # idle past the header timeout and gunicorn's default keep-alive (2 s), within 4 s
+        assert b" 200 " in _get(s)
+        idle_from = time.monotonic()
+        assert s.recv(1) == b""  # closed once idle for the keep-alive timeout, not held forever
+        assert 3 < time.monotonic() - idle_from < 8
+
+
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_request_without_signature_headers_gets_401_not_500(bot) -> None:  # noqa: ANN001
     assert bot.http.post(bot.url + "/slack/events", content=b"{}",

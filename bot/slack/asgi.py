@@ -25,10 +25,13 @@ WSGI_THREADS = 16
 
 
 class HeaderTimeoutProtocol(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol, but a connection whose next request's headers are overdue is closed.
+    """uvicorn's HTTP/1.1 protocol, but a request whose headers are overdue has its connection closed.
 
-    uvicorn itself waits forever for headers that trickle in a byte at a time (its keep-alive timer
-    restarts on every byte)."""
+    uvicorn itself waits forever for headers that trickle in a byte at a time (its keep-alive timer stops at the
+    first byte). A new connection must send its request within the header timeout; a kept-alive one waits idle for
+    its next request as long as uvicorn's keep-alive allows (KEEPALIVE_TIMEOUT), and that request's headers get the
+    header timeout from their first byte. Closing idle connections sooner than the client or proxy in front
+    expects is how a request sent just as the server hangs up gets "connection reset"."""
 
     header_timeout = 10.0
     _header_timer: asyncio.TimerHandle | None = None
@@ -37,23 +40,34 @@ class HeaderTimeoutProtocol(H11Protocol):
         super().connection_made(transport)
         self._arm()
 
+    def data_received(self, data: bytes) -> None:
+        if self._header_timer is None and self._idle():  # the first byte of the next request
+            self._arm()
+        super().data_received(data)
+
     def on_response_complete(self) -> None:
-        super().on_response_complete()
-        self._arm()  # the next request on a kept-alive connection gets its own time
+        self._disarm()  # idle now: uvicorn's keep-alive timer decides how long the connection may wait
+        super().on_response_complete()  # (it may go on to a pipelined request, which arms the timer again)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self._header_timer is not None:
-            self._header_timer.cancel()
+        self._disarm()
         super().connection_lost(exc)
 
+    def _idle(self) -> bool:
+        return self.cycle is None or self.cycle.response_complete  # no request is being answered
+
     def _arm(self) -> None:
-        if self._header_timer is not None:
-            self._header_timer.cancel()
+        self._disarm()
         self._header_timer = self.loop.call_later(self.header_timeout, self._overdue)
 
+    def _disarm(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
     def _overdue(self) -> None:
-        waiting = self.cycle is None or self.cycle.response_complete  # no request is being answered
-        if waiting and not self.transport.is_closing():
+        self._header_timer = None
+        if self._idle() and not self.transport.is_closing():
             self.transport.close()
 
 

@@ -134,6 +134,7 @@ def _gunicorn(settings: Settings) -> None:
             self.cfg.set("bind", f"0.0.0.0:{settings.port}")
             self.cfg.set("workers", int(os.environ.get("WEB_CONCURRENCY", "1")))
             self.cfg.set("worker_class", worker_class(settings.header_timeout))
+            self.cfg.set("keepalive", settings.keepalive_timeout)  # uvicorn's keep-alive timeout
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 20)
             self.cfg.set("loglevel", settings.log_level.lower())
