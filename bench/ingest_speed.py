@@ -16,7 +16,8 @@ trafilatura setting tried, with one scorer for all (words, lowercased, as a bag;
 0), and milliseconds a page.
 
 --slack: CPU a Slack call over HTTPS (the check mark and the reply that close each page), in the calling thread:
-slack_sdk's WebClient given no TLS context, and the bot's web_client.
+slack_sdk's WebClient given no TLS context (as the bot used it before 2026-12-07), given one, and the bot's
+web_client.
 
 --queue: serves the same pages from 127.0.0.1, fakes Slack's Web API on 127.0.0.1 over HTTPS as Slack's is (a test
 CA's certificate, trusted through SSL_CERT_FILE with a public bundle; --slack-http: plain HTTP, as this bench ran
