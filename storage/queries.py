@@ -143,10 +143,12 @@ def save_article(session: Session, article: Article, statements: Sequence[NewSta
     rows = [_statement_row(article, s, fp, firsts.get(fp), actors.get(s.speaker) if s.speaker and s.resolved else None)
             for s, fp in zip(statements, prints, strict=True)]
     table = cast(Table, Statement.__table__)
-    # Fingerprints are unique within the article: they tell which id is whose, in any order (SQLite inserts
-    # every row in one statement only when the order of RETURNING is left free).
-    inserted = session.execute(insert(table).returning(table.c.fingerprint, table.c.id), rows)
-    ids: dict[str, int] = {fp: sid for fp, sid in inserted}
+    # Rows as an executemany, their ids read back by article (new in this transaction: its statements are these;
+    # fingerprints, unique within it, tell which id is whose). An INSERT ... RETURNING of many rows is one new
+    # query text for each article, which psycopg parses in Python every time: more CPU than the rest of the store.
+    session.execute(insert(table), rows)
+    ids: dict[str, int] = {fp: sid for fp, sid in session.execute(select(table.c.fingerprint, table.c.id)
+                                                                  .where(table.c.article_id == article.id))}
     links = [{"statement_id": ids[fp], "topic_id": topic_ids[t], "team_id": article.team_id, "said_on": s.said_on,
               "private_channel": article.private_channel, "strength": 2 if t in s.core_topics else 1}
              for s, fp in zip(statements, prints, strict=True) if fp not in firsts
