@@ -82,7 +82,12 @@ def test_a_kept_alive_connection_waits_for_its_next_request_then_closes(start_bo
     bot: RunningBot = start_bot(HEADER_TIMEOUT="1", KEEPALIVE_TIMEOUT="4")
     with socket.create_connection(("127.0.0.1", int(bot.url.rsplit(":", 1)[1])), timeout=10) as s:
         assert b" 200 " in _get(s)
-        time.sleep(2.5)  # idle past the header timeout and gunicorn's default keep-alive (2 s), within 4 s
+        # Idle past the header timeout and gunicorn's default keep-alive (2 s), within 4 s: the server must not
+        # hang up (recv returning b"" is it hanging up; a timeout is the connection still waiting).
+        s.settimeout(2.5)
+        with pytest.raises(TimeoutError):
+            s.recv(1)
+        s.settimeout(10)
         assert b" 200 " in _get(s)
         idle_from = time.monotonic()
         assert s.recv(1) == b""  # closed once idle for the keep-alive timeout, not held forever
