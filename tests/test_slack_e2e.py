@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
+import urllib.request
 
+import pytest
+import trustme
+from slack_sdk.errors import SlackClientError
+
+from bot.config import Settings
+from bot.slack.app import SlackNotifier, tls_context, web_client
 from tests.conftest import SEED_HTML, FakeSlack, held_page, tls_server
 
 
@@ -158,16 +166,6 @@ def test_slack_calls_read_the_certificates_once_and_still_check_them(tls_slack, 
     """Each Slack call used to build a TLS context, reading the machine's certificate bundle again (about 30 ms of
     CPU a call, more than reading a page); the process's one context must still refuse a certificate nobody vouches
     for."""
-    import ssl
-    import urllib.request
-
-    import pytest
-    import trustme
-    from slack_sdk.errors import SlackClientError
-
-    from bot.config import Settings
-    from bot.slack.app import SlackNotifier, tls_context, web_client
-
     monkeypatch.setenv("SSL_CERT_FILE", str(test_ca[1]))  # the certificates this test's clients trust
     tls_context.cache_clear()  # the process's context is made anew by the first client, as in a new process
     try:
