@@ -94,17 +94,46 @@ def settings(db_url: str) -> Settings:
 
 # ---- local HTTP servers ---------------------------------------------------------------------
 
+class _Connections(ThreadingHTTPServer):
+    """A threading HTTP server that counts the connections it accepted and knows the ones still open."""
+
+    daemon_threads = True
+
+    def __init__(self, *args: object) -> None:
+        self.accepted, self.open = 0, set[socket.socket]()
+        super().__init__(*args)  # type: ignore[arg-type]
+
+    def process_request(self, request, client_address) -> None:  # noqa: ANN001
+        self.accepted += 1
+        self.open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request) -> None:  # noqa: ANN001
+        self.open.discard(request)
+        super().shutdown_request(request)
+
+
 class _Server:
     def __init__(self, handler: type[BaseHTTPRequestHandler], tls: ssl.SSLContext | None = None) -> None:
         """tls: serve HTTPS with this server context (a test CA's certificate for 127.0.0.1, as Slack's real API is
         HTTPS only); each connection's handshake runs in its own handler thread, not in the accepting one."""
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Connections(("127.0.0.1", 0), handler)
         if tls is not None:
             self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True, do_handshake_on_connect=False)
         self.port = self.httpd.server_address[1]
         self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    @property
+    def connections(self) -> int:
+        """How many connections clients have opened to this server so far."""
+        return self.httpd.accepted
+
+    def hang_up(self) -> None:
+        """Close every open connection, as a server does with idle kept-alive ones."""
+        for sock in list(self.httpd.open):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     def close(self) -> None:
         self.httpd.shutdown()
@@ -184,6 +213,9 @@ class FakeSlack(_Server):
         self.arrived = arrived = threading.Condition()  # notified on every call: wait_for wakes at once
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # connections kept alive, as Slack's are
+            disable_nagle_algorithm = True  # the headers and the body written apart go out at once
+
             def do_POST(self) -> None:  # noqa: N802
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
                 if "json" in (self.headers.get("Content-Type") or ""):

@@ -23,6 +23,7 @@ from bot.ingest.jobs import JobRunner
 from bot.slack import listeners
 from bot.slack.blocks import ingest_reply
 from bot.slack.oauth import client_for_team, oauth_enabled, oauth_settings
+from bot.slack.pool import PooledHandler
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,12 @@ def tls_context() -> ssl.SSLContext:
     SSL_CERT_FILE and SSL_CERT_DIR still apply); a context is safe to share between threads, and each connection
     still checks its own certificate and host name."""
     context = ssl.create_default_context()
-    urllib.request.install_opener(urllib.request.build_opener(urllib.request.HTTPSHandler(context=context)))
+    handlers: list[urllib.request.BaseHandler] = [urllib.request.HTTPSHandler(context=context)]
+    # Calls ride kept-alive connections (bot/slack/pool.py). Behind a proxy slack_sdk's clients open their own, and
+    # anything else calling urlopen is left to urllib's ProxyHandler, which the pool would bypass.
+    if not urllib.request.getproxies():
+        handlers.append(PooledHandler(context))
+    urllib.request.install_opener(urllib.request.build_opener(*handlers))
     return context
 
 
