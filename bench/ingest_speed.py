@@ -383,7 +383,7 @@ def slack_calls(pages: int = 40) -> None:
     """CPU of the two Slack calls that close each ingested page (the check mark, the thread reply), over HTTPS to
     the fake Slack, in the calling thread (the fake's own work is not counted): slack_sdk's WebClient as urllib
     serves it by itself (as the bot used it before), given a TLS context of its own, and the bot's web_client (which
-    installs the process's one context in urllib, so it runs last)."""
+    installs the process's one context and its pool of kept-alive connections in urllib, so it runs last)."""
     from slack_sdk import WebClient
 
     from bot.slack.app import SlackNotifier, web_client
@@ -395,7 +395,7 @@ def slack_calls(pages: int = 40) -> None:
         clients = {"slack_sdk's WebClient, no TLS context given": lambda: WebClient("xoxb-bench", api),
                    "slack_sdk's WebClient given one TLS context": lambda: WebClient("xoxb-bench", api,
                                                                                     ssl=ssl.create_default_context()),
-                   "the bot's web_client (one TLS context in urllib's opener)": lambda: web_client(settings)}
+                   "the bot's web_client (one TLS context, kept-alive connections)": lambda: web_client(settings)}
         for name, make in clients.items():
             client = make()
             notifier = SlackNotifier(lambda team, client=client: client)
