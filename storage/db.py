@@ -77,10 +77,15 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def engine_of(sessions: sessionmaker[Session]) -> Engine:
+    """The engine a sessionmaker of make_sessionmaker binds its sessions to."""
+    return sessions.kw["bind"]
+
+
 def autocommit(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
     """Sessions whose every statement commits on its own: for a lone write, one round trip instead of BEGIN, the
     statement and COMMIT (same pool, same database)."""
-    return sessionmaker(sessions.kw["bind"].execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
+    return sessionmaker(engine_of(sessions).execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
 
 
 def alembic_config(engine: Engine) -> Config:

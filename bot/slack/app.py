@@ -24,6 +24,7 @@ from bot.slack import listeners
 from bot.slack.blocks import ingest_reply
 from bot.slack.oauth import client_for_team, oauth_enabled, oauth_settings
 from bot.slack.pool import PooledHandler
+from storage.db import engine_of
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +40,10 @@ def tls_context() -> ssl.SSLContext:
     SSL_CERT_FILE and SSL_CERT_DIR still apply); a context is safe to share between threads, and each connection
     still checks its own certificate and host name."""
     context = ssl.create_default_context()
-    handlers: list[urllib.request.BaseHandler] = [urllib.request.HTTPSHandler(context=context)]
     # Calls ride kept-alive connections (bot/slack/pool.py). Behind a proxy slack_sdk's clients open their own, and
-    # anything else calling urlopen is left to urllib's ProxyHandler, which the pool would bypass.
-    if not urllib.request.getproxies():
-        handlers.append(PooledHandler(context))
-    urllib.request.install_opener(urllib.request.build_opener(*handlers))
+    # anything else calling urlopen is left to urllib's ProxyHandler and HTTPSHandler, which the pool would bypass.
+    handler = urllib.request.HTTPSHandler(context=context) if urllib.request.getproxies() else PooledHandler(context)
+    urllib.request.install_opener(urllib.request.build_opener(handler))
     return context
 
 
@@ -94,11 +93,7 @@ class SlackNotifier:
 
 def notifier(settings: Settings, sessions: sessionmaker[Session], client: WebClient | None = None) -> SlackNotifier:
     """Posts job progress with the workspace's own token (OAuth) or the one bot token."""
-    return SlackNotifier(client_for_team(settings, _engine(sessions), client or web_client(settings)))
-
-
-def _engine(sessions: sessionmaker[Session]):  # noqa: ANN202
-    return sessions.kw["bind"]
+    return SlackNotifier(client_for_team(settings, engine_of(sessions), client or web_client(settings)))
 
 
 def make_runner(settings: Settings, sessions: sessionmaker[Session], client: WebClient) -> JobRunner:
@@ -146,7 +141,7 @@ def build_app(settings: Settings, sessions: sessionmaker[Session], runner: JobRu
         # Many workspaces: bolt finds each one's token in the installation store.
         client = client or web_client(replace(settings, slack_bot_token=None))
         app = App(client=client, signing_secret=settings.slack_signing_secret or "",
-                  oauth_settings=oauth_settings(settings, _engine(sessions)),
+                  oauth_settings=oauth_settings(settings, engine_of(sessions)),
                   request_verification_enabled=not socket_mode, process_before_response=True)
     else:
         client = client or web_client(settings)
